@@ -1,0 +1,308 @@
+"""Rules that span fields and files: references, uniqueness, phase order.
+
+Each check receives validated models plus a ``Locator`` for the file they came
+from, and returns problems located at the offending value.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator
+from typing import Protocol
+
+from generator.model.plan import Item, Ledger, Organisation, PlanText
+from generator.problems import Problem
+
+PathKey = tuple[str | int, ...]
+
+
+class Locator(Protocol):
+    def problem(self, path: PathKey, message: str, hint: str = "") -> Problem: ...
+
+
+def check_organisation(org: Organisation, where: Locator) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for kind, records in (("units", org.units), ("groups", org.groups)):
+        for i, record in enumerate(records):
+            for key in ("id", "name"):
+                value = getattr(record, key)
+                # Ids name folders: 'Unit-A' and 'unit-a' would collide on Windows and macOS.
+                token = value.casefold() if key == "id" else value
+                if token in seen and not (key == "name" and seen[token] == f"{kind}[{i}].id"):
+                    problems.append(
+                        where.problem(
+                            (kind, i, key),
+                            f"「{value}」重复：已被 {seen[token]} 使用（编号不区分大小写）",
+                            "单位和分组的编号、名称都必须唯一，请改用不同的编号或名称",
+                        )
+                    )
+                seen.setdefault(token, f"{kind}[{i}].{key}")
+    unit_refs = {u.id for u in org.units} | {u.name for u in org.units}
+    group_refs = {g.id for g in org.groups} | {g.name for g in org.groups}
+    for i, group in enumerate(org.groups):
+        for j, member in enumerate(group.members):
+            if member not in unit_refs:
+                hint = (
+                    f"「{member}」是分组，请移到 includes 中"
+                    if member in group_refs
+                    else "请填写 units 中已定义的单位编号或名称"
+                )
+                problems.append(
+                    where.problem(
+                        ("groups", i, "members", j), f"成员「{member}」不是已定义的单位", hint
+                    )
+                )
+        for j, included in enumerate(group.includes):
+            if included not in group_refs:
+                problems.append(
+                    where.problem(
+                        ("groups", i, "includes", j),
+                        f"包含的分组「{included}」未定义",
+                        "请填写 groups 中已定义的分组编号或名称",
+                    )
+                )
+        if not group.members and not group.includes:
+            problems.append(
+                where.problem(("groups", i), f"分组「{group.name}」没有成员", "请填写 members")
+            )
+    problems.extend(_group_cycles(org, where))
+    return problems
+
+
+def _group_cycles(org: Organisation, where: Locator) -> list[Problem]:
+    by_ref = {g.id: g for g in org.groups} | {g.name: g for g in org.groups}
+    problems = []
+    for i, group in enumerate(org.groups):
+        stack, seen = list(group.includes), set()
+        while stack:
+            ref = stack.pop()
+            if ref not in by_ref or ref in seen:
+                continue
+            seen.add(ref)
+            if by_ref[ref] is group:
+                problems.append(
+                    where.problem(
+                        ("groups", i, "includes"),
+                        f"分组「{group.name}」直接或间接包含了自己",
+                        "请去掉造成循环的 includes",
+                    )
+                )
+                break
+            stack.extend(by_ref[ref].includes)
+    return problems
+
+
+def _items(items: list[Item], path: PathKey, level: int = 1) -> Iterator[tuple[Item, PathKey, int]]:
+    for i, item in enumerate(items):
+        here = (*path, i)
+        yield item, here, level
+        yield from _items(item.items, (*here, "items"), item.child_level(level))
+
+
+def check_plan_text(plan: PlanText, org: Organisation | None, where: Locator) -> list[Problem]:
+    problems: list[Problem] = []
+    ids: dict[str, PathKey] = {}
+    refs = None if org is None else _references(org)
+    for item, path, level in _items(plan.sections, ("sections",)):
+        problems.extend(_check_item(item, path, level, where))
+        if item.id:
+            if item.id in ids:
+                problems.append(_duplicate(where, (*path, "id"), item.id, ids[item.id]))
+            ids.setdefault(item.id, path)
+        if refs is not None:
+            for key in ("responsible", "lead", "cooperating"):
+                problems.extend(_unknown_refs(getattr(item, key), (*path, key), refs, where))
+    for i, phase in enumerate(plan.phases):
+        if phase.id in ids:
+            problems.append(_duplicate(where, ("phases", i, "id"), phase.id, ids[phase.id]))
+        ids.setdefault(phase.id, ("phases", i))
+    problems.extend(check_phases(plan, where))
+    return problems
+
+
+def _check_item(item: Item, path: PathKey, level: int, where: Locator) -> list[Problem]:
+    problems = []
+    if level > 4:
+        problems.append(
+            where.problem(path, "条目层级超过四级（一、（一）1.（1））", "请合并或上移该条目")
+        )
+    if item.child_numbering and item.child_level(level) <= level:
+        problems.append(
+            where.problem(
+                (*path, "child_numbering"),
+                f"下级编号「{item.child_numbering}」不低于本级",
+                "下级编号只能比本级更低，如 一、 下用 （一） 或 1.",
+            )
+        )
+    if not (item.title or item.text or item.paragraphs or item.items or item.role):
+        problems.append(
+            where.problem(path, "条目没有任何内容", "请填写 title 或 text，或删除该条目")
+        )
+    if item.responsible and (item.lead or item.cooperating):
+        problems.append(
+            where.problem(
+                (*path, "responsible"),
+                "responsible 与 lead/cooperating 不能同时填写",
+                "或只写 responsible（首个为牵头），或分别写 lead 和 cooperating",
+            )
+        )
+    if item.cooperating and not item.lead:
+        problems.append(where.problem((*path, "lead"), "写了配合单位却没有牵头单位", "请填写 lead"))
+    if item.role == "phases" and item.items:
+        problems.append(
+            where.problem(
+                (*path, "items"), "工作步骤部分的内容来自 phases，不能再写 items", "请删除 items"
+            )
+        )
+    if (item.is_task or item.deadline) and not item.id:
+        problems.append(
+            where.problem(path, "任务缺少编号 id", "请为有责任单位的条目填写唯一的 id，如 T1.2")
+        )
+    return problems
+
+
+def check_phases(plan: PlanText, where: Locator) -> list[Problem]:
+    problems = []
+    previous_end: dt.date | None = None
+    for i, phase in enumerate(plan.phases):
+        start = _month(phase.start, ("phases", i, "start"), where, problems)
+        end = _month(phase.end, ("phases", i, "end"), where, problems, last_day=True)
+        if start is None or end is None:
+            previous_end = None
+            continue
+        if end < start:
+            problems.append(
+                where.problem(
+                    ("phases", i, "end"),
+                    f"结束月份 {phase.end} 早于开始月份 {phase.start}",
+                    "请交换或改正开始、结束月份",
+                )
+            )
+        if previous_end is not None and start <= previous_end:
+            problems.append(
+                where.problem(
+                    ("phases", i, "start"),
+                    f"阶段「{phase.name}」开始于 {phase.start}，与上一阶段重叠或顺序颠倒",
+                    "各阶段须按时间先后排列且互不重叠",
+                )
+            )
+        previous_end = end
+    return problems
+
+
+def _month(
+    value: str, path: PathKey, where: Locator, problems: list[Problem], last_day: bool = False
+) -> dt.date | None:
+    year, month = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        problems.append(
+            where.problem(path, f"月份「{value}」不存在", "月份应为 1 至 12，如 2016-05")
+        )
+        return None
+    day = calendar.monthrange(year, month)[1] if last_day else 1
+    return dt.date(year, month, day)
+
+
+def check_ledger(
+    ledger: Ledger, plan: PlanText | None, org: Organisation | None, where: Locator
+) -> list[Problem]:
+    problems: list[Problem] = []
+    task_ids = None if plan is None else _task_ids(plan)
+    refs = None if org is None else _references(org)
+    staff = None if org is None else {u.id: u.staff_count for u in org.units}
+    ids: dict[str, PathKey] = {}
+    for i, target in enumerate(ledger.targets):
+        path: PathKey = ("targets", i)
+        if target.id in ids:
+            problems.append(_duplicate(where, (*path, "id"), target.id, ids[target.id]))
+        ids.setdefault(target.id, path)
+        if task_ids is not None and target.task not in task_ids:
+            problems.append(
+                where.problem(
+                    (*path, "task"),
+                    f"目标指向的任务「{target.task}」不存在（或该条目没有责任单位）",
+                    "请填写 plan.yaml 中有责任单位的条目 id",
+                )
+            )
+        if refs is not None:
+            problems.extend(_unknown_refs(target.responsible, (*path, "responsible"), refs, where))
+        measure_ids: set[str] = set()
+        for j, measure in enumerate(target.measures):
+            mpath = (*path, "measures", j)
+            if measure.id in measure_ids:
+                problems.append(
+                    where.problem((*mpath, "id"), f"指标编号「{measure.id}」重复", "请改用不同编号")
+                )
+            measure_ids.add(measure.id)
+            if measure.comparator == "between" and (
+                measure.value_max is None or measure.value_max < measure.value
+            ):
+                problems.append(
+                    where.problem(
+                        (*mpath, "value_max"),
+                        "区间目标需要不小于 value 的 value_max",
+                        "如 2-3个：value: 2, value_max: 3",
+                    )
+                )
+    if staff is not None and task_ids is not None and refs is not None and not problems:
+        problems.extend(_staff_counts(ledger, plan, org, staff, where))  # type: ignore[arg-type]
+    return problems
+
+
+def _staff_counts(
+    ledger: Ledger, plan: PlanText, org: Organisation, staff: dict[str, int | None], where: Locator
+) -> list[Problem]:
+    """A share-of-staff target needs each responsible unit's 职工总数."""
+    from generator.model.resolved import Plan  # resolved needs checked models
+
+    resolved = Plan(plan, org, ledger)
+    problems = []
+    for i, target in enumerate(ledger.targets):
+        if not any(m.basis == "staff_share" for m in target.measures):
+            continue
+        named, _ = resolved.target_refs(target)
+        missing = sorted(
+            {u.name for ref in named for u in resolved.members(ref) if staff.get(u.id) is None}
+        )
+        if missing:
+            problems.append(
+                where.problem(
+                    ("targets", i, "measures"),
+                    f"按职工总数计算的目标，但这些单位没有 staff_count：{'、'.join(missing)}",
+                    "请在 units.yaml 中为这些单位填写 staff_count（职工总数）",
+                )
+            )
+    return problems
+
+
+def _task_ids(plan: PlanText) -> set[str]:
+    return {
+        item.id for item, _, _ in _items(plan.sections, ("sections",)) if item.is_task and item.id
+    }
+
+
+def _references(org: Organisation) -> set[str]:
+    return {r for record in [*org.units, *org.groups] for r in (record.id, record.name)}
+
+
+def _unknown_refs(
+    values: list[str], path: PathKey, refs: set[str], where: Locator
+) -> list[Problem]:
+    return [
+        where.problem(
+            (*path, j),
+            f"「{value}」不是已定义的单位或分组",
+            "请使用 units.yaml 中的单位或分组的编号或名称，或先在 units.yaml 中添加",
+        )
+        for j, value in enumerate(values)
+        if value not in refs
+    ]
+
+
+def _duplicate(where: Locator, path: PathKey, value: str, first: PathKey) -> Problem:
+    first_text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first).lstrip(".")
+    return where.problem(
+        path, f"编号「{value}」重复（已用于 {first_text}）", "每个编号必须唯一，请改用新的编号"
+    )

@@ -1,0 +1,149 @@
+"""The plan as one resolved whole (方案): units, groups, tasks and targets linked up.
+
+Built only from models that passed :mod:`generator.model.checks`, so every
+reference here resolves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from generator.model.plan import Group, Item, Ledger, Organisation, PlanText, Target, Unit
+
+Role = Literal["lead", "cooperating"]
+ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperating": "配合"}
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task (任务) in its place in the outline: its item and the items above it."""
+
+    item: Item
+    ancestors: tuple[Item, ...]
+
+    @property
+    def category(self) -> Item:
+        """The level-2 item the task sits under (the task itself when it is level 2)."""
+        return self.ancestors[1] if len(self.ancestors) > 1 else self.item
+
+
+@dataclass(frozen=True)
+class Duty:
+    """What one unit answers for in a task or target, and in which role (分工)."""
+
+    task: Task
+    role: Role
+    targets: tuple[Target, ...]
+
+
+class Plan:
+    """A validated plan with its organisation and ledger."""
+
+    def __init__(self, text: PlanText, organisation: Organisation, ledger: Ledger) -> None:
+        self.text = text
+        self.organisation = organisation
+        self.ledger = ledger
+
+    @cached_property
+    def version(self) -> str:
+        """A hash of the plan data: a returned ledger must carry the version it was issued with."""
+        payload = {
+            "plan": self.text.model_dump(mode="json"),
+            "organisation": self.organisation.model_dump(mode="json"),
+            "ledger": self.ledger.model_dump(mode="json"),
+        }
+        encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(encoded).hexdigest()[:16]
+
+    @cached_property
+    def units(self) -> dict[str, Unit]:
+        return {unit.id: unit for unit in self.organisation.units}
+
+    @cached_property
+    def _groups(self) -> dict[str, Group]:
+        index: dict[str, Group] = {}
+        for group in self.organisation.groups:
+            index[group.id] = group
+            index[group.name] = group
+        return index
+
+    @cached_property
+    def _unit_refs(self) -> dict[str, Unit]:
+        index: dict[str, Unit] = {}
+        for unit in self.organisation.units:
+            index[unit.id] = unit
+            index[unit.name] = unit
+        return index
+
+    def display_name(self, ref: str) -> str:
+        """The name under which a reference is printed (a group's or a unit's name)."""
+        if ref in self._unit_refs:
+            return self._unit_refs[ref].name
+        return self._groups[ref].name
+
+    def members(self, ref: str) -> list[Unit]:
+        """The units a reference stands for, a group expanded (nested groups too)."""
+        if ref in self._unit_refs:
+            return [self._unit_refs[ref]]
+        group = self._groups[ref]
+        found = [self._unit_refs[member] for member in group.members]
+        for included in group.includes:
+            found.extend(self.members(included))
+        return list(dict.fromkeys(found))
+
+    def role(self, unit: Unit, named: list[str], lead: list[str]) -> Role | None:
+        """The unit's role among the named references, or ``None`` if not named."""
+        if any(unit in self.members(ref) for ref in lead):
+            return "lead"
+        if any(unit in self.members(ref) for ref in named):
+            return "cooperating"
+        return None
+
+    @cached_property
+    def tasks(self) -> list[Task]:
+        return [task for task in _walk(self.text.sections, ()) if task.item.is_task]
+
+    @cached_property
+    def tasks_by_id(self) -> dict[str, Task]:
+        return {task.item.id: task for task in self.tasks if task.item.id}
+
+    def target_refs(self, target: Target) -> tuple[list[str], list[str]]:
+        """(named, lead) references of a target: its own, else its task's."""
+        if target.responsible:
+            return list(target.responsible), list(target.responsible[:1])
+        item = self.tasks_by_id[target.task].item
+        return item.named, item.lead_refs
+
+    def duties(self, unit: Unit) -> list[Duty]:
+        """The tasks this unit answers for, in outline order, with its targets in each."""
+        duties = []
+        for task in self.tasks:
+            role = self.role(unit, task.item.named, task.item.lead_refs)
+            targets = tuple(
+                target
+                for target in self.ledger.targets
+                if target.task == task.item.id and self.role(unit, *self.target_refs(target))
+            )
+            if role or targets:
+                duties.append(Duty(task, role or "cooperating", targets))
+        return duties
+
+    def targets_for(self, unit: Unit) -> list[tuple[Target, Role]]:
+        """The ledger targets this unit reports on, in ledger order, with its role."""
+        found = []
+        for target in self.ledger.targets:
+            role = self.role(unit, *self.target_refs(target))
+            if role:
+                found.append((target, role))
+        return found
+
+
+def _walk(items: list[Item], ancestors: tuple[Item, ...]) -> Iterator[Task]:
+    for item in items:
+        yield Task(item, ancestors)
+        yield from _walk(item.items, (*ancestors, item))

@@ -1,0 +1,223 @@
+"""Read a plan folder (plan.yaml, units.yaml, ledger.yaml) into a checked :class:`Plan`.
+
+Every problem of every file is collected before anything is raised, so one run of
+``plandocs check`` lists them all.
+"""
+
+from __future__ import annotations
+
+import copy as copy_module
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.model.checks import check_ledger, check_organisation, check_plan_text
+from generator.model.plan import Ledger, Organisation, PlanText
+from generator.model.resolved import Plan
+from generator.problems import InputError, Problem
+from generator.read.yaml_source import PathKey, YamlDocument, read_yaml
+
+PLAN_FILE, UNITS_FILE, LEDGER_FILE = "plan.yaml", "units.yaml", "ledger.yaml"
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_NAMES = {
+    "string_type": "文字",
+    "int_type": "整数",
+    "float_type": "数字",
+    "bool_type": "true 或 false",
+    "list_type": "列表（每项以「- 」开头）",
+    "dict_type": "键值对",
+    "model_type": "键值对",
+    "date_type": "日期（如 2016-06-07）",
+}
+
+
+def read_plan(folder: Path) -> Plan:
+    """Read and check the plan in ``folder``; raise :class:`InputError` with every problem."""
+    problems: list[Problem] = []
+    documents = {
+        name: read_yaml(folder / name, problems) for name in (PLAN_FILE, UNITS_FILE, LEDGER_FILE)
+    }
+    org = _validate(documents[UNITS_FILE], Organisation, problems)
+    text = _validate(documents[PLAN_FILE], PlanText, problems)
+    ledger = _validate(documents[LEDGER_FILE], Ledger, problems)
+    if org is not None:
+        problems.extend(check_organisation(org, documents[UNITS_FILE]))  # type: ignore[arg-type]
+    if text is not None:
+        problems.extend(check_plan_text(text, org, documents[PLAN_FILE]))  # type: ignore[arg-type]
+    if ledger is not None:
+        problems.extend(check_ledger(ledger, text, org, documents[LEDGER_FILE]))  # type: ignore[arg-type]
+    if problems or org is None or text is None or ledger is None:
+        raise InputError(problems)
+    return Plan(text, org, ledger)
+
+
+def _validate(document: YamlDocument | None, model: type[M], problems: list[Problem]) -> M | None:
+    if document is None:
+        return None
+    if not isinstance(document.data, dict):
+        problems.append(
+            document.problem((), "文件内容应为键值对（如 title: …）", "请参照示例文件的结构")
+        )
+        return None
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        errors = exc.errors()
+    problems.extend(_explain_all(document, model, errors))
+    # Validate once more with each faulty value set aside, so that the cross-reference
+    # checks still run and one run reports everything else that is wrong too.
+    try:
+        return model.model_validate(_set_aside(document.data, model, errors))
+    except (ValidationError, _CannotRepair):
+        return None
+
+
+class _CannotRepair(Exception):
+    pass
+
+
+def _explain_all(
+    document: YamlDocument, model: type[BaseModel], errors: list[Any]
+) -> list[Problem]:
+    extras: dict[PathKey, list[str]] = {}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            extras.setdefault(tuple(error["loc"][:-1]), []).append(str(error["loc"][-1]))
+    found = []
+    for error in errors:
+        path = tuple(error["loc"])
+        if path in document.flagged:
+            continue  # the reader already explained this value (octal, bad date, ...)
+        if error["type"] == "missing" and difflib.get_close_matches(
+            str(path[-1]), extras.get(path[:-1], []), n=1
+        ):
+            continue  # "unknown key 'activty'" already says what is missing
+        found.append(_explain(document, model, error))
+    return found
+
+
+def _set_aside(data: Any, model: type[BaseModel], errors: list[Any]) -> Any:
+    """A copy of ``data`` where each faulty value is removed or replaced by a placeholder."""
+    fixed = copy_module.deepcopy(data)
+    # Deepest and last list positions first, so earlier indices stay valid.
+    for error in sorted(errors, key=lambda e: [str(p).zfill(8) for p in e["loc"]], reverse=True):
+        path = tuple(error["loc"])
+        parent = _at(fixed, path[:-1])
+        key = path[-1]
+        if isinstance(key, int) or error["type"] == "extra_forbidden":
+            del parent[key]
+            continue
+        field = _field_at(model, path)
+        if field is not None and not field.is_required():
+            parent.pop(key, None)
+        else:
+            parent[key] = _placeholder(field)
+    return fixed
+
+
+def _at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _field_at(model: type[BaseModel], path: PathKey) -> Any:
+    keys = [p for p in path if not isinstance(p, int)]
+    current: Any = model
+    for key in keys[:-1]:
+        current = _inner_model(current.model_fields[key].annotation)
+        if current is None:
+            return None
+    return current.model_fields.get(keys[-1]) if keys else None
+
+
+def _placeholder(field: Any) -> Any:
+    """A value of the field's type, valid for its constraints, standing in for a faulty one."""
+    if field is None:
+        raise _CannotRepair
+    annotation = field.annotation
+    if annotation is dt.date:
+        return dt.date(2000, 1, 1)
+    if annotation is int:
+        return next((m.ge for m in field.metadata if hasattr(m, "ge")), 0)
+    if annotation is float:
+        return 0.0
+    if annotation is str:
+        pattern = next((m.pattern for m in field.metadata if getattr(m, "pattern", None)), None)
+        if pattern and "\\d{4}" in pattern:
+            return "2000-01"
+        return "x" if pattern else "?"
+    args = getattr(annotation, "__args__", ())
+    if args and all(isinstance(a, str) for a in args):  # Literal[...]
+        return args[0]
+    raise _CannotRepair
+
+
+def _explain(document: YamlDocument, model: type[BaseModel], error: Any) -> Problem:
+    path: PathKey = tuple(error["loc"])
+    kind = error["type"]
+    field = path[-1] if path else ""
+    if kind == "missing":
+        return document.problem(path, f"缺少必填字段「{field}」", f"请在此处补上 {field}: …")
+    if kind == "extra_forbidden":
+        return document.problem(path, f"未知字段「{field}」", _suggest(model, path))
+    if kind in ("string_too_short", "too_short"):
+        what = "文字" if kind == "string_too_short" else "列表"
+        return document.problem(path, f"{what}不能为空", "请填写内容")
+    if kind == "string_pattern_mismatch":
+        return document.problem(path, f"「{error['input']}」格式不对", _pattern_hint(path))
+    if kind == "literal_error":
+        return document.problem(
+            path, f"「{error['input']}」不是允许的取值", f"只能是：{error['ctx']['expected']}"
+        )
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return document.problem(
+            path, f"数值 {error['input']} 超出允许范围", f"要求：{error['msg']}"
+        )
+    if kind in _TYPE_NAMES:
+        hint = document.scalar_hint(path) or f"请改为{_TYPE_NAMES[kind]}"
+        actual = document.source_text(path, error["input"])
+        return document.problem(path, f"应为{_TYPE_NAMES[kind]}，实际是「{actual}」", hint)
+    return document.problem(path, f"取值有误：{error['msg']}", "请参照示例文件改正")
+
+
+def _pattern_hint(path: PathKey) -> str:
+    if path and path[-1] in ("start", "end"):
+        return "月份请写成 年-月，如 2016-05"
+    return (
+        "编号只能用英文字母、数字开头，由字母、数字、点 . 、下划线 _ 、横线 - 组成，最长 64 个字符"
+    )
+
+
+def _suggest(model: type[BaseModel], path: PathKey) -> str:
+    fields = _fields_at(model, path[:-1])
+    close = difflib.get_close_matches(str(path[-1]), fields, n=1)
+    guess = f"是否想写「{close[0]}」？" if close else ""
+    return f"{guess}此处可用的字段：{'、'.join(fields)}"
+
+
+def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
+    """The field names of the model that sits at ``path`` (following nested models)."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation
+        current = _inner_model(annotation)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None

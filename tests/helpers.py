@@ -1,0 +1,36 @@
+"""Shared test helpers: a writable copy of the bundled example, and text normalisation."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "data" / "jiaozuo2016"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def copy_example(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace the single occurrence of ``old`` in ``path``; return the 1-based line of it."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path.name}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return line
+
+
+def normalise(text: str) -> str:
+    """Compare texts as a reader would: full/half-width punctuation alike, no white space.
+
+    The seed is a web copy with half-width ``,:;()``; the documents use the
+    full-width forms GB/T 9704 requires. NFKC folds both to one form.
+    """
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
