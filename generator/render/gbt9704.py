@@ -1,0 +1,119 @@
+"""GB/T 9704-2012 (党政机关公文格式) numbers, as named constants.
+
+The single source for the template maker (``tools/make_templates.py``) and the
+layout checker (``tests/gbt9704_checks.py``): change a number here and both follow.
+Lengths are in twips (1/20 pt, 1 mm = 56.69 twips), font sizes in half-points
+(``w:sz``), character spacing in twentieths of a point (``w:spacing`` in ``w:rPr``).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+TWIPS_PER_MM: Final = 1440 / 25.4
+
+# --- Page: A4 portrait --------------------------------------------------------
+PAGE_WIDTH: Final = 11906
+PAGE_HEIGHT: Final = 16838
+MARGIN_TOP: Final = 2098  # 天头 37 mm
+MARGIN_BOTTOM: Final = 1984  # 35 mm, so the 版心 is 225 mm high
+MARGIN_LEFT: Final = 1588  # 订口 28 mm
+MARGIN_RIGHT: Final = 1474  # 26 mm, so the 版心 is 156 mm wide
+MARGIN_TOLERANCE: Final = 57  # ± 1 mm
+TEXT_WIDTH: Final = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 8844 = 156 mm
+TEXT_HEIGHT: Final = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 12756 = 225 mm
+
+# --- Page: A4 landscape (横排表格) ----------------------------------------------
+# The portrait page turned a quarter clockwise: the table head sits at the
+# binding edge (订口) of an odd page as §10.1 asks, and the 版心 keeps its
+# physical place on the sheet, so the four portrait margins simply rotate.
+LANDSCAPE_MARGIN_TOP: Final = MARGIN_LEFT
+LANDSCAPE_MARGIN_RIGHT: Final = MARGIN_TOP
+LANDSCAPE_MARGIN_BOTTOM: Final = MARGIN_RIGHT
+LANDSCAPE_MARGIN_LEFT: Final = MARGIN_BOTTOM
+LANDSCAPE_TEXT_WIDTH: Final = PAGE_HEIGHT - LANDSCAPE_MARGIN_LEFT - LANDSCAPE_MARGIN_RIGHT
+
+# --- Lines and characters -----------------------------------------------------
+LINE_PITCH: Final = 579  # exact 28.95 pt: 22 lines in the 225 mm 版心
+LINE_PITCH_ALTERNATIVE: Final = 560  # exact 28 pt, also 22 lines; accepted by the checker
+LINES_PER_PAGE: Final = 22
+CHARS_PER_LINE: Final = 28
+# A plain 16 pt line holds 27 characters in 156 mm; 0.25 pt less per character gives 28.
+BODY_CHAR_SPACING: Final = -5
+
+# --- Fonts (the names the bureau's machines have; never rename for rendering) --
+FONT_FANGSONG: Final = "仿宋_GB2312"
+FONT_XIAOBIAOSONG: Final = "方正小标宋简体"
+FONT_HEITI: Final = "黑体"
+FONT_KAITI: Final = "楷体_GB2312"
+FONT_SONGTI: Final = "宋体"
+FONT_LATIN: Final = "Times New Roman"
+LANG_EAST_ASIA: Final = "zh-CN"
+LANG_LATIN: Final = "en-US"
+
+# --- Sizes in half-points -------------------------------------------------------
+SIZE_ERHAO: Final = 44  # 二号 22 pt
+SIZE_SANHAO: Final = 32  # 三号 16 pt
+SIZE_SIHAO: Final = 28  # 四号 14 pt
+SIZE_XIAOSI: Final = 24  # 小四 12 pt, the smallest table text we allow
+
+# --- Indents: 一字 is the width of one character of the paragraph's size ------
+CHAR_WIDTH_SANHAO: Final = 320
+CHAR_WIDTH_SIHAO: Final = 280
+HALF_WIDTH_SANHAO: Final = CHAR_WIDTH_SANHAO // 2  # a digit or Latin letter at 三号
+FIRST_LINE_INDENT: Final = 2 * CHAR_WIDTH_SANHAO  # 640, body and level-1 headings
+DATE_RIGHT_INDENT: Final = 4 * CHAR_WIDTH_SANHAO  # 1280, 成文日期 右空四字
+PAGE_NUMBER_INDENT: Final = CHAR_WIDTH_SIHAO  # 280, 页码 1 字 from the edge
+
+# --- Signature centred over the date (加盖印章的公文) ---------------------------
+# The signature paragraph is centred between a left indent and the right margin,
+# so it stays centred over the date whatever the length of the organ's name.
+# The date's width varies only by a digit between "2016年6月7日" and
+# "2016年12月31日"; the nominal date has a one-digit month and two-digit day.
+NOMINAL_DATE_WIDTH: Final = 3 * CHAR_WIDTH_SANHAO + 7 * HALF_WIDTH_SANHAO  # 2080
+DATE_CENTRE: Final = TEXT_WIDTH - DATE_RIGHT_INDENT - NOMINAL_DATE_WIDTH // 2
+SIGNATURE_LEFT_INDENT: Final = 2 * DATE_CENTRE - TEXT_WIDTH  # centre of [left, TEXT_WIDTH]
+SIGNATURE_CENTRE_TOLERANCE: Final = CHAR_WIDTH_SANHAO
+BLANK_LINES_BEFORE_SIGNATURE: Final = 2  # room for the seal, whose top is within a line of the text
+
+# --- Page number (页码) -----------------------------------------------------------
+PAGE_NUMBER_DASH: Final = "\u2014"  # 一字线 "—"
+PAGE_NUMBER_BEFORE: Final = PAGE_NUMBER_DASH + " "
+PAGE_NUMBER_AFTER: Final = " " + PAGE_NUMBER_DASH
+PAGE_NUMBER_LINE: Final = 280  # exact line height of the footer line (14 pt)
+PAGE_NUMBER_GAP: Final = round(7 * TWIPS_PER_MM)  # 397: 7 mm below the 版心
+FOOTER_DISTANCE: Final = MARGIN_BOTTOM - PAGE_NUMBER_GAP - PAGE_NUMBER_LINE
+LANDSCAPE_FOOTER_DISTANCE: Final = LANDSCAPE_MARGIN_BOTTOM - PAGE_NUMBER_GAP - PAGE_NUMBER_LINE
+HEADER_DISTANCE: Final = 851  # 15 mm; no header is used, Word only needs a value
+
+# --- Ledger table in the landscape attachment -------------------------------------
+TABLE_LINE: Final = 400  # exact 20 pt lines for 14 pt table text
+TABLE_BORDER: Final = 4  # eighths of a point: 0.5 pt single rules
+LEDGER_HEADERS: Final = ("序号", "创建项目", "具体目标内容", "责任单位", "实施情况")
+LEDGER_COLUMN_WIDTHS: Final = (850, 2600, 5606, 2200, 1500)  # sums to LANDSCAPE_TEXT_WIDTH
+
+# --- Style names: one named style per GB/T element ---------------------------------
+# The body style is Word's built-in Normal: Chinese Word and WPS display it as
+# "正文", and a user style literally named "正文" would clash with that name.
+STYLE_BODY: Final = "Normal"
+STYLE_BODY_DISPLAY: Final = "正文"
+STYLE_TITLE: Final = "公文标题"
+STYLE_ADDRESSEE: Final = "主送机关"
+STYLE_HEADING_1: Final = "一级标题"
+STYLE_HEADING_2: Final = "二级标题"  # character style for the （一） run inside a body paragraph
+STYLE_ATTACHMENT_NOTE: Final = "附件说明"
+STYLE_SIGNATURE: Final = "署名"
+STYLE_DATE: Final = "成文日期"
+STYLE_ATTACHMENT_LABEL: Final = "附件标签"
+STYLE_ATTACHMENT_TITLE: Final = "附件标题"
+STYLE_TABLE_HEADER: Final = "表格表头"
+STYLE_TABLE_TEXT: Final = "表格文字"
+STYLE_PAGE_NUMBER: Final = "页码"
+
+# --- Numbering and dates -----------------------------------------------------------
+CHINESE_NUMERALS: Final = "一二三四五六七八九十百"
+HEADING_1_PATTERN: Final = rf"[{CHINESE_NUMERALS}]+、"
+HEADING_2_PATTERN: Final = rf"（[{CHINESE_NUMERALS}]+）"
+HEADING_3_PATTERN: Final = r"\d+\."
+HEADING_4_PATTERN: Final = r"（\d+）"
+DATE_PATTERN: Final = r"\d{4}年[1-9]\d?月[1-9]\d?日"

@@ -1,0 +1,246 @@
+"""Shared test helpers: LibreOffice PDF conversion with the GB/T font stand-ins."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+SOFFICE_TIMEOUT = 240  # seconds; the first start of a fresh profile is slow
+
+# Debian has no 仿宋 / 小标宋 / 楷体_GB2312; these free faces stand in for them, for
+# LibreOffice alone (the documents keep the real names, see gbt9704.md).
+FONT_STAND_INS = {
+    "仿宋_GB2312": "Noto Serif CJK SC",
+    "仿宋": "Noto Serif CJK SC",
+    "宋体": "Noto Serif CJK SC",
+    "黑体": "Noto Sans CJK SC",
+    "楷体_GB2312": "AR PL UKai CN",
+    "楷体": "AR PL UKai CN",
+    "Times New Roman": "Liberation Serif",
+}
+BOLD_STAND_INS = {"方正小标宋简体": "Noto Serif CJK SC"}  # 小标宋 looks like a bold 宋体
+
+
+def _fontconfig_xml() -> str:
+    aliases = "".join(
+        f'<alias binding="same"><family>{name}</family>'
+        f"<prefer><family>{face}</family></prefer></alias>"
+        for name, face in FONT_STAND_INS.items()
+    )
+    bold = "".join(
+        f'<match target="pattern"><test name="family"><string>{name}</string></test>'
+        f'<edit name="family" mode="assign" binding="same"><string>{face}</string></edit>'
+        f'<edit name="weight" mode="assign"><const>bold</const></edit></match>'
+        for name, face in BOLD_STAND_INS.items()
+    )
+    return (
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"{aliases}{bold}</fontconfig>"
+    )
+
+
+@cache
+def _private_dirs() -> tuple[Path, Path]:
+    """A LibreOffice profile and a fontconfig file of our own, one per test process.
+
+    A private profile keeps us from fighting over (or damaging) a user's profile;
+    a private FONTCONFIG_FILE gives the aliases to LibreOffice without touching the
+    machine's font configuration.
+    """
+    root = Path(tempfile.mkdtemp(prefix="plandocs-soffice-"))
+    fontconfig = root / "fonts.conf"
+    fontconfig.write_text(_fontconfig_xml(), encoding="utf-8")
+    return root / "profile", fontconfig
+
+
+def find_soffice() -> str:
+    """The soffice binary; skip the test without it -- or fail, where CI demands it."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        reason = (
+            "未安装 LibreOffice（soffice），跳过 PDF 转换检查；"
+            "安装：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui"
+        )
+        if os.environ.get("PLANDOCS_REQUIRE_SOFFICE"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return soffice
+
+
+def convert_many(paths: list[Path], outdir: Path) -> list[Path]:
+    """Convert many files in one LibreOffice start (a start costs seconds); return the PDFs."""
+    soffice = find_soffice()
+    profile, fontconfig = _private_dirs()
+    outdir.mkdir(parents=True, exist_ok=True)
+    # Distinct stems: two inputs of one name would overwrite each other's PDF.
+    staged = []
+    for n, path in enumerate(paths):
+        copy = outdir / "in" / f"{n:04d}{Path(path).suffix}"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+        staged.append(copy)
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        *map(str, staged),
+    ]
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig)}
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=SOFFICE_TIMEOUT + 10 * len(paths),
+        env=env,
+        check=False,
+    )
+    pdfs = [outdir / f"{copy.stem}.pdf" for copy in staged]
+    missing = [str(path) for path, pdf in zip(paths, pdfs, strict=True) if not pdf.exists()]
+    if result.returncode != 0 or missing:
+        raise AssertionError(
+            f"LibreOffice 未能转换：{missing}（退出码 {result.returncode}）\n{result.stderr}"
+        )
+    return pdfs
+
+
+def convert_to_pdf(path: Path, outdir: Path | None = None) -> Path:
+    """Convert a .docx/.xlsx to PDF with headless LibreOffice; skip if it is missing."""
+    soffice = find_soffice()
+    path = Path(path)
+    outdir = Path(outdir) if outdir is not None else path.parent
+    profile, fontconfig = _private_dirs()
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        str(path),
+    ]
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig)}
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, env=env, check=False
+    )
+    pdf = outdir / f"{path.stem}.pdf"
+    if result.returncode != 0 or not pdf.exists():
+        raise AssertionError(
+            f"LibreOffice 转换 {path.name} 失败（退出码 {result.returncode}）：\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+    return pdf
+
+
+@pytest.fixture(name="convert_to_pdf")
+def convert_to_pdf_fixture() -> Callable[..., Path]:
+    """The ``convert_to_pdf`` function as a fixture, for tests that prefer injection."""
+    return convert_to_pdf
+
+
+# --- sample template contexts ----------------------------------------------------------------
+
+
+def _block(level: int, number: str = "", heading: str = "", text: str = "") -> dict[str, object]:
+    return {"level": level, "number": number, "heading": heading, "text": text}
+
+
+@pytest.fixture
+def plan_context() -> dict[str, object]:
+    """A realistic context for templates/plan.docx: every block level, a 2-group ledger."""
+    title = "焦作市园林局2016年文明服务活动\n实施方案"
+    ledger_title = "焦作市园林局2016年文明服务活动工作台账"
+    return {
+        "title": title,
+        "addressee": "局属各单位、机关各科室：",
+        "blocks": [
+            _block(
+                0,
+                text="为深入贯彻落实市委、市政府关于文明城市创建的部署，结合我局实际，制定本方案。",
+            ),
+            _block(1, "一、", "指导思想"),
+            _block(0, text="以提升服务质量为核心，以群众满意为标准，推动R&D <x>成果转化。"),
+            _block(1, "二、", "主要任务"),
+            _block(2, "（一）", "加强组织领导。", "成立活动领导小组，局长任组长。"),
+            _block(3, "1.", "明确责任分工。", "各单位主要负责人为第一责任人。"),
+            _block(4, "（1）", "", "制定本单位实施方案并报局办公室备案。"),
+            _block(2, "（二）", "强化宣传引导。", "利用公园广场、电子屏等开展宣传。"),
+            _block(1, "三、", "工作要求"),
+            _block(0, text="各单位要高度重视，确保活动取得实效。"),
+        ],
+        "attachments": [{"label": "附件", "title": ledger_title}],
+        "signature": "焦作市园林局",
+        "date": "2016年6月7日",
+        "ledger": {
+            "title": ledger_title,
+            "groups": [
+                {
+                    "project": "文明服务窗口创建",
+                    "rows": [
+                        {
+                            "seq": "1",
+                            "content": ["公示服务承诺", "设置意见箱"],
+                            "responsible": "局办公室",
+                            "status": "",
+                        },
+                        {
+                            "seq": "2",
+                            "content": ["开展文明礼仪培训不少于6次"],
+                            "responsible": "局人事科",
+                            "status": "正在推进",
+                        },
+                    ],
+                },
+                {
+                    "project": "志愿服务活动",
+                    "rows": [
+                        {
+                            "seq": "3",
+                            "content": ["注册志愿者占职工总数的30%以上"],
+                            "responsible": "局团委",
+                            "status": "已完成",
+                        }
+                    ],
+                },
+            ],
+        },
+    }
+
+
+@pytest.fixture
+def unit_plan_context() -> dict[str, object]:
+    """A realistic context for templates/unit_plan.docx."""
+    return {
+        "title": "局法制科2016年文明服务活动实施方案",
+        "plan_title": "焦作市园林局2016年文明服务活动实施方案",
+        "unit_name": "局法制科",
+        "year": "2016",
+        "task_blocks": [
+            _block(2, "（一）", "规范执法服务。", "公开执法依据和程序。"),
+            _block(3, "1.", "", "每季度开展一次案卷评查。"),
+            _block(4, "（1）", "", "评查结果在科务会上通报。"),
+        ],
+        "phase_blocks": [
+            _block(2, "（一）", "宣传教育阶段（5月份）。", "组织学习活动方案。"),
+            _block(2, "（二）", "集中提升行动阶段（6至11月份）。", "落实各项任务。"),
+        ],
+        "requirement_blocks": [
+            _block(0, text="全科人员要提高认识，R&D <x>，确保各项任务落到实处。")
+        ],
+        "signature": "局法制科",
+        "date": "2016年5月20日",
+    }

@@ -1,0 +1,716 @@
+"""Check a .docx against the GB/T 9704-2012 numbers (checks 1-7 of gbt9704.md).
+
+``check_gbt9704(docx)`` returns a list of failures (empty = pass), each a Chinese
+sentence naming the element and the number it should have; ``assert_gbt9704``
+raises ``AssertionError`` listing them all. Properties are resolved the way Word
+resolves them: direct formatting, then the character style chain, then the
+paragraph style chain (``basedOn``), then ``docDefaults``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.oxml.ns import qn
+from lxml import etree
+
+from generator.render import gbt9704 as g
+
+Element = etree._Element
+Source = bytes | str | os.PathLike[str]
+
+TRUE_VALUES = frozenset({None, "1", "true", "on"})
+BODY_LINES = frozenset({g.LINE_PITCH, g.LINE_PITCH_ALTERNATIVE})
+NEW_PAGE_STARTS = frozenset({None, "nextPage", "oddPage", "evenPage"})
+A4 = (g.PAGE_WIDTH, g.PAGE_HEIGHT)
+PAGE_SIZE_TOLERANCE = 20
+INDENT_TOLERANCE = 10
+PORTRAIT_MARGINS = {
+    "top": g.MARGIN_TOP,
+    "right": g.MARGIN_RIGHT,
+    "bottom": g.MARGIN_BOTTOM,
+    "left": g.MARGIN_LEFT,
+}
+LANDSCAPE_MARGINS = {
+    "top": g.LANDSCAPE_MARGIN_TOP,
+    "right": g.LANDSCAPE_MARGIN_RIGHT,
+    "bottom": g.LANDSCAPE_MARGIN_BOTTOM,
+    "left": g.LANDSCAPE_MARGIN_LEFT,
+}
+# (east Asian font, size in half-points) every text run of a paragraph style must have.
+STYLE_FONTS: dict[str, tuple[str, int]] = {
+    g.STYLE_TITLE: (g.FONT_XIAOBIAOSONG, g.SIZE_ERHAO),
+    g.STYLE_ATTACHMENT_TITLE: (g.FONT_XIAOBIAOSONG, g.SIZE_ERHAO),
+    g.STYLE_HEADING_1: (g.FONT_HEITI, g.SIZE_SANHAO),
+    g.STYLE_ATTACHMENT_LABEL: (g.FONT_HEITI, g.SIZE_SANHAO),
+    g.STYLE_BODY: (g.FONT_FANGSONG, g.SIZE_SANHAO),
+    g.STYLE_ADDRESSEE: (g.FONT_FANGSONG, g.SIZE_SANHAO),
+    g.STYLE_ATTACHMENT_NOTE: (g.FONT_FANGSONG, g.SIZE_SANHAO),
+    g.STYLE_SIGNATURE: (g.FONT_FANGSONG, g.SIZE_SANHAO),
+    g.STYLE_DATE: (g.FONT_FANGSONG, g.SIZE_SANHAO),
+}
+HEADING_2_FONT = (g.FONT_KAITI, g.SIZE_SANHAO)
+NUMERAL = f"[{g.CHINESE_NUMERALS}]+"
+# Wrong numbering forms at the start of a paragraph, with what is wrong about them.
+WRONG_NUMBERS: tuple[tuple[str, str], ...] = (
+    (r"\d+、", "三级标题应写作“1.”，不能用“1、”"),
+    (r"\d+．", "三级标题的点应为半角“.”"),
+    (rf"（{NUMERAL}）、", "二级标题“（一）”后不加“、”"),
+    (rf"\({NUMERAL}\)", "二级标题应使用全角括号“（一）”"),
+    (r"（\d+）、", "四级标题“（1）”后不加“、”"),
+    (r"\(\d+\)", "四级标题应使用全角括号“（1）”"),
+)
+_PAGE_FIELD = re.compile(r"^\s*PAGE\b")
+
+
+# --- reading the document -----------------------------------------------------------------
+
+
+@dataclass
+class Paragraph:
+    """A body paragraph (not in a table) with the section it belongs to."""
+
+    element: Element
+    section: int
+    starts_section: bool
+
+
+@dataclass
+class DocxView:
+    """A loaded document with Word's property inheritance made explicit."""
+
+    document: Document
+    styles: dict[str, Element] = field(default_factory=dict)
+    default_paragraph_style: str = ""
+    default_ppr: Element | None = None
+    default_rpr: Element | None = None
+
+    @classmethod
+    def load(cls, source: Source) -> DocxView:
+        stream = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
+        view = cls(docx.Document(stream))
+        root = view.document.styles.element
+        for style in root.findall(qn("w:style")):
+            view.styles[style.get(qn("w:styleId"))] = style
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in (
+                "1",
+                "true",
+            ):
+                view.default_paragraph_style = style.get(qn("w:styleId"))
+        defaults = root.find(qn("w:docDefaults"))
+        if defaults is not None:
+            view.default_ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+            view.default_rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        return view
+
+    # styles
+
+    def style_chain(self, style_id: str | None) -> list[Element]:
+        chain: list[Element] = []
+        while style_id and style_id in self.styles and len(chain) < 20:
+            style = self.styles[style_id]
+            chain.append(style)
+            based_on = style.find(qn("w:basedOn"))
+            style_id = based_on.get(qn("w:val")) if based_on is not None else None
+        return chain
+
+    def style_name(self, style_id: str | None) -> str:
+        style = self.styles.get(style_id or "")
+        name = style.find(qn("w:name")) if style is not None else None
+        return name.get(qn("w:val")) if name is not None else ""
+
+    def paragraph_style(self, p: Element) -> str:
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        return style.get(qn("w:val")) if style is not None else self.default_paragraph_style
+
+    def paragraph_style_name(self, p: Element) -> str:
+        return self.style_name(self.paragraph_style(p))
+
+    def run_style(self, r: Element) -> str | None:
+        style = r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+        return style.get(qn("w:val")) if style is not None else None
+
+    # effective properties
+
+    def ppr_chain(self, p: Element) -> list[Element | None]:
+        chain = [p.find(qn("w:pPr"))]
+        chain += [s.find(qn("w:pPr")) for s in self.style_chain(self.paragraph_style(p))]
+        return [*chain, self.default_ppr]
+
+    def rpr_chain(self, r: Element, p: Element) -> list[Element | None]:
+        chain = [r.find(qn("w:rPr"))]
+        chain += [s.find(qn("w:rPr")) for s in self.style_chain(self.run_style(r))]
+        chain += [s.find(qn("w:rPr")) for s in self.style_chain(self.paragraph_style(p))]
+        return [*chain, self.default_rpr]
+
+    def paragraph_value(self, p: Element, child: str, attr: str) -> str | None:
+        return first_value(self.ppr_chain(p), child, attr)
+
+    def paragraph_flag(self, p: Element, child: str) -> bool:
+        """An on/off paragraph property such as ``w:keepNext``; bare element means on."""
+        for ppr in self.ppr_chain(p):
+            element = ppr.find(qn(child)) if ppr is not None else None
+            if element is not None:
+                return element.get(qn("w:val")) in TRUE_VALUES
+        return False
+
+    def run_value(self, r: Element, p: Element, child: str, attr: str = "val") -> str | None:
+        return first_value(self.rpr_chain(r, p), child, attr)
+
+    def east_asian_font(self, r: Element, p: Element) -> str | None:
+        """The font Word uses for Chinese text in ``r``; a theme reference wins over a name."""
+        for rpr in self.rpr_chain(r, p):
+            fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+            if fonts is None:
+                continue
+            theme = fonts.get(qn("w:eastAsiaTheme"))
+            if theme:
+                return f"主题字体 {theme}"
+            if fonts.get(qn("w:eastAsia")):
+                return fonts.get(qn("w:eastAsia"))
+        return None
+
+    def is_bold(self, r: Element, p: Element) -> bool:
+        for rpr in self.rpr_chain(r, p):
+            bold = rpr.find(qn("w:b")) if rpr is not None else None
+            if bold is not None:
+                return bold.get(qn("w:val")) in TRUE_VALUES
+        return False
+
+    def size(self, r: Element, p: Element) -> int | None:
+        value = self.run_value(r, p, "w:sz")
+        return int(value) if value is not None else None
+
+    # structure
+
+    def body_paragraphs(self) -> list[Paragraph]:
+        """Paragraphs directly in the body, each tagged with its section number."""
+        found: list[Paragraph] = []
+        section, starts = 0, True
+        for child in self.document.element.body:
+            if child.tag == qn("w:tbl"):
+                starts = False
+            if child.tag != qn("w:p"):
+                continue
+            found.append(Paragraph(child, section, starts))
+            starts = False
+            if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                section, starts = section + 1, True
+        return found
+
+    def section_properties(self) -> list[Element]:
+        body = self.document.element.body
+        closing = body.findall(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:sectPr')}")
+        final = body.find(qn("w:sectPr"))
+        return [*closing, *([final] if final is not None else [])]
+
+    def tables(self) -> list[Element]:
+        return self.document.element.body.findall(qn("w:tbl"))
+
+    def part_element(self, rid: str) -> Element:
+        return self.document.part.related_parts[rid].element
+
+
+def first_value(chain: Sequence[Element | None], child: str, attr: str) -> str | None:
+    for props in chain:
+        element = props.find(qn(child)) if props is not None else None
+        if element is not None and element.get(qn(f"w:{attr}")) is not None:
+            return element.get(qn(f"w:{attr}"))
+    return None
+
+
+def run_text(r: Element) -> str:
+    parts = []
+    for node in r:
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.tag in (qn("w:br"), qn("w:cr")):
+            parts.append("\n")
+        elif node.tag == qn("w:tab"):
+            parts.append("\t")
+    return "".join(parts)
+
+
+def runs(p: Element) -> list[Element]:
+    return list(p.iter(qn("w:r")))
+
+
+def paragraph_text(p: Element) -> str:
+    return "".join(run_text(r) for r in runs(p))
+
+
+def twips(value: str | None) -> int:
+    return int(float(value)) if value is not None else 0
+
+
+def text_width(text: str, char_width: int = g.CHAR_WIDTH_SANHAO) -> int:
+    """Estimated width: half a character for ASCII, a full one for everything else."""
+    return sum(char_width // 2 if ord(ch) < 0x2000 else char_width for ch in text)
+
+
+# --- 1. page size and margins -------------------------------------------------------------
+
+
+def check_page_setup(view: DocxView) -> list[str]:
+    failures: list[str] = []
+    for number, sect_pr in enumerate(view.section_properties(), start=1):
+        size = sect_pr.find(qn("w:pgSz"))
+        width, height = twips(size.get(qn("w:w"))), twips(size.get(qn("w:h")))
+        landscape = width > height
+        expected = (A4[1], A4[0]) if landscape else A4
+        if any(
+            abs(a - b) > PAGE_SIZE_TOLERANCE for a, b in zip((width, height), expected, strict=True)
+        ):
+            failures.append(
+                f"第 {number} 节纸张为 {width}×{height}，应为 A4 {expected[0]}×{expected[1]}"
+            )
+        margins = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
+        page_margins = sect_pr.find(qn("w:pgMar"))
+        for side, want in margins.items():
+            have = twips(page_margins.get(qn(f"w:{side}")))
+            if abs(have - want) > g.MARGIN_TOLERANCE:
+                failures.append(f"第 {number} 节 {side} 页边距为 {have}，应为 {want}（±1 mm）")
+    return failures
+
+
+# --- 2. document grid, line spacing, characters per line ----------------------------------
+
+
+def check_doc_grid(view: DocxView) -> list[str]:
+    failures: list[str] = []
+    for number, sect_pr in enumerate(view.section_properties(), start=1):
+        grid = sect_pr.find(qn("w:docGrid"))
+        kind = grid.get(qn("w:type")) if grid is not None else None
+        pitch = twips(grid.get(qn("w:linePitch"))) if grid is not None else 0
+        if kind != "lines" or pitch not in BODY_LINES:
+            failures.append(f"第 {number} 节文档网格为 {kind}/{pitch}，应为 lines/{g.LINE_PITCH}")
+    return failures
+
+
+def check_line_spacing(view: DocxView) -> list[str]:
+    failures: list[str] = []
+    for paragraph in view.body_paragraphs():
+        p = paragraph.element
+        line = view.paragraph_value(p, "w:spacing", "line")
+        rule = view.paragraph_value(p, "w:spacing", "lineRule")
+        before = twips(view.paragraph_value(p, "w:spacing", "before"))
+        after = twips(view.paragraph_value(p, "w:spacing", "after"))
+        if rule != "exact" or twips(line) not in BODY_LINES or before or after:
+            failures.append(
+                f"段落“{paragraph_text(p)[:12]}”行距为 {rule} {line}、段前 {before}、段后 {after}，"
+                f"应为固定值 {g.LINE_PITCH}、段前段后 0"
+            )
+    return failures
+
+
+def check_character_spacing(view: DocxView) -> list[str]:
+    """三号 body runs are condensed by 0.25 pt so a line holds 28 characters."""
+    failures: list[str] = []
+    for paragraph in view.body_paragraphs():
+        p = paragraph.element
+        for r in runs(p):
+            if run_text(r).strip() and view.size(r, p) == g.SIZE_SANHAO:
+                spacing = twips(view.run_value(r, p, "w:spacing"))
+                if spacing != g.BODY_CHAR_SPACING:
+                    failures.append(
+                        f"“{run_text(r)[:12]}”字距为 {spacing}，应为 {g.BODY_CHAR_SPACING}"
+                        "（每行 28 字）"
+                    )
+    return failures
+
+
+# --- 3. fonts and sizes -------------------------------------------------------------------
+
+
+def _expected_font(view: DocxView, r: Element, p: Element) -> tuple[str, int] | None:
+    if view.style_name(view.run_style(r)) == g.STYLE_HEADING_2:
+        return HEADING_2_FONT
+    return STYLE_FONTS.get(view.paragraph_style_name(p))
+
+
+def _check_run_font(
+    view: DocxView, r: Element, p: Element, expected: tuple[str, int], where: str
+) -> list[str]:
+    font, size = view.east_asian_font(r, p), view.size(r, p)
+    failures = []
+    if (font, size) != expected:
+        failures.append(
+            f"{where}“{run_text(r)[:12]}”为 {font} {size}，应为 {expected[0]} {expected[1]}"
+        )
+    if view.is_bold(r, p):
+        failures.append(f"{where}“{run_text(r)[:12]}”不应加粗")
+    return failures
+
+
+def check_body_fonts(view: DocxView) -> list[str]:
+    failures: list[str] = []
+    for paragraph in view.body_paragraphs():
+        p = paragraph.element
+        style = view.paragraph_style_name(p)
+        for r in runs(p):
+            expected = _expected_font(view, r, p)
+            if expected is None:
+                failures.append(f"段落“{paragraph_text(p)[:12]}”使用了未知样式 {style}")
+                break
+            if run_text(r).strip():
+                failures += _check_run_font(view, r, p, expected, f"{style}文字")
+    return failures
+
+
+def check_table_fonts(view: DocxView) -> list[str]:
+    """Table text 仿宋 (header 黑体), 小四 to 四号."""
+    failures: list[str] = []
+    for table in view.tables():
+        for row in table.findall(qn("w:tr")):
+            header = row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+            font = g.FONT_HEITI if header else g.FONT_FANGSONG
+            for p in row.iter(qn("w:p")):
+                for r in runs(p):
+                    if not run_text(r).strip():
+                        continue
+                    size = view.size(r, p) or 0
+                    have = view.east_asian_font(r, p)
+                    if have != font or not g.SIZE_XIAOSI <= size <= g.SIZE_SIHAO:
+                        failures.append(
+                            f"表格文字“{run_text(r)[:12]}”为 {have} {size}，应为 {font} 四号或小四"
+                        )
+                    if view.is_bold(r, p):
+                        failures.append(f"表格文字“{run_text(r)[:12]}”不应加粗")
+    return failures
+
+
+def _all_runs(view: DocxView) -> Iterator[tuple[Element, Element]]:
+    roots = [view.document.element.body]
+    for sect_pr in view.section_properties():
+        for reference in sect_pr.findall(qn("w:footerReference")):
+            roots.append(view.part_element(reference.get(qn("r:id"))))
+        for reference in sect_pr.findall(qn("w:headerReference")):
+            roots.append(view.part_element(reference.get(qn("r:id"))))
+    for root in roots:
+        for p in root.iter(qn("w:p")):
+            for r in runs(p):
+                yield r, p
+
+
+def check_east_asian_fonts(view: DocxView) -> list[str]:
+    """Every run names its Chinese font and language; no theme (Japanese) fallback."""
+    failures: list[str] = []
+    for r, p in _all_runs(view):
+        font = view.east_asian_font(r, p)
+        lang = view.run_value(r, p, "w:lang", "eastAsia")
+        if not font or font.startswith("主题字体"):
+            failures.append(f"“{run_text(r)[:12]}”没有指定中文字体（eastAsia）：{font}")
+        if lang != g.LANG_EAST_ASIA:
+            failures.append(f"“{run_text(r)[:12]}”的中文语言为 {lang}，应为 {g.LANG_EAST_ASIA}")
+    return failures
+
+
+# --- 4. heading numbers -------------------------------------------------------------------
+
+
+def _heading_2_text(view: DocxView, p: Element) -> str:
+    """The text of the leading runs in character style 二级标题."""
+    text = []
+    for r in runs(p):
+        if view.style_name(view.run_style(r)) != g.STYLE_HEADING_2:
+            break
+        text.append(run_text(r))
+    return "".join(text)
+
+
+def _check_heading_paragraph(view: DocxView, p: Element) -> list[str]:
+    text, style = paragraph_text(p), view.paragraph_style_name(p)
+    heading_2 = _heading_2_text(view, p)
+    failures = []
+    if style == g.STYLE_HEADING_1 and not re.match(g.HEADING_1_PATTERN, text):
+        failures.append(f"一级标题“{text[:12]}”应以“一、”式序号开头")
+    if style != g.STYLE_HEADING_1 and re.match(g.HEADING_1_PATTERN, text):
+        failures.append(f"“{text[:12]}”是一级标题，应使用样式{g.STYLE_HEADING_1}（黑体）")
+    if heading_2 and not re.match(g.HEADING_2_PATTERN + "(?!、)", heading_2):
+        failures.append(f"二级标题“{heading_2[:12]}”应以全角“（一）”开头，其后不加“、”")
+    if not heading_2 and re.match(g.HEADING_2_PATTERN, text):
+        failures.append(
+            f"“{text[:12]}”是二级标题，序号和标题应使用字符样式{g.STYLE_HEADING_2}（楷体）"
+        )
+    for pattern, reason in WRONG_NUMBERS:
+        if re.match(pattern, text):
+            failures.append(f"“{text[:12]}”：{reason}")
+    return failures
+
+
+def check_addressee(view: DocxView) -> list[str]:
+    """主送机关 flush left (no indent), ending with a full-width colon."""
+    failures: list[str] = []
+    for paragraph in view.body_paragraphs():
+        p = paragraph.element
+        if view.paragraph_style_name(p) != g.STYLE_ADDRESSEE:
+            continue
+        text = paragraph_text(p)
+        if not text.endswith("："):
+            failures.append(f"主送机关“{text[:12]}”应以全角冒号“：”结尾")
+        if twips(view.paragraph_value(p, "w:ind", "firstLine")):
+            failures.append(f"主送机关“{text[:12]}”应顶格编排")
+    return failures
+
+
+def check_heading_numbers(view: DocxView) -> list[str]:
+    failures: list[str] = []
+    for paragraph in view.body_paragraphs():
+        failures += _check_heading_paragraph(view, paragraph.element)
+    return failures
+
+
+# --- 5. date and signature ----------------------------------------------------------------
+
+
+def _text_width_of_section(view: DocxView, section: int) -> int:
+    sect_pr = view.section_properties()[section]
+    size, margins = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
+    width = twips(size.get(qn("w:w")))
+    return width - twips(margins.get(qn("w:left"))) - twips(margins.get(qn("w:right")))
+
+
+def _centre(view: DocxView, p: Element, width: int) -> float:
+    """Horizontal centre of the text of ``p`` from the left margin, by its alignment."""
+    left = twips(view.paragraph_value(p, "w:ind", "left"))
+    right = twips(view.paragraph_value(p, "w:ind", "right"))
+    text = text_width(paragraph_text(p))
+    align = view.paragraph_value(p, "w:jc", "val")
+    if align == "center":
+        return (left + width - right) / 2
+    if align in ("right", "end"):
+        return width - right - text / 2
+    return left + text / 2
+
+
+def _check_date(view: DocxView, date: Paragraph, signature: Paragraph | None) -> list[str]:
+    p, text = date.element, paragraph_text(date.element)
+    failures = []
+    if not re.fullmatch(g.DATE_PATTERN, text):
+        failures.append(f"成文日期“{text}”应写作“2016年6月7日”（四位年份，月日不补零）")
+    right = twips(view.paragraph_value(p, "w:ind", "right"))
+    if (
+        view.paragraph_value(p, "w:jc", "val") not in ("right", "end")
+        or right != g.DATE_RIGHT_INDENT
+    ):
+        failures.append(f"成文日期应右对齐并右空四字（右缩进 {g.DATE_RIGHT_INDENT}），实为 {right}")
+    if signature is None:
+        return [*failures, "成文日期上方没有发文机关署名（样式署名）"]
+    width = _text_width_of_section(view, date.section)
+    offset = _centre(view, signature.element, width) - _centre(view, p, width)
+    if abs(offset) > g.SIGNATURE_CENTRE_TOLERANCE:
+        failures.append(f"发文机关署名应以成文日期为准居中，实际偏离 {offset:.0f} twips")
+    return failures
+
+
+def check_date_and_signature(view: DocxView) -> list[str]:
+    paragraphs = view.body_paragraphs()
+    styles = [view.paragraph_style_name(p.element) for p in paragraphs]
+    dates = [i for i, style in enumerate(styles) if style == g.STYLE_DATE]
+    if not dates:
+        return ["没有成文日期段落（样式成文日期）"]
+    failures: list[str] = []
+    for index in dates:
+        before = paragraphs[index - 1] if index and styles[index - 1] == g.STYLE_SIGNATURE else None
+        failures += _check_date(view, paragraphs[index], before)
+    return failures
+
+
+# --- 6. attachments -----------------------------------------------------------------------
+
+
+def _note_titles(notes: Sequence[str]) -> tuple[list[str], bool] | str:
+    """The titles listed by the 附件说明 lines, and whether they are numbered."""
+    if not notes[0].startswith("附件："):
+        return f"附件说明“{notes[0][:12]}”应以“附件：”开头"
+    lines = [notes[0].removeprefix("附件："), *notes[1:]]
+    if len(lines) == 1 and not re.match(r"1\. ", lines[0]):
+        return [lines[0]], False
+    titles = []
+    for number, line in enumerate(lines, start=1):
+        if not line.startswith(f"{number}. "):
+            return f"附件说明第 {number} 行“{line[:12]}”应写作“{number}. 名称”"
+        titles.append(line.removeprefix(f"{number}. "))
+    return titles, True
+
+
+def _attachments(view: DocxView) -> list[tuple[Paragraph, str]]:
+    """(label paragraph, title text) for every attachment in the document."""
+    found: list[tuple[Paragraph, str]] = []
+    paragraphs = view.body_paragraphs()
+    for index, paragraph in enumerate(paragraphs):
+        if view.paragraph_style_name(paragraph.element) != g.STYLE_ATTACHMENT_LABEL:
+            continue
+        title = next(
+            (
+                paragraph_text(later.element)
+                for later in paragraphs[index + 1 :]
+                if view.paragraph_style_name(later.element) == g.STYLE_ATTACHMENT_TITLE
+            ),
+            "",
+        )
+        found.append((paragraph, title.replace("\n", "")))
+    return found
+
+
+def _starts_new_page(view: DocxView, paragraph: Paragraph) -> bool:
+    """On a new page: page break before it, or first paragraph of a new-page section."""
+    if view.paragraph_flag(paragraph.element, "w:pageBreakBefore"):
+        return True
+    if not paragraph.starts_section or paragraph.section == 0:
+        return False
+    kind = view.section_properties()[paragraph.section].find(qn("w:type"))
+    return (kind.get(qn("w:val")) if kind is not None else None) in NEW_PAGE_STARTS
+
+
+def check_attachments(view: DocxView) -> list[str]:
+    notes = [
+        paragraph_text(p.element)
+        for p in view.body_paragraphs()
+        if view.paragraph_style_name(p.element) == g.STYLE_ATTACHMENT_NOTE
+    ]
+    attachments = _attachments(view)
+    if not notes:
+        return ["正文有附件但没有附件说明"] if attachments else []
+    parsed = _note_titles(notes)
+    if isinstance(parsed, str):
+        return [parsed]
+    titles, numbered = parsed
+    if len(titles) != len(attachments):
+        return [f"附件说明列出 {len(titles)} 个附件，文中有 {len(attachments)} 个"]
+    failures = []
+    for number, (title, (label, actual)) in enumerate(
+        zip(titles, attachments, strict=True), start=1
+    ):
+        want = f"附件{number}" if numbered else "附件"
+        if paragraph_text(label.element) != want:
+            failures.append(f"附件标签“{paragraph_text(label.element)}”应为“{want}”")
+        if title != actual:
+            failures.append(f"附件说明中的名称“{title}”与附件标题“{actual}”不一致")
+        if not _starts_new_page(view, label):
+            failures.append(f"{want}应另起一页（新节或分页）")
+    return failures
+
+
+# --- 7. page-number footers ---------------------------------------------------------------
+
+
+def _field_layout(p: Element) -> tuple[str, str, bool]:
+    """(text before the PAGE field, text after it, whether there is one) of a footer line."""
+    before, after, depth, seen = [], [], 0, False
+    in_instruction = False
+    for node in p.iter(qn("w:fldChar"), qn("w:instrText"), qn("w:t"), qn("w:fldSimple")):
+        if node.tag == qn("w:fldSimple") and _PAGE_FIELD.match(node.get(qn("w:instr"), "")):
+            seen = True
+        elif node.tag == qn("w:fldChar"):
+            kind = node.get(qn("w:fldCharType"))
+            depth += {"begin": 1, "end": -1}.get(kind, 0)
+            in_instruction = kind == "begin"
+        elif node.tag == qn("w:instrText") and in_instruction:
+            seen = seen or bool(_PAGE_FIELD.match(node.text or ""))
+        elif (
+            node.tag == qn("w:t")
+            and depth == 0
+            and node.getparent().getparent().tag != qn("w:fldSimple")
+        ):
+            (after if seen else before).append(node.text or "")
+    return "".join(before), "".join(after), seen
+
+
+def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> list[str]:
+    lines = [p for p in footer.iter(qn("w:p")) if _field_layout(p)[2]]
+    if len(lines) != 1:
+        return [f"{where}页脚应有一个 PAGE 页码域"]
+    p = lines[0]
+    before, after, _ = _field_layout(p)
+    failures = []
+    if (before, after) != (g.PAGE_NUMBER_BEFORE, g.PAGE_NUMBER_AFTER):
+        failures.append(f"{where}页码应为“— 1 —”式，实为“{before}PAGE{after}”")
+    for r in runs(p):
+        font, size = view.east_asian_font(r, p), view.size(r, p)
+        if (font, size) != (g.FONT_SONGTI, g.SIZE_SIHAO):
+            failures.append(f"{where}页码字体为 {font} {size}，应为宋体四号")
+            break
+    side, other = ("right", "left") if odd else ("left", "right")
+    align = view.paragraph_value(p, "w:jc", "val")
+    indent = twips(view.paragraph_value(p, "w:ind", side))
+    if align not in (side, "end" if odd else "start") or abs(indent - g.PAGE_NUMBER_INDENT) > 10:
+        failures.append(
+            f"{where}页码应{'右' if odd else '左'}对齐并空一字（{side} {g.PAGE_NUMBER_INDENT}），"
+            f"实为 {align} {indent}"
+        )
+    if twips(view.paragraph_value(p, "w:ind", other)):
+        failures.append(f"{where}页码另一侧不应缩进")
+    return failures
+
+
+def _footer_position(view: DocxView, sect_pr: Element, footer: Element, number: int) -> list[str]:
+    """The page-number line sits 7 mm (±1 mm) below the text block."""
+    p = next(footer.iter(qn("w:p")))
+    line = twips(view.paragraph_value(p, "w:spacing", "line"))
+    if view.paragraph_value(p, "w:spacing", "lineRule") != "exact":
+        line = round(g.SIZE_SIHAO * 10 * 1.3)  # half-points → twips, single spacing
+    margins = sect_pr.find(qn("w:pgMar"))
+    gap = twips(margins.get(qn("w:bottom"))) - twips(margins.get(qn("w:footer"))) - line
+    if abs(gap - g.PAGE_NUMBER_GAP) > g.MARGIN_TOLERANCE:
+        return [f"第 {number} 节页码距版心下边缘 {gap / g.TWIPS_PER_MM:.1f} mm，应为 7 mm"]
+    return []
+
+
+def check_footers(view: DocxView) -> list[str]:
+    failures: list[str] = []
+    flag = view.document.settings.element.find(qn("w:evenAndOddHeaders"))
+    if flag is None or flag.get(qn("w:val")) not in TRUE_VALUES:
+        failures.append("settings.xml 未设置奇偶页不同（w:evenAndOddHeaders）")
+    current: dict[str, Element] = {}
+    for number, sect_pr in enumerate(view.section_properties(), start=1):
+        for reference in sect_pr.findall(qn("w:footerReference")):
+            current[reference.get(qn("w:type"))] = view.part_element(reference.get(qn("r:id")))
+        for kind, odd in (("default", True), ("even", False)):
+            where = f"第 {number} 节{'奇数' if odd else '偶数'}页"
+            if kind not in current:
+                failures.append(f"{where}没有页脚")
+                continue
+            failures += _check_footer(view, current[kind], odd, where)
+            failures += _footer_position(view, sect_pr, current[kind], number)
+    return failures
+
+
+# --- entry points -------------------------------------------------------------------------
+
+CHECKS: tuple[Callable[[DocxView], list[str]], ...] = (
+    check_page_setup,
+    check_doc_grid,
+    check_line_spacing,
+    check_character_spacing,
+    check_body_fonts,
+    check_table_fonts,
+    check_east_asian_fonts,
+    check_addressee,
+    check_heading_numbers,
+    check_date_and_signature,
+    check_attachments,
+    check_footers,
+)
+
+
+def check_gbt9704(source: Source) -> list[str]:
+    """Every GB/T 9704 failure found in the .docx (bytes or a path); empty means it passes."""
+    view = DocxView.load(source)
+    failures: list[str] = []
+    for check in CHECKS:
+        failures += check(view)
+    return failures
+
+
+def assert_gbt9704(source: Source) -> None:
+    failures = check_gbt9704(source)
+    if failures:
+        raise AssertionError("不符合 GB/T 9704：\n" + "\n".join(f"- {f}" for f in failures))

@@ -1,0 +1,500 @@
+"""(Re)build the Word templates in ``templates/`` with python-docx.
+
+Run ``python tools/make_templates.py`` after changing a layout number in
+``generator/render/gbt9704.py``. The output is byte-identical from run to run.
+
+The templates are docxtpl (Jinja) templates that staff open and edit in Word or
+WPS, so every GB/T element has a real named style (公文标题, 一级标题, …), every
+run also carries its fonts directly (including ``w:eastAsia``), and the Jinja
+control tags sit in paragraphs of their own (``{%p … %}``) where Word keeps them
+intact. The context each template expects is documented on its builder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.document import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.section import Section
+from docx.shared import Twips
+from docx.styles.style import ParagraphStyle
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from generator.render import gbt9704 as g
+from generator.render import oxml
+from generator.render.oxml import PageSetup, RunFormat
+from generator.write.atomic import normalize_zip, write_bytes_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = ROOT / "templates"
+# Fixed document properties: a rebuilt template must not differ from the committed one.
+TEMPLATE_STAMP = datetime(2024, 1, 1, tzinfo=timezone.utc)
+TEMPLATE_AUTHOR = "plandocs"
+# Word 2010's shadow copy of styles.xml, still full of theme fonts; Word rebuilds it.
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+ALIGN = WD_PARAGRAPH_ALIGNMENT
+
+BODY = RunFormat(g.FONT_FANGSONG, g.SIZE_SANHAO, char_spacing=g.BODY_CHAR_SPACING)
+TITLE = RunFormat(g.FONT_XIAOBIAOSONG, g.SIZE_ERHAO)
+HEITI_LINE = RunFormat(g.FONT_HEITI, g.SIZE_SANHAO, char_spacing=g.BODY_CHAR_SPACING)
+KAITI_LINE = RunFormat(g.FONT_KAITI, g.SIZE_SANHAO, char_spacing=g.BODY_CHAR_SPACING)
+TABLE_HEADER = RunFormat(g.FONT_HEITI, g.SIZE_SIHAO)
+TABLE_TEXT = RunFormat(g.FONT_FANGSONG, g.SIZE_SIHAO)
+PAGE_NUMBER = RunFormat(g.FONT_SONGTI, g.SIZE_SIHAO, latin=g.FONT_SONGTI)
+
+PORTRAIT = PageSetup(
+    width=g.PAGE_WIDTH,
+    height=g.PAGE_HEIGHT,
+    top=g.MARGIN_TOP,
+    right=g.MARGIN_RIGHT,
+    bottom=g.MARGIN_BOTTOM,
+    left=g.MARGIN_LEFT,
+    header=g.HEADER_DISTANCE,
+    footer=g.FOOTER_DISTANCE,
+)
+LANDSCAPE = PageSetup(
+    width=g.PAGE_HEIGHT,
+    height=g.PAGE_WIDTH,
+    top=g.LANDSCAPE_MARGIN_TOP,
+    right=g.LANDSCAPE_MARGIN_RIGHT,
+    bottom=g.LANDSCAPE_MARGIN_BOTTOM,
+    left=g.LANDSCAPE_MARGIN_LEFT,
+    header=g.HEADER_DISTANCE,
+    footer=g.LANDSCAPE_FOOTER_DISTANCE,
+)
+
+
+@dataclass(frozen=True)
+class ParagraphStyleSpec:
+    """One named paragraph style: the formatting of one GB/T element."""
+
+    name: str
+    style_id: str
+    run: RunFormat
+    alignment: WD_PARAGRAPH_ALIGNMENT
+    first_line: int = 0
+    left: int = 0
+    right: int = 0
+    hanging: int = 0
+    line: int = g.LINE_PITCH
+    snap_to_grid: bool = True
+    outline_level: int | None = None
+
+
+# The attachment note (附件说明) is "附件：名称": wrapped lines align under the name,
+# which starts 2 字 (indent) + 3 字 ("附件：") from the margin.
+NOTE_NAME_START = g.FIRST_LINE_INDENT + 3 * g.CHAR_WIDTH_SANHAO
+# With several attachments the name follows "1. " (digit, full stop, space = 1 字).
+NOTE_NUMBERED_START = NOTE_NAME_START + g.CHAR_WIDTH_SANHAO
+
+PARAGRAPH_STYLES: tuple[ParagraphStyleSpec, ...] = (
+    # 二号 glyphs are taller than LibreOffice's grid cell: without this each title
+    # line would take two grid lines there (Word ignores the grid for exact lines).
+    ParagraphStyleSpec(g.STYLE_TITLE, "DocTitle", TITLE, ALIGN.CENTER, snap_to_grid=False),
+    ParagraphStyleSpec(g.STYLE_ADDRESSEE, "Addressee", BODY, ALIGN.JUSTIFY),
+    ParagraphStyleSpec(
+        g.STYLE_HEADING_1,
+        "LevelOneHeading",
+        HEITI_LINE,
+        ALIGN.JUSTIFY,
+        first_line=g.FIRST_LINE_INDENT,
+        outline_level=0,
+    ),
+    ParagraphStyleSpec(
+        g.STYLE_ATTACHMENT_NOTE,
+        "AttachmentNote",
+        BODY,
+        ALIGN.JUSTIFY,
+        left=NOTE_NAME_START,
+        hanging=NOTE_NAME_START - g.FIRST_LINE_INDENT,
+    ),
+    ParagraphStyleSpec(
+        g.STYLE_SIGNATURE, "Signature", BODY, ALIGN.CENTER, left=g.SIGNATURE_LEFT_INDENT
+    ),
+    ParagraphStyleSpec(g.STYLE_DATE, "IssueDate", BODY, ALIGN.RIGHT, right=g.DATE_RIGHT_INDENT),
+    ParagraphStyleSpec(g.STYLE_ATTACHMENT_LABEL, "AttachmentLabel", HEITI_LINE, ALIGN.LEFT),
+    ParagraphStyleSpec(
+        g.STYLE_ATTACHMENT_TITLE, "AttachmentTitle", TITLE, ALIGN.CENTER, snap_to_grid=False
+    ),
+    ParagraphStyleSpec(
+        g.STYLE_TABLE_HEADER,
+        "TableHeader",
+        TABLE_HEADER,
+        ALIGN.CENTER,
+        line=g.TABLE_LINE,
+        snap_to_grid=False,
+    ),
+    ParagraphStyleSpec(
+        g.STYLE_TABLE_TEXT,
+        "TableText",
+        TABLE_TEXT,
+        ALIGN.JUSTIFY,
+        line=g.TABLE_LINE,
+        snap_to_grid=False,
+    ),
+    ParagraphStyleSpec(
+        g.STYLE_PAGE_NUMBER,
+        "PageNumber",
+        PAGE_NUMBER,
+        ALIGN.RIGHT,
+        line=g.PAGE_NUMBER_LINE,
+        snap_to_grid=False,
+    ),
+)
+BODY_STYLE = ParagraphStyleSpec(
+    g.STYLE_BODY, "Normal", BODY, ALIGN.JUSTIFY, first_line=g.FIRST_LINE_INDENT
+)
+STYLE_RUNS: dict[str, RunFormat] = {spec.name: spec.run for spec in (BODY_STYLE, *PARAGRAPH_STYLES)}
+HEADING_2_STYLE_ID = "LevelTwoHeading"
+
+
+# --- styles -------------------------------------------------------------------------------
+
+
+def format_paragraph_style(style: ParagraphStyle, spec: ParagraphStyleSpec) -> None:
+    """Write ``spec`` into ``style``: exact line height, no space before/after, indents."""
+    fmt = style.paragraph_format
+    fmt.alignment = spec.alignment
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(spec.line)
+    fmt.space_before = Twips(0)
+    fmt.space_after = Twips(0)
+    fmt.right_indent = Twips(spec.right)
+    ppr = style.element.get_or_add_pPr()
+    if spec.hanging:
+        oxml.set_hanging_indent(ppr, spec.left, spec.hanging)
+    else:
+        fmt.left_indent = Twips(spec.left)
+        fmt.first_line_indent = Twips(spec.first_line)
+    if not spec.snap_to_grid:
+        oxml.set_snap_to_grid(ppr, False)
+    if spec.outline_level is not None:
+        oxml.set_outline_level(ppr, spec.outline_level)
+    oxml.apply_run_format(oxml.run_properties(style), spec.run)
+
+
+def add_paragraph_style(document: Document, spec: ParagraphStyleSpec) -> None:
+    style = document.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+    # ASCII ids keep the XML portable; Word and WPS show the Chinese name.
+    style.style_id = spec.style_id
+    style.base_style = document.styles[g.STYLE_BODY]
+    style.next_paragraph_style = document.styles[g.STYLE_BODY]
+    style.quick_style = True
+    style.priority = 1
+    format_paragraph_style(style, spec)
+
+
+def add_heading_2_style(document: Document) -> None:
+    """二级标题 is a character style: （一） and its heading open a body paragraph."""
+    style = document.styles.add_style(g.STYLE_HEADING_2, WD_STYLE_TYPE.CHARACTER)
+    style.style_id = HEADING_2_STYLE_ID
+    style.quick_style = True
+    style.priority = 1
+    oxml.apply_run_format(oxml.run_properties(style), KAITI_LINE)
+
+
+def set_up_styles(document: Document) -> None:
+    oxml.set_doc_defaults(document, BODY, g.LINE_PITCH)
+    oxml.set_theme_east_asian(document, minor=g.FONT_FANGSONG, major=g.FONT_HEITI)
+    normal = document.styles[g.STYLE_BODY]
+    format_paragraph_style(normal, BODY_STYLE)
+    for spec in PARAGRAPH_STYLES:
+        add_paragraph_style(document, spec)
+    add_heading_2_style(document)
+
+
+# --- paragraphs ---------------------------------------------------------------------------
+
+
+def add_paragraph(container: Document | _Cell, style: str, text: str = "") -> Paragraph:
+    """A paragraph of ``style`` whose run (if any) and mark carry the style's fonts.
+
+    A table cell is born with one empty paragraph; the first call fills that one.
+    """
+    fmt = STYLE_RUNS[style]
+    existing = container.paragraphs if isinstance(container, _Cell) else []
+    if len(existing) == 1 and not existing[0].text and existing[0].style.name == g.STYLE_BODY:
+        paragraph = existing[0]
+        paragraph.style = style
+    else:
+        paragraph = container.add_paragraph(style=style)
+    oxml.apply_run_format(oxml.paragraph_mark_properties(paragraph), fmt)
+    if text:
+        oxml.add_text_run(paragraph, text, fmt)
+    return paragraph
+
+
+def add_control(
+    container: Document | _Cell, tag: str, style: str = g.STYLE_BODY, scope: str = "p"
+) -> None:
+    """A paragraph holding only a ``{%p … %}`` (or ``{%tr … %}``) tag.
+
+    docxtpl replaces the whole paragraph (or table row) by the bare Jinja tag.
+    """
+    add_paragraph(container, style, "{%" + scope + " " + tag + " %}")
+
+
+def add_blank_lines(document: Document, count: int = 1, keep_with_next: bool = False) -> None:
+    for _ in range(count):
+        paragraph = add_paragraph(document, g.STYLE_BODY)
+        paragraph.paragraph_format.keep_with_next = keep_with_next or None
+
+
+def add_level_2_paragraph(document: Document) -> None:
+    """（一）heading in 楷体 (character style 二级标题), then the body text in 仿宋."""
+    paragraph = add_paragraph(document, g.STYLE_BODY)
+    heading = oxml.add_text_run(paragraph, "{{ b.number }}{{ b.heading }}", KAITI_LINE)
+    oxml.set_run_style(oxml.run_properties(heading), HEADING_2_STYLE_ID)
+    oxml.add_text_run(paragraph, "{{ b.text }}", BODY)
+
+
+def add_blocks_loop(document: Document, variable: str) -> None:
+    """The body: one paragraph per block of ``variable``, shaped by the block's level.
+
+    Block: {level: 0..4, number: "一、"/"（一）"/"1."/"（1）"/"", heading, text}.
+    Level-1 blocks carry no text; levels 3 and 4 run number, heading and text together.
+    """
+    add_control(document, f"for b in {variable}")
+    add_control(document, "if b.level == 0")
+    add_paragraph(document, g.STYLE_BODY, "{{ b.text }}")
+    add_control(document, "elif b.level == 1")
+    add_paragraph(document, g.STYLE_HEADING_1, "{{ b.number }}{{ b.heading }}")
+    add_control(document, "elif b.level == 2")
+    add_level_2_paragraph(document)
+    add_control(document, "else")
+    add_paragraph(document, g.STYLE_BODY, "{{ b.number }}{{ b.heading }}{{ b.text }}")
+    add_control(document, "endif")
+    add_control(document, "endfor")
+
+
+def add_attachment_note(document: Document) -> None:
+    """One blank line, then 附件说明: ``附件：名称`` or ``附件：1. 名称`` / ``2. 名称`` …"""
+    add_control(document, "if attachments")
+    # Kept with the signature that follows, so the signature page never holds the
+    # signature alone (GB/T 9704 7.3.5: no page of only seal and date).
+    add_blank_lines(document, keep_with_next=True)
+    add_control(document, "if attachments|length == 1")
+    single = add_paragraph(document, g.STYLE_ATTACHMENT_NOTE, "附件：{{ attachments[0].title }}")
+    single.paragraph_format.keep_with_next = True
+    add_control(document, "else")
+    first = add_paragraph(document, g.STYLE_ATTACHMENT_NOTE, "附件：1. {{ attachments[0].title }}")
+    first.paragraph_format.keep_with_next = True
+    hanging = NOTE_NUMBERED_START - g.FIRST_LINE_INDENT  # the first line starts at 2 字
+    oxml.set_hanging_indent(first._p.get_or_add_pPr(), NOTE_NUMBERED_START, hanging)
+    add_control(document, "for a in attachments[1:]")
+    more = add_paragraph(document, g.STYLE_ATTACHMENT_NOTE, "{{ loop.index + 1 }}. {{ a.title }}")
+    more.paragraph_format.keep_with_next = True
+    oxml.set_hanging_indent(
+        more._p.get_or_add_pPr(), NOTE_NUMBERED_START, NOTE_NUMBERED_START - NOTE_NAME_START
+    )
+    add_control(document, "endfor")
+    add_control(document, "endif")
+    add_control(document, "endif")
+
+
+def add_signature_and_date(document: Document) -> Paragraph:
+    """加盖印章的公文: room for the seal, organ centred over the date, date 右空四字."""
+    add_blank_lines(document, g.BLANK_LINES_BEFORE_SIGNATURE, keep_with_next=True)
+    signature = add_paragraph(document, g.STYLE_SIGNATURE, "{{ signature }}")
+    signature.paragraph_format.keep_with_next = True  # never split organ from date
+    return add_paragraph(document, g.STYLE_DATE, "{{ date }}")
+
+
+# --- sections and footers -----------------------------------------------------------------
+
+
+def set_up_section(section: Section, page: PageSetup) -> None:
+    oxml.set_page_setup(section, page)
+    oxml.set_doc_grid(section, g.LINE_PITCH)
+
+
+def fill_page_number(paragraph: Paragraph, odd: bool) -> None:
+    """Odd pages: right-aligned 1 字 from the right; even pages: left-aligned 1 字 from the left."""
+    paragraph.style = g.STYLE_PAGE_NUMBER
+    fmt = paragraph.paragraph_format
+    fmt.alignment = ALIGN.RIGHT if odd else ALIGN.LEFT
+    fmt.right_indent = Twips(g.PAGE_NUMBER_INDENT if odd else 0)
+    fmt.left_indent = Twips(0 if odd else g.PAGE_NUMBER_INDENT)
+    oxml.apply_run_format(oxml.paragraph_mark_properties(paragraph), PAGE_NUMBER)
+    oxml.add_page_number(paragraph, PAGE_NUMBER)
+
+
+def add_page_number_footers(document: Document, section: Section) -> None:
+    """GB/T page numbers on every page; later sections inherit these footers."""
+    oxml.set_even_and_odd_footers(document)
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    fill_page_number(section.footer.paragraphs[0], odd=True)
+    fill_page_number(section.even_page_footer.paragraphs[0], odd=False)
+    for footer in (section.footer, section.even_page_footer):
+        oxml.strip_layout_whitespace(footer._element)
+
+
+def end_section_at(document: Document, paragraph: Paragraph) -> Section:
+    """Close the current section with ``paragraph`` and start a new one on a new page.
+
+    python-docx puts the section break into an extra empty paragraph, which would
+    add a blank line (and maybe a blank page); we move it into ``paragraph``.
+    """
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    holder = document.element.body.xpath("./w:p")[-1]
+    oxml.insert_in_order(paragraph._p.get_or_add_pPr(), holder.pPr.sectPr, oxml.PPR_ORDER)
+    holder.getparent().remove(holder)
+    return section
+
+
+# --- the ledger table ---------------------------------------------------------------------
+
+LEDGER_ROW_CELLS: tuple[tuple[str, WD_PARAGRAPH_ALIGNMENT], ...] = (
+    ("{{ r.seq }}", ALIGN.CENTER),
+    ("{% vm %}{{ g.project }}", ALIGN.CENTER),
+    ("", ALIGN.JUSTIFY),  # filled with a paragraph loop over r.content
+    ("{{ r.responsible }}", ALIGN.CENTER),
+    ("{{ r.status }}", ALIGN.CENTER),
+)
+
+
+def add_control_row(cells: Sequence[_Cell], tag: str) -> None:
+    """A row holding a ``{%tr … %}`` tag; docxtpl removes the whole row."""
+    add_control(cells[0], tag, g.STYLE_TABLE_TEXT, scope="tr")
+    for cell in cells[1:]:
+        add_paragraph(cell, g.STYLE_TABLE_TEXT)
+
+
+def fill_ledger_row(cells: Sequence[_Cell]) -> None:
+    for cell, (text, alignment) in zip(cells, LEDGER_ROW_CELLS, strict=True):
+        oxml.set_cell_vertical_centre(cell)
+        if text:
+            add_paragraph(cell, g.STYLE_TABLE_TEXT, text).paragraph_format.alignment = alignment
+    # One paragraph per content line; an empty list still leaves the cell one paragraph.
+    content = cells[2]
+    add_control(content, 'for line in r.content or [""]', g.STYLE_TABLE_TEXT)
+    add_paragraph(content, g.STYLE_TABLE_TEXT, "{{ line }}")
+    add_control(content, "endfor", g.STYLE_TABLE_TEXT)
+
+
+def add_ledger_table(document: Document) -> None:
+    """序号 | 创建项目 | 具体目标内容 | 责任单位 | 实施情况, one row per ledger item.
+
+    Rows come from nested ``{%tr for %}`` loops over ledger.groups and g.rows; the
+    创建项目 cell is merged vertically over its group's rows with ``{% vm %}``.
+    """
+    table = document.add_table(rows=6, cols=len(g.LEDGER_HEADERS))
+    oxml.set_table_layout(table, g.LEDGER_COLUMN_WIDTHS, g.TABLE_BORDER)
+    header = table.rows[0]
+    oxml.set_repeat_header(header)
+    oxml.set_cant_split(header)
+    for cell, text in zip(header.cells, g.LEDGER_HEADERS, strict=True):
+        oxml.set_cell_vertical_centre(cell)
+        add_paragraph(cell, g.STYLE_TABLE_HEADER, text)
+    add_control_row(table.rows[1].cells, "for g in ledger.groups")
+    add_control_row(table.rows[2].cells, "for r in g.rows")
+    fill_ledger_row(table.rows[3].cells)
+    add_control_row(table.rows[4].cells, "endfor")
+    add_control_row(table.rows[5].cells, "endfor")
+    for row in table.rows:
+        for cell in row.cells:
+            oxml.sort_children(cell._tc.get_or_add_tcPr(), oxml.TCPR_ORDER)
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def new_template(title: str) -> Document:
+    """An empty document with the GB/T styles, page, grid and page-number footers."""
+    document = new_document()
+    oxml.strip_layout_whitespace(document.element)
+    oxml.drop_part_relationship(document, RT.THUMBNAIL)
+    oxml.drop_part_relationship(document, STYLES_WITH_EFFECTS)
+    set_up_styles(document)
+    section = document.sections[0]
+    set_up_section(section, PORTRAIT)
+    add_page_number_footers(document, section)
+    oxml.set_no_stretch_before_line_break(document)
+    oxml.set_core_properties(document, title, TEMPLATE_AUTHOR, TEMPLATE_STAMP)
+    return document
+
+
+def add_title(document: Document) -> None:
+    """Title (may hold "\\n" line breaks), then one blank line."""
+    add_paragraph(document, g.STYLE_TITLE, "{{ title }}")
+    add_blank_lines(document)
+
+
+def build_plan_template() -> Document:
+    """plan.docx. Context: title, addressee, blocks, attachments, signature, date, ledger.
+
+    attachments: [{label: "附件" | "附件1", title}]; the landscape attachment page shows
+    attachments[0].label and the ledger {title, groups: [{project, rows: [{seq,
+    content: [str], responsible, status}]}]}.
+    """
+    document = new_template("年度工作方案（模板）")
+    add_title(document)
+    add_control(document, "if addressee")
+    add_paragraph(document, g.STYLE_ADDRESSEE, "{{ addressee }}")
+    add_control(document, "endif")
+    add_blocks_loop(document, "blocks")
+    add_attachment_note(document)
+    date = add_signature_and_date(document)
+    attachment = end_section_at(document, date)
+    set_up_section(attachment, LANDSCAPE)
+    add_paragraph(document, g.STYLE_ATTACHMENT_LABEL, "{{ attachments[0].label }}")
+    add_blank_lines(document)
+    add_paragraph(document, g.STYLE_ATTACHMENT_TITLE, "{{ ledger.title }}")
+    add_ledger_table(document)
+    add_paragraph(document, g.STYLE_BODY)  # Word needs a paragraph after a table
+    return document
+
+
+def build_unit_plan_template() -> Document:
+    """unit_plan.docx. Context: title, plan_title, unit_name, year, task_blocks,
+    phase_blocks, requirement_blocks, signature, date."""
+    document = new_template("单位实施方案（模板）")
+    add_title(document)
+    add_paragraph(
+        document, g.STYLE_BODY, "根据《{{ plan_title }}》要求，结合本单位实际，制定本实施方案。"
+    )
+    for heading, variable in (
+        ("一、工作任务", "task_blocks"),
+        ("二、实施步骤", "phase_blocks"),
+        ("三、工作要求", "requirement_blocks"),
+    ):
+        add_paragraph(document, g.STYLE_HEADING_1, heading)
+        add_blocks_loop(document, variable)
+    add_signature_and_date(document)
+    return document
+
+
+def to_bytes(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalize_zip(buffer.getvalue())
+
+
+BUILDERS = {"plan.docx": build_plan_template, "unit_plan.docx": build_unit_plan_template}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="重新生成 templates/ 下的 Word 模板")
+    parser.add_argument("--out", type=Path, default=TEMPLATES_DIR, help="输出目录")
+    args = parser.parse_args(argv)
+    for name, build in BUILDERS.items():
+        path = args.out / name
+        write_bytes_atomic(path, to_bytes(build()))
+        print(f"已生成 {path}")
+
+
+if __name__ == "__main__":
+    main()
