@@ -1,0 +1,162 @@
+"""Pieces every document kind shares: numbering, dates, outline blocks, names.
+
+A *block* is one paragraph of an outline as the Word templates expect it:
+``{"level": 0..4, "number": "一、", "heading": "...", "text": "..."}``. Level 0
+is a plain body paragraph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TypedDict
+
+from generator.model.plan import Item, Measure, Phase
+from generator.model.resolved import Plan
+
+_DIGITS = "零一二三四五六七八九"
+
+
+class Block(TypedDict):
+    level: int
+    number: str
+    heading: str
+    text: str
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九."""
+    if not 0 < n < 100:
+        raise ValueError(f"out of range: {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def outline_number(level: int, n: int) -> str:
+    """The GB/T 9704 number of the n-th item at a level: 一、 （一） 1. （1）."""
+    if level == 1:
+        return f"{chinese_number(n)}、"
+    if level == 2:
+        return f"（{chinese_number(n)}）"
+    if level == 3:
+        return f"{n}."
+    return f"（{n}）"
+
+
+def chinese_date(day: dt.date) -> str:
+    """2016-06-07 → 2016年6月7日 (Arabic numerals, no zero padding)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def phase_period(phase: Phase) -> str:
+    """The months of a phase as offices write them: 5月份, 6至11月份."""
+    start_year, start_month = (int(x) for x in phase.start.split("-"))
+    end_year, end_month = (int(x) for x in phase.end.split("-"))
+    if (start_year, start_month) == (end_year, end_month):
+        return f"{start_month}月份"
+    if start_year == end_year:
+        return f"{start_month}至{end_month}月份"
+    return f"{start_year}年{start_month}月至{end_year}年{end_month}月"
+
+
+def block(level: int, number: str = "", heading: str = "", text: str = "") -> Block:
+    return Block(level=level, number=number, heading=heading, text=text)
+
+
+def paragraphs(texts: Iterable[str]) -> list[Block]:
+    return [block(0, text=text) for text in texts]
+
+
+def responsibility_line(plan: Plan, item: Item) -> str:
+    """责任单位：A、B — or 牵头单位/配合单位 when the plan names them separately."""
+    names = [plan.display_name(ref) for ref in item.named]
+    if item.lead:
+        lead = "、".join(plan.display_name(ref) for ref in item.lead)
+        line = f"牵头单位：{lead}"
+        if item.cooperating:
+            line += "；配合单位：" + "、".join(plan.display_name(ref) for ref in item.cooperating)
+    else:
+        line = "责任单位：" + "、".join(names)
+    if item.deadline:
+        line += f"；完成时限：{item.deadline}"
+    return line
+
+
+def item_blocks(item: Item, level: int, number: str, plan: Plan) -> Iterator[Block]:
+    """The paragraphs of one outline item without its children."""
+    if level == 1:
+        yield block(1, number, item.title)
+        if item.text:
+            yield block(0, text=item.text)
+    else:
+        yield block(level, number, item.title, item.text)
+    yield from paragraphs(item.paragraphs)
+    if item.is_task:
+        yield block(0, text=responsibility_line(plan, item))
+
+
+def phase_blocks(phases: Iterable[Phase], level: int, unit_view: bool = False) -> list[Block]:
+    """工作步骤: one numbered paragraph per phase, with its months."""
+    return [
+        block(
+            level,
+            outline_number(level, n),
+            f"{phase.name}（{phase_period(phase)}）。",
+            phase.unit_text if unit_view else phase.text,
+        )
+        for n, phase in enumerate(phases, 1)
+    ]
+
+
+def outline_blocks(plan: Plan, items: Iterable[Item], level: int = 1) -> list[Block]:
+    """The whole outline below ``items``, numbered by depth."""
+    blocks: list[Block] = []
+    for n, item in enumerate(items, 1):
+        blocks.extend(item_blocks(item, level, outline_number(level, n), plan))
+        if item.role == "phases":
+            blocks.extend(phase_blocks(plan.text.phases, item.child_level(level)))
+        blocks.extend(outline_blocks(plan, item.items, item.child_level(level)))
+    return blocks
+
+
+def title_lines(title: str, width: int = 20) -> str:
+    """Break a long title at a natural point so no line exceeds ``width`` characters.
+
+    A 二号 line holds about 20 characters in the 156 mm text block. Breaks go after
+    a closing mark or before 的/关于-like joins would need a dictionary; we break
+    after punctuation or a closing book-title mark first, then evenly.
+    """
+    if len(title) <= width:
+        return title
+    lines, rest = [], title
+    while len(rest) > width:
+        cut = _break_point(rest, width)
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    lines.append(rest)
+    return "\n".join(lines)
+
+
+def _break_point(text: str, width: int) -> int:
+    for cut in range(width, width // 2, -1):
+        if text[cut - 1] in "》）」，、" or text[cut:cut + 1] in "《（":
+            return cut
+    # No natural point: split into near-equal halves rather than leave a stub line.
+    lines = -(-len(text) // width)
+    return -(-len(text) // lines)
+
+
+def measure_line(measure: Measure) -> str:
+    """量化指标：不少于6次（填报：全年举办讲座次数，单位：次；2016年内）."""
+    scope = "全系统合计" if measure.scope == "system" else "本单位"
+    deadline = f"；{measure.deadline_year}年底前" if measure.deadline_year else ""
+    return (
+        f"量化指标：{measure.wording}（{scope}；填报{measure.reported}，"
+        f"单位：{measure.report_unit}{deadline}）"
+    )
+
+
+def format_number(value: float) -> str:
+    """6.0 → 6, 2.5 → 2.5: figures as people write them."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

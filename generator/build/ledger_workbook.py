@@ -1,0 +1,139 @@
+"""Ledger workbooks (工作台账): the master ledger and one per unit to fill in.
+
+One worksheet row per reporting line (:class:`LedgerRow`): a target without a
+quantitative measure gives one row, a target with measures one row per measure.
+Each phase has a 状态 dropdown, an 实施情况 text and -- on measured rows -- a
+number cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator.build.common import phase_period
+from generator.build.ledger_table import responsible_names
+from generator.model.plan import STATUSES, Measure, Target, Unit
+from generator.model.resolved import ROLE_NAMES, Plan, Role
+from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+
+TEMPLATE = "ledger.xlsx"
+SHEET = "台账"
+KIND_MASTER, KIND_UNIT = "master-ledger", "unit-ledger"
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One reporting line of a ledger (台账行): a target, or one measure of it."""
+
+    target: Target
+    measure: Measure | None
+
+    @property
+    def key(self) -> str:
+        """Stable across plan edits: the target id, plus the measure id where there is one."""
+        return f"{self.target.id}/{self.measure.id}" if self.measure else self.target.id
+
+
+def ledger_rows(targets: Iterable[Target]) -> list[LedgerRow]:
+    rows = []
+    for target in targets:
+        measures: list[Measure | None] = list(target.measures) or [None]
+        rows.extend(LedgerRow(target, measure) for measure in measures)
+    return rows
+
+
+def phase_columns(plan: Plan) -> list[Column]:
+    columns = []
+    for phase in plan.text.phases:
+        group = f"{phase.name}（{phase_period(phase)}）"
+        columns += [
+            Column(f"{phase.id}.status", "状态", 9, "input_choice", group, STATUSES),
+            Column(f"{phase.id}.progress", "实施情况", 28, "input_text", group),
+            Column(f"{phase.id}.figure", "完成数", 8, "input_number", group),
+        ]
+    return columns
+
+
+def _target_columns(unit_view: bool) -> list[Column]:
+    columns = [
+        Column("seq", "序号", 5, "text"),
+        Column("project", "创建项目", 12, "text"),
+        Column("content", "具体目标内容", 36, "text"),
+        Column("responsible", "责任单位", 14, "text"),
+    ]
+    if unit_view:
+        columns.append(Column("role", "本单位职责", 7, "text"))
+    columns.append(Column("measure", "量化指标", 18, "text"))
+    return columns
+
+
+def _measure_text(measure: Measure | None) -> str:
+    if measure is None:
+        return ""
+    return f"{measure.wording}\n填报：{measure.reported}（{measure.report_unit}）"
+
+
+def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None) -> Row:
+    values: dict[str, str | int | float | None] = {
+        "seq": str(seq),
+        "project": line.target.project,
+        "content": line.target.text,
+        "responsible": responsible_names(plan, line.target),
+        "measure": _measure_text(line.measure),
+    }
+    if role:
+        values["role"] = ROLE_NAMES[role]
+    disabled = frozenset() if line.measure else frozenset(f"{p.id}.figure" for p in plan.text.phases)
+    return Row(line.key, values, disabled)
+
+
+def _sheet(plan: Plan, title: str, subtitle: str, lines: list[tuple[LedgerRow, Role | None]],
+           unit_view: bool) -> SheetSpec:
+    seq_of: dict[str, int] = {}
+    rows = []
+    for line, role in lines:
+        seq = seq_of.setdefault(line.target.id, len(seq_of) + 1)
+        rows.append(_row(plan, seq, line, role))
+    return SheetSpec(
+        name=SHEET,
+        title=title,
+        subtitle=subtitle,
+        columns=[*_target_columns(unit_view), *phase_columns(plan)],
+        rows=rows,
+        merge_equal=frozenset({"seq", "project", "content"}),
+    )
+
+
+def _identity(plan: Plan, kind: str, unit: Unit | None) -> dict[str, str]:
+    return {
+        "kind": kind,
+        "plan_id": plan.text.id,
+        "plan_title": plan.text.title,
+        "plan_version": plan.version,
+        "unit_id": unit.id if unit else "",
+        "unit_name": unit.name if unit else "",
+    }
+
+
+def _created(plan: Plan) -> dt.datetime:
+    return dt.datetime.combine(plan.text.date, dt.time())
+
+
+def master_ledger_spec(plan: Plan) -> WorkbookSpec:
+    lines = [(line, None) for line in ledger_rows(plan.ledger.targets)]
+    sheet = _sheet(plan, plan.ledger.title, f"发文单位：{plan.text.issuer}", lines, unit_view=False)
+    return WorkbookSpec([sheet], _identity(plan, KIND_MASTER, None), plan.ledger.title, _created(plan))
+
+
+def unit_ledger_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
+    lines = [
+        (line, role)
+        for target, role in plan.targets_for(unit)
+        for line in ledger_rows([target])
+    ]
+    title = f"{plan.ledger.title}（{unit.name}）"
+    subtitle = f"填报单位：{unit.name}　　填报人：　　　　联系电话：　　　　填报日期："
+    sheet = _sheet(plan, title, subtitle, lines, unit_view=True)
+    return WorkbookSpec([sheet], _identity(plan, KIND_UNIT, unit), title, _created(plan))

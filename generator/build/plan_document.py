@@ -1,0 +1,31 @@
+"""The plan itself (方案) as an official document, with its ledger attached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.build.common import chinese_date, outline_blocks, paragraphs, title_lines
+from generator.build.ledger_table import ledger_groups
+from generator.model.resolved import Plan
+
+TEMPLATE = "plan.docx"
+
+
+def plan_context(plan: Plan) -> dict[str, Any]:
+    text = plan.text
+    return {
+        "title": title_lines(text.title),
+        "addressee": text.addressee,
+        "blocks": [*paragraphs(text.preamble), *outline_blocks(plan, text.sections)],
+        "attachments": [{"label": "附件", "title": plan.ledger.title}],
+        "signature": text.issuer,
+        "date": chinese_date(text.date),
+        "ledger": {
+            "title": plan.ledger.title,
+            "groups": ledger_groups(plan, plan.ledger.targets),
+        },
+    }
+
+
+def plan_filename(plan: Plan) -> str:
+    return f"{plan.text.title}.docx"

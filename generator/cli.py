@@ -1,0 +1,178 @@
+"""The ``plandocs`` command (命令行入口)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from generator.model.schema import write_schemas
+from generator.phase1 import Job, phase1_jobs
+from generator.problems import InputError, Problem
+from generator.read.plan_reader import read_plan
+from generator.render.docx_engine import TemplateRenderError
+from generator.render.templates import TemplateSet
+from generator.render.xlsx_engine import WorkbookRenderError
+from generator.write.atomic import OutputSet
+
+EXIT_INPUT = 2
+DEFAULT_DATA = Path("data/jiaozuo2016")
+DEFAULT_OUT = Path("out")
+
+_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+
+class ChineseFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseFormatter
+
+
+class ChineseGroup(click.Group):
+    context_class = ChineseContext
+
+
+class ChineseCommand(click.Command):
+    context_class = ChineseContext
+
+
+ChineseGroup.command_class = ChineseCommand
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+data_option = click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="方案数据目录（含 plan.yaml、units.yaml、ledger.yaml）。",
+)
+
+
+def fail(problems: Sequence[Problem] | InputError) -> NoReturn:
+    error = problems if isinstance(problems, InputError) else InputError(problems)
+    click.echo(error.report(), err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def load(data: Path) -> Any:
+    try:
+        return read_plan(data)
+    except InputError as error:
+        fail(error)
+
+
+@click.group(cls=ChineseGroup, context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def main() -> None:
+    """plandocs：由一份年度活动方案生成全年所需的公文和台账。
+
+    \b
+    常用流程：
+      plandocs check              检查方案数据，列出全部问题
+      plandocs plan               生成第一阶段文件：方案、各单位实施方案、台账
+    出错时退出码为 2，且不会写出任何文件。
+    """
+
+
+@main.command()
+@data_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def check(data: Path) -> None:
+    """检查方案数据：一次列出所有问题（文件、行列、字段、原因和修改方法），不写出文件。"""
+    plan = load(data)
+    units = len(plan.organisation.units)
+    click.echo(
+        f"检查通过：{plan.text.title}，{units} 个单位，{len(plan.tasks)} 项任务，"
+        f"{len(plan.ledger.targets)} 条台账目标（版本 {plan.version}）。"
+    )
+
+
+@main.command()
+@data_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="输出目录。",
+)
+@click.option("--unit", "unit_ref", metavar="单位", help="只生成该单位（编号或名称）的文件。")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="本单位自己的模板目录；缺少的模板使用内置模板。",
+)
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def plan(data: Path, out: Path, unit_ref: str | None, templates: Path | None) -> None:
+    """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
+    loaded = load(data)
+    only = None
+    if unit_ref:
+        only = next((u for u in loaded.organisation.units if unit_ref in (u.id, u.name)), None)
+        if only is None:
+            fail(
+                [
+                    Problem(
+                        data / "units.yaml",
+                        "",
+                        "--unit",
+                        f"没有名为「{unit_ref}」的单位",
+                        "请使用 units.yaml 中的单位编号或名称",
+                    )
+                ]
+            )
+    phase = phase1_jobs(loaded, TemplateSet(templates), only)
+    written = render_all(phase.jobs, out)
+    report(written, out)
+    if phase.units_without_tasks:
+        names = "、".join(u.name for u in phase.units_without_tasks)
+        click.echo(f"以下单位没有承担任务，未生成实施方案和台账：{names}")
+
+
+def render_all(jobs: list[Job], out: Path) -> list[Path]:
+    """Render every job in memory (with a progress bar), then write them all atomically."""
+    outputs = OutputSet(out)
+    try:
+        with click.progressbar(
+            jobs, label="正在生成", item_show_func=_job_label, file=sys.stderr
+        ) as bar:
+            for job in bar:
+                outputs.add(job.path, job.render())
+    except (TemplateRenderError, WorkbookRenderError) as error:
+        click.echo(f"生成失败，未写出任何文件：{error}", err=True)
+        sys.exit(EXIT_INPUT)
+    return outputs.commit()
+
+
+def _job_label(job: Job | None) -> str:
+    return job.label if job else ""
+
+
+def report(written: list[Path], out: Path) -> None:
+    click.echo(f"已生成 {len(written)} 个文件，位于 {out}/：")
+    for path in written:
+        click.echo(f"  {path.relative_to(out)}")
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/schema"),
+    show_default=True,
+    help="JSON Schema 输出目录。",
+)
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def schema(out: Path) -> None:
+    """写出方案数据的 JSON Schema（编辑器据此补全和检查 YAML）。"""
+    for path in write_schemas(out):
+        click.echo(f"已写出 {path}")
