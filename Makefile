@@ -1,0 +1,43 @@
+# plandocs — one target per phase of the year. `make all` sets up and builds the example.
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+EXAMPLE ?= data/jiaozuo2016
+OUT     ?= out
+STAMP   := $(VENV)/.installed
+
+.PHONY: all setup phase1 check test lint templates schema clean
+
+all: phase1
+
+# The virtual environment is rebuilt whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+check: setup
+	$(BIN)/plandocs check --data $(EXAMPLE)
+
+# Phase 1 (May): the plan with its ledger, each unit's 实施方案, the ledger workbooks.
+phase1: check
+	$(BIN)/plandocs plan --data $(EXAMPLE) --out $(OUT)
+
+test: setup
+	$(BIN)/ruff check generator tests tools
+	$(BIN)/ruff format --check generator tests tools
+	$(BIN)/pytest -q
+
+# Rebuild the bundled templates and JSON Schemas from their generator scripts.
+templates: setup
+	$(BIN)/python tools/make_templates.py
+	$(BIN)/python tools/make_xlsx_template.py
+
+schema: setup
+	$(BIN)/plandocs schema --out data/schema
+
+clean:
+	rm -rf $(OUT) $(VENV) .pytest_cache .ruff_cache
