@@ -117,33 +117,14 @@ def convert_many(paths: list[Path], outdir: Path) -> list[Path]:
 
 
 def convert_to_pdf(path: Path, outdir: Path | None = None) -> Path:
-    """Convert a .docx/.xlsx to PDF with headless LibreOffice; skip if it is missing."""
-    soffice = find_soffice()
+    """Convert one .docx/.xlsx to ``<outdir>/<stem>.pdf``; skip if LibreOffice is missing."""
     path = Path(path)
     outdir = Path(outdir) if outdir is not None else path.parent
-    profile, fontconfig = _private_dirs()
-    command = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(outdir),
-        str(path),
-    ]
-    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig)}
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, env=env, check=False
-    )
-    pdf = outdir / f"{path.stem}.pdf"
-    if result.returncode != 0 or not pdf.exists():
-        raise AssertionError(
-            f"LibreOffice 转换 {path.name} 失败（退出码 {result.returncode}）：\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
-    return pdf
+    with tempfile.TemporaryDirectory(prefix="plandocs-pdf-") as work:
+        (pdf,) = convert_many([path], Path(work))
+        target = outdir / f"{path.stem}.pdf"
+        shutil.move(pdf, target)
+    return target
 
 
 @pytest.fixture(name="convert_to_pdf")
