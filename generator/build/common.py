@@ -140,7 +140,7 @@ def title_lines(title: str, width: int = 20) -> str:
 
 def _break_point(text: str, width: int) -> int:
     for cut in range(width, width // 2, -1):
-        if text[cut - 1] in "》）」，、" or text[cut:cut + 1] in "《（":
+        if text[cut - 1] in "》）」，、" or text[cut : cut + 1] in "《（":
             return cut
     # No natural point: split into near-equal halves rather than leave a stub line.
     lines = -(-len(text) // width)

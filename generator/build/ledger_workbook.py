@@ -85,12 +85,19 @@ def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None) -> Row:
     }
     if role:
         values["role"] = ROLE_NAMES[role]
-    disabled = frozenset() if line.measure else frozenset(f"{p.id}.figure" for p in plan.text.phases)
+    disabled = (
+        frozenset() if line.measure else frozenset(f"{p.id}.figure" for p in plan.text.phases)
+    )
     return Row(line.key, values, disabled)
 
 
-def _sheet(plan: Plan, title: str, subtitle: str, lines: list[tuple[LedgerRow, Role | None]],
-           unit_view: bool) -> SheetSpec:
+def _sheet(
+    plan: Plan,
+    title: str,
+    subtitle: str,
+    lines: list[tuple[LedgerRow, Role | None]],
+    unit_view: bool,
+) -> SheetSpec:
     seq_of: dict[str, int] = {}
     rows = []
     for line, role in lines:
@@ -124,14 +131,14 @@ def _created(plan: Plan) -> dt.datetime:
 def master_ledger_spec(plan: Plan) -> WorkbookSpec:
     lines = [(line, None) for line in ledger_rows(plan.ledger.targets)]
     sheet = _sheet(plan, plan.ledger.title, f"发文单位：{plan.text.issuer}", lines, unit_view=False)
-    return WorkbookSpec([sheet], _identity(plan, KIND_MASTER, None), plan.ledger.title, _created(plan))
+    return WorkbookSpec(
+        [sheet], _identity(plan, KIND_MASTER, None), plan.ledger.title, _created(plan)
+    )
 
 
 def unit_ledger_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
     lines = [
-        (line, role)
-        for target, role in plan.targets_for(unit)
-        for line in ledger_rows([target])
+        (line, role) for target, role in plan.targets_for(unit) for line in ledger_rows([target])
     ]
     title = f"{plan.ledger.title}（{unit.name}）"
     subtitle = f"填报单位：{unit.name}　　填报人：　　　　联系电话：　　　　填报日期："
