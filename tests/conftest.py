@@ -225,3 +225,61 @@ def unit_plan_context() -> dict[str, object]:
         "signature": "局法制科",
         "date": "2016年5月20日",
     }
+
+
+@pytest.fixture
+def summary_context() -> dict[str, object]:
+    """A realistic context for templates/summary.docx (阶段工作总结), without charts.
+
+    Tests that want a chart add ``{"picture": Picture, "caption": str}`` to ``charts``
+    (drawing one needs matplotlib and a CJK font).
+    """
+    ledger_title = "焦作市园林局文明服务创建工作台账完成情况"
+    columns = ["序号", "创建项目", "具体目标内容", "责任单位", "完成情况", "完成率"]
+    rows = [
+        ["1", "文明服务窗口创建", "公示服务承诺，设置意见箱", "局办公室", "已完成", "100.0%"],
+        ["2", "文明服务窗口创建", "开展文明礼仪培训不少于6次", "局人事科", "正在推进", "4/6 次"],
+        ["3", "志愿服务活动", "注册志愿者占职工总数的30%以上", "局团委", "已完成", "32.5%"],
+        [
+            "4",
+            "志愿服务活动",
+            "每月开展一次绿色环保志愿服务，R&D <x>",
+            "焦作市人民公园管理处、焦作市龙源湖公园管理处",
+            "滞后",
+            "3/6 次",
+        ],
+    ]
+    return {
+        "title": "焦作市园林局2016年文明服务活动\n第一阶段工作总结",
+        "addressee": "市文明办：",
+        "blocks": [
+            _block(
+                0,
+                text="根据《焦作市园林局2016年文明服务活动实施方案》要求，我局于5月至9月"
+                "组织开展了第一阶段文明服务活动。现将第一阶段工作情况总结如下：",
+            ),
+            _block(1, "一、", "基本情况"),
+            _block(
+                0,
+                text="我局成立了以局长为组长的活动领导小组，召开动员会1次，制定实施方案14份。"
+                "台账共列55项任务，已完成44项，完成率80.0%；正在推进8项；滞后3项。",
+            ),
+            _block(1, "二、", "主要做法和成效"),
+            _block(2, "（一）", "加强组织领导。", "各单位主要负责人为第一责任人，层层落实责任。"),
+            _block(2, "（二）", "强化宣传引导。", "利用公园广场电子屏、宣传栏开展宣传32次。"),
+            _block(3, "1.", "开展文明礼仪培训。", "举办培训4次，参训职工310人次。"),
+            _block(1, "三、", "存在的问题"),
+            _block(0, text="个别单位重视不够，志愿服务活动开展不经常，R&D <x>，3项任务滞后。"),
+            _block(1, "四、", "下一步工作打算"),
+            _block(0, text="按照方案第二阶段安排，集中开展提升行动，确保各项任务按期完成。"),
+        ],
+        "charts": [],
+        "attachments": [{"label": "附件", "title": ledger_title}],
+        "signature": "焦作市园林局",
+        "date": "2016年9月30日",
+        "ledger": {
+            "title": ledger_title,
+            "columns": columns,
+            "rows": [{"cells": cells} for cells in rows],
+        },
+    }

@@ -55,7 +55,12 @@ STYLE_FONTS: dict[str, tuple[str, int]] = {
     g.STYLE_ATTACHMENT_NOTE: (g.FONT_FANGSONG, g.SIZE_SANHAO),
     g.STYLE_SIGNATURE: (g.FONT_FANGSONG, g.SIZE_SANHAO),
     g.STYLE_DATE: (g.FONT_FANGSONG, g.SIZE_SANHAO),
+    g.STYLE_CHART: (g.FONT_FANGSONG, g.SIZE_SANHAO),  # its run holds a picture, no text
+    g.STYLE_CHART_CAPTION: (g.FONT_FANGSONG, g.SIZE_SIHAO),
 }
+# The one exception to exact line spacing: a picture paragraph (style 图表, a drawing
+# and no text) has single spacing, since an exact line would clip the picture.
+PICTURE_LINE = ("auto", 240)
 HEADING_2_FONT = (g.FONT_KAITI, g.SIZE_SANHAO)
 NUMERAL = f"[{g.CHINESE_NUMERALS}]+"
 # Wrong numbering forms at the start of a paragraph, with what is wrong about them.
@@ -294,6 +299,15 @@ def check_doc_grid(view: DocxView) -> list[str]:
     return failures
 
 
+def is_picture_paragraph(view: DocxView, p: Element) -> bool:
+    """A paragraph of style 图表 that holds a drawing and no text."""
+    return (
+        view.paragraph_style_name(p) == g.STYLE_CHART
+        and p.find(f".//{qn('w:drawing')}") is not None
+        and not paragraph_text(p).strip()
+    )
+
+
 def check_line_spacing(view: DocxView) -> list[str]:
     failures: list[str] = []
     for paragraph in view.body_paragraphs():
@@ -302,10 +316,14 @@ def check_line_spacing(view: DocxView) -> list[str]:
         rule = view.paragraph_value(p, "w:spacing", "lineRule")
         before = twips(view.paragraph_value(p, "w:spacing", "before"))
         after = twips(view.paragraph_value(p, "w:spacing", "after"))
-        if rule != "exact" or twips(line) not in BODY_LINES or before or after:
+        if is_picture_paragraph(view, p):
+            right, wanted = (rule or "auto", twips(line)) == PICTURE_LINE, "单倍行距"
+        else:
+            right, wanted = rule == "exact" and twips(line) in BODY_LINES, f"固定值 {g.LINE_PITCH}"
+        if not right or before or after:
             failures.append(
                 f"段落“{paragraph_text(p)[:12]}”行距为 {rule} {line}、段前 {before}、段后 {after}，"
-                f"应为固定值 {g.LINE_PITCH}、段前段后 0"
+                f"应为{wanted}、段前段后 0"
             )
     return failures
 

@@ -17,14 +17,19 @@ from typing import Any
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_LINE_SPACING
+from docx.shared import Mm
 
 from generator.render import gbt9704 as g
-from generator.render.docx_engine import DocxTemplateEngine
+from generator.render.docx_engine import DocxTemplateEngine, column_widths
+from tests.conftest import convert_many
 from tests.gbt9704_checks import assert_gbt9704, check_gbt9704
+from tests.test_charts import chart_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DOCX_TEMPLATES = ["plan.docx", "unit_plan.docx", "summary.docx"]
 STYLE_NAMES = (
     g.STYLE_TITLE,
     g.STYLE_ADDRESSEE,
@@ -77,7 +82,7 @@ def replace_in(data: bytes, name: str, old: str, new: str) -> bytes:
 # --- the templates themselves ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["plan.docx", "unit_plan.docx"])
+@pytest.mark.parametrize("name", DOCX_TEMPLATES)
 def test_committed_template_is_what_the_script_builds(name: str) -> None:
     """templates/ is rebuilt by tools/make_templates.py, byte for byte."""
     make_templates = load_make_templates()
@@ -86,7 +91,7 @@ def test_committed_template_is_what_the_script_builds(name: str) -> None:
     assert built == (TEMPLATES / name).read_bytes(), "运行 python tools/make_templates.py"
 
 
-@pytest.mark.parametrize("name", ["plan.docx", "unit_plan.docx"])
+@pytest.mark.parametrize("name", DOCX_TEMPLATES)
 def test_template_has_named_chinese_styles(name: str) -> None:
     styles = docx.Document(str(TEMPLATES / name)).styles
     for style_name in STYLE_NAMES:
@@ -94,7 +99,7 @@ def test_template_has_named_chinese_styles(name: str) -> None:
     assert styles[g.STYLE_HEADING_2].type == WD_STYLE_TYPE.CHARACTER
 
 
-@pytest.mark.parametrize("name", ["plan.docx", "unit_plan.docx"])
+@pytest.mark.parametrize("name", DOCX_TEMPLATES)
 def test_template_names_chinese_fonts_everywhere(name: str) -> None:
     with zipfile.ZipFile(TEMPLATES / name) as archive:
         parts = [n for n in archive.namelist() if re.match(r"word/(document|footer\d+)\.xml", n)]
@@ -173,6 +178,142 @@ def test_unit_plan_converts_to_pdf(
     source = tmp_path / "unit_plan.docx"
     source.write_bytes(render("unit_plan.docx", unit_plan_context))
     assert convert_to_pdf(source).read_bytes().startswith(b"%PDF")
+
+
+# --- summary.docx (阶段工作总结) -----------------------------------------------------------------
+
+SUMMARY_CONTRACT = {
+    "title",
+    "addressee",
+    "blocks",
+    "charts",
+    "attachments",
+    "signature",
+    "date",
+    "ledger",
+}
+CAPTION = "图1 各单位第一阶段任务完成率"
+
+
+def with_chart(context: dict[str, Any]) -> dict[str, Any]:
+    chart = chart_or_skip()
+    picture = chart.as_picture(150, "各单位任务完成率")
+    context["charts"] = [{"picture": picture, "caption": CAPTION}]
+    return context
+
+
+def without_ledger(context: dict[str, Any], ledger: object = None) -> dict[str, Any]:
+    context["ledger"], context["attachments"] = ledger, []
+    return context
+
+
+def test_summary_template_has_the_contract() -> None:
+    assert DocxTemplateEngine(TEMPLATES / "summary.docx").undeclared_variables() == SUMMARY_CONTRACT
+
+
+def test_summary_template_has_picture_styles() -> None:
+    styles = docx.Document(str(TEMPLATES / "summary.docx")).styles
+    chart = styles[g.STYLE_CHART].paragraph_format
+    assert chart.line_spacing_rule == WD_LINE_SPACING.SINGLE  # an exact line clips pictures
+    assert styles[g.STYLE_CHART_CAPTION].font.size.pt == g.SIZE_SIHAO / 2
+
+
+def test_summary_meets_gbt9704(summary_context: dict[str, Any]) -> None:
+    data = render("summary.docx", with_chart(summary_context))
+    assert_gbt9704(data)
+    document = docx.Document(io.BytesIO(data))
+    (shape,) = document.inline_shapes
+    assert shape.width == Mm(150)
+    styles = [p.style.name for p in document.paragraphs]
+    picture_at = styles.index(g.STYLE_CHART)
+    assert document.paragraphs[picture_at]._p.find(f".//{W}drawing") is not None
+    assert document.paragraphs[picture_at + 1].text == CAPTION
+    assert styles[picture_at + 1] == g.STYLE_CHART_CAPTION
+    # the charts follow the body and precede the attachment note
+    assert styles.index(g.STYLE_HEADING_1) < picture_at < styles.index(g.STYLE_ATTACHMENT_NOTE)
+
+
+def test_summary_without_charts_meets_gbt9704(summary_context: dict[str, Any]) -> None:
+    data = render("summary.docx", summary_context)
+    assert_gbt9704(data)
+    styles = [p.style.name for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert g.STYLE_CHART not in styles and g.STYLE_CHART_CAPTION not in styles
+
+
+def test_summary_ledger_table_has_the_given_columns(summary_context: dict[str, Any]) -> None:
+    ledger = summary_context["ledger"]
+    document = docx.Document(io.BytesIO(render("summary.docx", summary_context)))
+    body, attachment = document.sections
+    assert body.page_width < body.page_height
+    assert attachment.page_width > attachment.page_height
+    assert attachment.footer.is_linked_to_previous
+    (table,) = document.tables
+    assert [c.text for c in table.rows[0].cells] == ledger["columns"]
+    assert [[c.text for c in row.cells] for row in table.rows[1:]] == [
+        r["cells"] for r in ledger["rows"]
+    ]
+    assert table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    grid = [int(c.get(f"{W}w")) for c in table._tbl.tblGrid.gridCol_lst]
+    assert len(grid) == len(ledger["columns"])
+    assert sum(grid) == g.LANDSCAPE_TEXT_WIDTH
+    for row in table._tbl.tr_lst:
+        assert [int(tc.tcPr.tcW.get(f"{W}w")) for tc in row.tc_lst] == grid
+    assert grid[0] < grid[2]  # 序号 narrow, 具体目标内容 wide
+
+
+@pytest.mark.parametrize("columns", [2, 8])
+def test_summary_ledger_table_takes_any_column_count(
+    summary_context: dict[str, Any], columns: int
+) -> None:
+    summary_context["ledger"]["columns"] = [f"第{n}列" for n in range(1, columns + 1)]
+    summary_context["ledger"]["rows"] = [{"cells": [str(n) for n in range(columns)]}]
+    data = render("summary.docx", summary_context)
+    assert_gbt9704(data)
+    (table,) = docx.Document(io.BytesIO(data)).tables
+    assert len(table.columns) == columns
+    assert [c.text for c in table.rows[1].cells] == [str(n) for n in range(columns)]
+
+
+@pytest.mark.parametrize("ledger", [None, {}])
+def test_summary_without_ledger_has_no_attachment_section(
+    summary_context: dict[str, Any], ledger: object
+) -> None:
+    data = render("summary.docx", without_ledger(summary_context, ledger))
+    assert_gbt9704(data)
+    document = docx.Document(io.BytesIO(data))
+    (section,) = document.sections
+    assert section.page_width < section.page_height
+    assert not document.tables
+    styles = [p.style.name for p in document.paragraphs]
+    assert g.STYLE_ATTACHMENT_NOTE not in styles and g.STYLE_ATTACHMENT_LABEL not in styles
+    assert styles[-1] == g.STYLE_DATE  # nothing, not even an empty page, after the date
+
+
+def test_summary_converts_to_pdf(tmp_path: Path, summary_context: dict[str, Any]) -> None:
+    with_ledger = tmp_path / "summary.docx"
+    with_ledger.write_bytes(render("summary.docx", with_chart(summary_context)))
+    no_ledger = tmp_path / "summary_no_ledger.docx"
+    no_ledger.write_bytes(render("summary.docx", without_ledger(summary_context)))
+    pdfs = [pdf.read_bytes() for pdf in convert_many([with_ledger, no_ledger], tmp_path / "pdf")]
+    assert all(re.search(rb"/Subtype\s*/Image", pdf) for pdf in pdfs)  # the chart
+    assert {(595, 842), (842, 595)} <= page_sizes(pdfs[0])  # portrait body, landscape ledger
+    assert (595, 842) in page_sizes(pdfs[1])
+    assert (842, 595) not in page_sizes(pdfs[1])
+
+
+def page_sizes(pdf: bytes) -> set[tuple[int, int]]:
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
+    return {(round(float(w)), round(float(h))) for w, h in boxes}
+
+
+def test_column_widths_fill_the_table_and_spare_narrow_columns() -> None:
+    natural = [836, 2516, 5456, 6436, 1396, 1116]
+    widths = column_widths(natural, 12756)
+    assert sum(widths) == 12756
+    assert widths[0] == 836 and widths[4:] == [1396, 1116]  # short texts keep one line
+    assert widths[2] == widths[3]  # the long ones share the rest
+    roomy = column_widths([1000, 2000, 3000], 12000)
+    assert roomy == [2000, 4000, 6000]
 
 
 # --- the checker reports what is wrong ------------------------------------------------------------
@@ -258,3 +399,30 @@ def test_assert_lists_every_failure(plan_context: dict[str, Any]) -> None:
     with pytest.raises(AssertionError) as caught:
         assert_gbt9704(render("plan.docx", plan_context))
     assert "月日不补零" in str(caught.value) and "不能用“1、”" in str(caught.value)
+
+
+# --- the checker's one spacing exception: pictures ---------------------------------------------
+
+CHART_STYLE_SPACING = r'(w:styleId="Chart">.*?)<w:spacing w:line="240" w:lineRule="auto"'
+CAPTION_STYLE_SPACING = r'(w:styleId="ChartCaption">.*?)<w:spacing w:lineRule="exact" w:line="579"'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # a picture paragraph with an exact line (which would clip the picture)
+        (CHART_STYLE_SPACING, r'\1<w:spacing w:line="579" w:lineRule="exact"', "应为单倍行距"),
+        # the exception covers pictures only: the caption must keep the exact line
+        (CAPTION_STYLE_SPACING, r'\1<w:spacing w:line="240" w:lineRule="auto"', "应为固定值"),
+        # and a text paragraph in style 图表 is no picture either
+        (r'<w:pStyle w:val="LevelOneHeading"/>', '<w:pStyle w:val="Chart"/>', "应为固定值"),
+    ],
+)
+def test_checker_allows_single_spacing_for_pictures_only(
+    summary_context: dict[str, Any], old: str, new: str, expected: str
+) -> None:
+    data = render("summary.docx", with_chart(summary_context))
+    assert check_gbt9704(data) == []
+    part = "word/document.xml" if "pStyle" in old else "word/styles.xml"
+    failures = check_gbt9704(replace_in(data, part, old, new))
+    assert any(expected in failure for failure in failures), failures

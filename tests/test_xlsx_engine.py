@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +41,7 @@ from generator.render.xlsx_engine import (
     read_identity,
     read_row_keys,
 )
+from tests.conftest import convert_to_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "ledger.xlsx"
@@ -424,33 +424,6 @@ def test_committed_template_is_up_to_date() -> None:
 # --- LibreOffice -------------------------------------------------------------------
 
 
-def convert_to_pdf(source: Path, outdir: Path) -> Path:
-    """Headless LibreOffice with a private profile, so parallel runs never collide."""
-    soffice = shutil.which("soffice")
-    assert soffice is not None
-    profile = Path("/tmp") / f"plandocs-lo-{uuid.uuid4().hex}"
-    try:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return outdir / f"{source.stem}.pdf"
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_prints_a4_landscape(rendered: bytes, tmp_path: Path) -> None:
     source = tmp_path / "ledger.xlsx"
     source.write_bytes(rendered)

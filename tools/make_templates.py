@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,7 +28,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.section import Section
 from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
-from docx.table import _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from generator.render import gbt9704 as g
@@ -52,6 +52,7 @@ HEITI_LINE = RunFormat(g.FONT_HEITI, g.SIZE_SANHAO, char_spacing=g.BODY_CHAR_SPA
 KAITI_LINE = RunFormat(g.FONT_KAITI, g.SIZE_SANHAO, char_spacing=g.BODY_CHAR_SPACING)
 TABLE_HEADER = RunFormat(g.FONT_HEITI, g.SIZE_SIHAO)
 TABLE_TEXT = RunFormat(g.FONT_FANGSONG, g.SIZE_SIHAO)
+CAPTION = RunFormat(g.FONT_FANGSONG, g.SIZE_SIHAO)
 PAGE_NUMBER = RunFormat(g.FONT_SONGTI, g.SIZE_SIHAO, latin=g.FONT_SONGTI)
 
 PORTRAIT = PageSetup(
@@ -89,6 +90,7 @@ class ParagraphStyleSpec:
     right: int = 0
     hanging: int = 0
     line: int = g.LINE_PITCH
+    exact_line: bool = True  # False: single (auto) line spacing, for pictures
     snap_to_grid: bool = True
     outline_level: int | None = None
 
@@ -153,10 +155,20 @@ PARAGRAPH_STYLES: tuple[ParagraphStyleSpec, ...] = (
         snap_to_grid=False,
     ),
 )
+# Only in templates that show pictures (summary.docx).
+CHART_STYLES: tuple[ParagraphStyleSpec, ...] = (
+    # Single spacing and no grid: an exact 579 line would clip the picture to one line.
+    ParagraphStyleSpec(
+        g.STYLE_CHART, "Chart", BODY, ALIGN.CENTER, exact_line=False, snap_to_grid=False
+    ),
+    ParagraphStyleSpec(g.STYLE_CHART_CAPTION, "ChartCaption", CAPTION, ALIGN.CENTER),
+)
 BODY_STYLE = ParagraphStyleSpec(
     g.STYLE_BODY, "Normal", BODY, ALIGN.JUSTIFY, first_line=g.FIRST_LINE_INDENT
 )
-STYLE_RUNS: dict[str, RunFormat] = {spec.name: spec.run for spec in (BODY_STYLE, *PARAGRAPH_STYLES)}
+STYLE_RUNS: dict[str, RunFormat] = {
+    spec.name: spec.run for spec in (BODY_STYLE, *PARAGRAPH_STYLES, *CHART_STYLES)
+}
 HEADING_2_STYLE_ID = "LevelTwoHeading"
 
 
@@ -164,11 +176,14 @@ HEADING_2_STYLE_ID = "LevelTwoHeading"
 
 
 def format_paragraph_style(style: ParagraphStyle, spec: ParagraphStyleSpec) -> None:
-    """Write ``spec`` into ``style``: exact line height, no space before/after, indents."""
+    """Write ``spec`` into ``style``: line height, no space before/after, indents."""
     fmt = style.paragraph_format
     fmt.alignment = spec.alignment
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Twips(spec.line)
+    if spec.exact_line:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Twips(spec.line)
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     fmt.space_before = Twips(0)
     fmt.space_after = Twips(0)
     fmt.right_indent = Twips(spec.right)
@@ -260,6 +275,13 @@ def add_level_2_paragraph(document: Document) -> None:
     oxml.add_text_run(paragraph, "{{ b.text }}", BODY)
 
 
+def add_addressee(document: Document) -> None:
+    """主送机关, omitted when ``addressee`` is empty."""
+    add_control(document, "if addressee")
+    add_paragraph(document, g.STYLE_ADDRESSEE, "{{ addressee }}")
+    add_control(document, "endif")
+
+
 def add_blocks_loop(document: Document, variable: str) -> None:
     """The body: one paragraph per block of ``variable``, shaped by the block's level.
 
@@ -276,6 +298,21 @@ def add_blocks_loop(document: Document, variable: str) -> None:
     add_control(document, "else")
     add_paragraph(document, g.STYLE_BODY, "{{ b.number }}{{ b.heading }}{{ b.text }}")
     add_control(document, "endif")
+    add_control(document, "endfor")
+
+
+def add_charts_loop(document: Document, variable: str) -> None:
+    """Each chart of ``variable`` ({picture: Picture, caption}): a blank line, the picture
+    centred, its caption.
+
+    The picture paragraph (style 图表) has single line spacing so the picture is not
+    clipped, and is kept with its caption (style 图表标题, 仿宋四号).
+    """
+    add_control(document, f"for c in {variable}")
+    add_blank_lines(document, keep_with_next=True)
+    picture = add_paragraph(document, g.STYLE_CHART, "{{ c.picture }}")
+    picture.paragraph_format.keep_with_next = True
+    add_paragraph(document, g.STYLE_CHART_CAPTION, "{{ c.caption }}")
     add_control(document, "endfor")
 
 
@@ -393,10 +430,7 @@ def add_ledger_table(document: Document) -> None:
     """
     table = document.add_table(rows=6, cols=len(g.LEDGER_HEADERS))
     oxml.set_table_layout(table, g.LEDGER_COLUMN_WIDTHS, g.TABLE_BORDER)
-    header = table.rows[0]
-    oxml.set_repeat_header(header)
-    oxml.set_cant_split(header)
-    for cell, text in zip(header.cells, g.LEDGER_HEADERS, strict=True):
+    for cell, text in zip(start_header_row(table).cells, g.LEDGER_HEADERS, strict=True):
         oxml.set_cell_vertical_centre(cell)
         add_paragraph(cell, g.STYLE_TABLE_HEADER, text)
     add_control_row(table.rows[1].cells, "for g in ledger.groups")
@@ -404,9 +438,54 @@ def add_ledger_table(document: Document) -> None:
     fill_ledger_row(table.rows[3].cells)
     add_control_row(table.rows[4].cells, "endfor")
     add_control_row(table.rows[5].cells, "endfor")
+    sort_cell_properties(table)
+
+
+def sort_cell_properties(table: Table) -> None:
     for row in table.rows:
         for cell in row.cells:
             oxml.sort_children(cell._tc.get_or_add_tcPr(), oxml.TCPR_ORDER)
+
+
+def start_header_row(table: Table) -> _Row:
+    """The first row, repeated at the top of every page and never split."""
+    header = table.rows[0]
+    oxml.set_repeat_header(header)
+    oxml.set_cant_split(header)
+    return header
+
+
+# A column loop is three template cells: the loop tag, the repeated cell, the end tag.
+# The engine replaces the grid when the loop changes the column count.
+COLUMN_LOOP_WIDTHS = (
+    g.LANDSCAPE_TEXT_WIDTH // 3,
+    g.LANDSCAPE_TEXT_WIDTH - 2 * (g.LANDSCAPE_TEXT_WIDTH // 3),
+    g.LANDSCAPE_TEXT_WIDTH // 3,
+)
+
+
+def fill_column_loop(cells: Sequence[_Cell], items: str, style: str) -> None:
+    """``{%tc for c in items %}`` | ``{{ c }}`` (centred) | ``{%tc endfor %}``."""
+    first, repeated, last = cells
+    add_control(first, f"for c in {items}", style, scope="tc")
+    oxml.set_cell_vertical_centre(repeated)
+    add_paragraph(repeated, style, "{{ c }}").paragraph_format.alignment = ALIGN.CENTER
+    add_control(last, "endfor", style, scope="tc")
+
+
+def add_column_loop_table(document: Document) -> None:
+    """ledger.columns as the header row, then one row per ledger.rows item (r.cells).
+
+    Both the header texts and the cells come from ``{%tc for %}`` column loops, so
+    the table has as many columns as the context gives.
+    """
+    table = document.add_table(rows=4, cols=len(COLUMN_LOOP_WIDTHS))
+    oxml.set_table_layout(table, COLUMN_LOOP_WIDTHS, g.TABLE_BORDER)
+    fill_column_loop(start_header_row(table).cells, "ledger.columns", g.STYLE_TABLE_HEADER)
+    add_control_row(table.rows[1].cells, "for r in ledger.rows")
+    fill_column_loop(table.rows[2].cells, "r.cells", g.STYLE_TABLE_TEXT)
+    add_control_row(table.rows[3].cells, "endfor")
+    sort_cell_properties(table)
 
 
 # --- documents ----------------------------------------------------------------------------
@@ -433,6 +512,33 @@ def add_title(document: Document) -> None:
     add_blank_lines(document)
 
 
+def add_landscape_attachment(
+    document: Document,
+    after: Paragraph,
+    add_table: Callable[[Document], None],
+    condition: str | None = None,
+) -> None:
+    """A new landscape section after ``after``: attachments[0].label, ledger.title, a table.
+
+    With ``condition`` the section's content sits inside ``{%p if condition %}`` and
+    the section ends with a break of its own; the portrait section after it holds only
+    the ``endif`` and renders empty, and the engine then drops it (when the condition
+    is false, the landscape section goes as well and the document keeps one section).
+    """
+    attachment = end_section_at(document, after)
+    set_up_section(attachment, LANDSCAPE)
+    if condition:
+        add_control(document, f"if {condition}")
+    add_paragraph(document, g.STYLE_ATTACHMENT_LABEL, "{{ attachments[0].label }}")
+    add_blank_lines(document)
+    add_paragraph(document, g.STYLE_ATTACHMENT_TITLE, "{{ ledger.title }}")
+    add_table(document)
+    last = add_paragraph(document, g.STYLE_BODY)  # Word needs a paragraph after a table
+    if condition:
+        set_up_section(end_section_at(document, last), PORTRAIT)
+        add_control(document, "endif")
+
+
 def build_plan_template() -> Document:
     """plan.docx. Context: title, addressee, blocks, attachments, signature, date, ledger.
 
@@ -442,19 +548,33 @@ def build_plan_template() -> Document:
     """
     document = new_template("年度工作方案（模板）")
     add_title(document)
-    add_control(document, "if addressee")
-    add_paragraph(document, g.STYLE_ADDRESSEE, "{{ addressee }}")
-    add_control(document, "endif")
+    add_addressee(document)
     add_blocks_loop(document, "blocks")
     add_attachment_note(document)
     date = add_signature_and_date(document)
-    attachment = end_section_at(document, date)
-    set_up_section(attachment, LANDSCAPE)
-    add_paragraph(document, g.STYLE_ATTACHMENT_LABEL, "{{ attachments[0].label }}")
-    add_blank_lines(document)
-    add_paragraph(document, g.STYLE_ATTACHMENT_TITLE, "{{ ledger.title }}")
-    add_ledger_table(document)
-    add_paragraph(document, g.STYLE_BODY)  # Word needs a paragraph after a table
+    add_landscape_attachment(document, date, add_ledger_table)
+    return document
+
+
+def build_summary_template() -> Document:
+    """summary.docx (阶段工作总结). Context: title, addressee, blocks, charts, attachments,
+    signature, date, ledger.
+
+    blocks hold the whole body; charts: [{picture: Picture, caption}] follow it (may be
+    empty). ledger: {title, columns: [header text], rows: [{cells: [text]}]} on a
+    landscape page labelled attachments[0].label, or None/empty for no attachment
+    page (attachments then empty too).
+    """
+    document = new_template("阶段工作总结（模板）")
+    for spec in CHART_STYLES:
+        add_paragraph_style(document, spec)
+    add_title(document)
+    add_addressee(document)
+    add_blocks_loop(document, "blocks")
+    add_charts_loop(document, "charts")
+    add_attachment_note(document)
+    date = add_signature_and_date(document)
+    add_landscape_attachment(document, date, add_column_loop_table, condition="ledger")
     return document
 
 
@@ -483,7 +603,11 @@ def to_bytes(document: Document) -> bytes:
     return normalize_zip(buffer.getvalue())
 
 
-BUILDERS = {"plan.docx": build_plan_template, "unit_plan.docx": build_unit_plan_template}
+BUILDERS = {
+    "plan.docx": build_plan_template,
+    "unit_plan.docx": build_unit_plan_template,
+    "summary.docx": build_summary_template,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

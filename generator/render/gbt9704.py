@@ -109,6 +109,9 @@ STYLE_ATTACHMENT_TITLE: Final = "附件标题"
 STYLE_TABLE_HEADER: Final = "表格表头"
 STYLE_TABLE_TEXT: Final = "表格文字"
 STYLE_PAGE_NUMBER: Final = "页码"
+# A picture paragraph keeps single (auto) line spacing: an exact line would clip the picture.
+STYLE_CHART: Final = "图表"
+STYLE_CHART_CAPTION: Final = "图表标题"
 
 # --- Numbering and dates -----------------------------------------------------------
 CHINESE_NUMERALS: Final = "一二三四五六七八九十百"

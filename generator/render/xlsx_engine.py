@@ -213,6 +213,14 @@ class CellStyle:
     def font_size(self) -> float:
         return float(self.font.sz or BASE_FONT_SIZE)
 
+    def apply(self, cell: Cell) -> None:
+        """Format one cell directly, for workbooks that do not carry our named styles."""
+        cell.font = copy(self.font)
+        cell.fill = copy(self.fill)
+        cell.border = copy(self.border)
+        cell.alignment = copy(self.alignment)
+        cell.number_format = self.number_format
+
     def named_style(self, name: str) -> NamedStyle:
         return NamedStyle(
             name=name,
@@ -389,7 +397,7 @@ def _read_page_layout(path: Path, ws: Worksheet | None) -> PageLayout:
 # --- cell values ------------------------------------------------------------------------
 
 
-def _checked_text(text: str, where: str) -> str:
+def checked_text(text: str, where: str) -> str:
     """Return ``text`` escaped for OOXML, or raise if Excel cannot hold it exactly."""
     bad = _ILLEGAL_XML.search(text)
     if bad is not None:
@@ -407,11 +415,17 @@ def _checked_text(text: str, where: str) -> str:
     return escaped
 
 
-def _write_value(cell: Cell, value: object, where: str) -> None:
+def replace_illegal_chars(text: str, replacement: str = "\ufffd") -> str:
+    """``text`` with the characters XML cannot hold replaced, for text we must not refuse."""
+    return _ILLEGAL_XML.sub(replacement, text)
+
+
+def write_value(cell: Cell, value: object, where: str) -> None:
+    """Write a str as text (never a formula), a number as a number; ``where`` names the cell."""
     if value is None or value == "":
         return
     if isinstance(value, str):
-        cell.value = _checked_text(value, where)
+        cell.value = checked_text(value, where)
         # openpyxl turns "=..." into a formula and "#N/A" into an error; plan text is text.
         cell.data_type = "s"
         # Keeps a pre-filled "=..." a string even after a unit edits the cell in Excel.
@@ -428,7 +442,7 @@ def _write_value(cell: Cell, value: object, where: str) -> None:
 # --- geometry -------------------------------------------------------------------------------
 
 
-def _text_units(text: str) -> float:
+def text_units(text: str) -> float:
     return sum(
         WIDE_CHAR_UNITS if unicodedata.east_asian_width(ch) in "WFA" else NARROW_CHAR_UNITS
         for ch in text
@@ -438,14 +452,14 @@ def _text_units(text: str) -> float:
 def _line_count(text: str, width: float, font_size: float) -> int:
     usable = max(width - CELL_PADDING_UNITS, 1.0)
     scale = font_size / BASE_FONT_SIZE
-    return sum(max(1, math.ceil(_text_units(part) * scale / usable)) for part in text.split("\n"))
+    return sum(max(1, math.ceil(text_units(part) * scale / usable)) for part in text.split("\n"))
 
 
 def _height(lines: int, font_size: float) -> float:
     return min(lines * font_size * LINE_HEIGHT_FACTOR + ROW_PADDING_PT, MAX_ROW_HEIGHT_PT)
 
 
-def _needed_height(value: object, width: float, font_size: float, min_lines: int = 1) -> float:
+def needed_height(value: object, width: float, font_size: float, min_lines: int = 1) -> float:
     text = "" if value is None else str(value)
     return _height(max(_line_count(text, width, font_size), min_lines), font_size)
 
@@ -475,7 +489,7 @@ def _runs(items: Sequence[int]) -> Iterator[tuple[int, int]]:
 # --- spec checks ------------------------------------------------------------------------------
 
 
-def _check_sheet_name(name: str, seen: set[str]) -> None:
+def check_sheet_name(name: str, seen: set[str]) -> None:
     if not 1 <= len(name) <= 31 or _SHEET_NAME_FORBIDDEN.search(name):
         raise WorkbookRenderError(
             f"工作表名称“{name}”不合法：须为 1 至 31 个字符，且不含 [ ] : * ? / \\"
@@ -588,7 +602,7 @@ class _SheetRenderer:
     def _put(self, row: int, col: int, value: object, style: str) -> Cell:
         cell = self.ws.cell(row=row, column=col)
         cell.style = style
-        _write_value(cell, value, f"{self.ws.title}!{cell.coordinate}")
+        write_value(cell, value, f"{self.ws.title}!{cell.coordinate}")
         return cell
 
     def _merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
@@ -615,7 +629,7 @@ class _SheetRenderer:
         for row, text, style in lines:
             self._put(row, 1, text, style)
             self._merge(row, 1, row, self.last_col)
-            self.heights[row] = _needed_height(text, total, self._font_size(style)) + 4
+            self.heights[row] = needed_height(text, total, self._font_size(style)) + 4
 
     def _header(self) -> None:
         top, bottom = self.frame.header_rows
@@ -630,7 +644,7 @@ class _SheetRenderer:
             if column.group is None:
                 self._put(top, index + 1, column.title, STYLE_HEADER)
                 self._merge(top, index + 1, bottom, index + 1)
-                needed = _needed_height(column.title, column.width, size)
+                needed = needed_height(column.title, column.width, size)
                 vertical.append((range(top, bottom + 1), needed))
                 index += 1
                 continue
@@ -640,11 +654,11 @@ class _SheetRenderer:
             span = sum(c.width for c in columns[index : end + 1])
             self._put(top, index + 1, column.group, STYLE_HEADER)
             self._merge(top, index + 1, top, end + 1)
-            self.heights[top] = max(self.heights[top], _needed_height(column.group, span, size))
+            self.heights[top] = max(self.heights[top], needed_height(column.group, span, size))
             for offset in range(index, end + 1):
                 sub = columns[offset]
                 self._put(bottom, offset + 1, sub.title, STYLE_HEADER)
-                needed = _needed_height(sub.title, sub.width, size)
+                needed = needed_height(sub.title, sub.width, size)
                 self.heights[bottom] = max(self.heights[bottom], needed)
             index = end + 1
         for rows, needed in vertical:
@@ -663,7 +677,7 @@ class _SheetRenderer:
                     continue
                 min_lines = MIN_INPUT_LINES if style == STYLE_INPUT else 1
                 size = self._font_size(style)
-                height = max(height, _needed_height(value, column.width, size, min_lines))
+                height = max(height, needed_height(value, column.width, size, min_lines))
             self.heights[r] = height or _height(1, self._font_size(STYLE_TEXT))
 
     def _merge_blocks(self) -> Iterator[tuple[int, int, int]]:
@@ -699,7 +713,7 @@ class _SheetRenderer:
             column = self.sheet.columns[index - 1]
             self._merge(first + start, index, first + end, index)
             value = self.sheet.rows[start].values.get(column.key)
-            needed = _needed_height(value, column.width, self._font_size(STYLE_TEXT))
+            needed = needed_height(value, column.width, self._font_size(STYLE_TEXT))
             _spread(self.heights, range(first + start, first + end + 1), needed)
 
     def _validations(self) -> None:
@@ -785,7 +799,7 @@ def _write_identity(wb: Workbook, spec: WorkbookSpec, frames: Mapping[str, _Fram
     for r, line in enumerate(lines, start=1):
         for c, value in enumerate(line, start=1):
             cell = ws.cell(row=r, column=c)
-            _write_value(cell, value, f"{IDENTITY_SHEET}!{cell.coordinate}")
+            write_value(cell, value, f"{IDENTITY_SHEET}!{cell.coordinate}")
 
 
 def _identity_lines(workbook: Workbook) -> list[tuple[object, ...]]:
@@ -864,6 +878,25 @@ def _utc_naive(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def set_properties(wb: Workbook, title: str, created: datetime.datetime) -> None:
+    """Fixed document properties: same inputs, same bytes."""
+    moment = _utc_naive(created)
+    wb.properties.title = title
+    wb.properties.creator = AUTHOR
+    wb.properties.lastModifiedBy = AUTHOR
+    wb.properties.created = moment
+    wb.properties.modified = moment
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx bytes of ``wb``, reproducible (fixed zip metadata)."""
+    # Not wb.save(): openpyxl's save_workbook stamps "modified" with the clock.
+    buffer = io.BytesIO()
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    return normalize_zip(buffer.getvalue())
+
+
 class XlsxEngine:
     """Renders WorkbookSpecs with the styles and page setup of one template."""
 
@@ -885,7 +918,7 @@ class XlsxEngine:
         frames: dict[str, _Frame] = {}
         seen: set[str] = set()
         for sheet in spec.sheets:
-            _check_sheet_name(sheet.name, seen)
+            check_sheet_name(sheet.name, seen)
             _check_sheet(sheet)
             ws = wb.create_sheet(sheet.name)
             _SheetRenderer(ws, sheet, self.styles).render(self.page_layout)
@@ -894,22 +927,5 @@ class XlsxEngine:
         wb.active = 0
         # Units must not rename or add sheets: the returned file is matched by name.
         wb.security = WorkbookProtection(lockStructure=True)
-        self._set_properties(wb, spec)
-        return normalize_zip(self._save(wb))
-
-    @staticmethod
-    def _set_properties(wb: Workbook, spec: WorkbookSpec) -> None:
-        created = _utc_naive(spec.created)
-        wb.properties.title = spec.title
-        wb.properties.creator = AUTHOR
-        wb.properties.lastModifiedBy = AUTHOR
-        wb.properties.created = created
-        wb.properties.modified = created
-
-    @staticmethod
-    def _save(wb: Workbook) -> bytes:
-        # Not wb.save(): openpyxl's save_workbook stamps "modified" with the clock.
-        buffer = io.BytesIO()
-        with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).save()
-        return buffer.getvalue()
+        set_properties(wb, spec.title, spec.created)
+        return workbook_bytes(wb)

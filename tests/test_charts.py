@@ -1,0 +1,144 @@
+"""generator.render.charts: PNG bar charts with Chinese labels, reproducible byte for byte."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+import pytest
+from matplotlib.font_manager import FontEntry
+from matplotlib.ft2font import FT2Font
+
+from generator.render import charts
+from generator.render.charts import ChartFontError, ChartImage, bar_chart
+from generator.render.docx_engine import PNG_SIGNATURE, Picture, png_size
+
+UNITS = ["焦作市人民公园管理处", "焦作市龙源湖公园管理处", "局园林绿化工程质量监督站", "局办公室"]
+RATES = {"完成率": [80.0, 92.3, 100.0, 66.7]}
+TITLE = "各单位任务完成率"
+VALUE_LABEL = "完成率（%）"
+CJK_NAME = re.compile(
+    r"CJK|Han ?(Sans|Serif)|WenQuanYi|wqy|SimHei|SimSun|YaHei|msyh|PingFang|Heiti|UKai|UMing",
+    re.IGNORECASE,
+)
+
+
+def chart_or_skip(
+    categories: Sequence[str] = tuple(UNITS),
+    series: Mapping[str, Sequence[float]] = RATES,
+    title: str = TITLE,
+    percent: bool = True,
+) -> ChartImage:
+    """A chart, or a skip where no CJK font is installed (a failure where CI demands it)."""
+    try:
+        return bar_chart(categories, series, title, VALUE_LABEL, percent=percent)
+    except ChartFontError as exc:
+        if os.environ.get("PLANDOCS_REQUIRE_SOFFICE"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def chart() -> ChartImage:
+    return chart_or_skip()
+
+
+def test_font_is_a_cjk_font_with_the_glyphs(chart: ChartImage) -> None:
+    assert CJK_NAME.search(chart.font_name) or CJK_NAME.search(chart.font_path)
+    face = FT2Font(chart.font_path)
+    missing = {
+        ch for ch in "".join([*UNITS, TITLE, VALUE_LABEL]) if not face.get_char_index(ord(ch))
+    }
+    assert not missing
+
+
+def test_png_is_valid_and_sized(chart: ChartImage) -> None:
+    assert chart.png.startswith(PNG_SIGNATURE)
+    assert png_size(chart.png) == (chart.width_px, chart.height_px)
+    assert chart.width_px == round(charts.FIGURE_WIDTH * charts.DPI)
+    assert chart.height_px > 0
+
+
+def test_same_inputs_give_identical_bytes(chart: ChartImage) -> None:
+    again = chart_or_skip()
+    assert again.png == chart.png
+    assert b"matplotlib" not in chart.png  # no Software stamp naming the version
+
+
+def test_several_series_and_counts_render() -> None:
+    image = chart_or_skip(
+        ["第一阶段", "第二阶段"], {"计划": [10, 20], "完成": [8, 15]}, "", percent=False
+    )
+    assert image.png.startswith(PNG_SIGNATURE)
+    assert image.png != chart_or_skip(["第一阶段", "第二阶段"], {"计划": [10, 20]}, "").png
+
+
+def test_global_settings_are_untouched() -> None:
+    before = dict(matplotlib.rcParams)
+    chart_or_skip()
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_as_picture_keeps_the_aspect_ratio(chart: ChartImage) -> None:
+    picture = chart.as_picture(150, TITLE)
+    assert isinstance(picture, Picture) and picture.png == chart.png
+    width, height = picture.extent_emu
+    assert width == 150 * 36000
+    assert height == round(width * chart.height_px / chart.width_px)
+
+
+# --- layout --------------------------------------------------------------------------------
+
+
+def test_long_labels_get_horizontal_bars() -> None:
+    assert charts.horizontal_bars(UNITS)
+    assert not charts.horizontal_bars(["第一阶段", "第二阶段", "第三阶段"])
+    assert charts.horizontal_bars([f"{n}月" for n in range(1, 13)])  # too many for columns
+
+
+@pytest.mark.parametrize(
+    ("label", "chars", "expected"),
+    [
+        ("局办公室", 10, "局办公室"),
+        ("焦作市人民公园管理处", 10, "焦作市人民公园管理处"),
+        ("焦作市龙源湖公园管理处", 10, "焦作市龙源湖\n公园管理处"),
+        ("局园林绿化工程质量监督站", 4, "局园林绿\n化工程质\n量监督站"),
+        ("ABC局办公室", 4, "ABC局\n办公室"),
+    ],
+)
+def test_wrap_label_balances_lines(label: str, chars: int, expected: str) -> None:
+    assert charts.wrap_label(label, chars) == expected
+
+
+def test_values_must_match_categories() -> None:
+    with pytest.raises(ValueError, match="一一对应"):
+        bar_chart(["局办公室", "局法制科"], {"完成率": [80.0]}, TITLE, VALUE_LABEL)
+
+
+# --- no CJK font ------------------------------------------------------------------------------
+
+
+def test_missing_cjk_font_raises_with_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    latin_only = [
+        FontEntry(fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", name="DejaVu Sans"),
+        FontEntry(fname="/fonts/LiberationSerif-Regular.ttf", name="Liberation Serif"),
+    ]
+    monkeypatch.setattr(charts, "_installed_fonts", lambda: latin_only)
+    with pytest.raises(ChartFontError) as caught:
+        bar_chart(UNITS, RATES, TITLE, VALUE_LABEL)
+    message = str(caught.value)
+    assert "apt-get install fonts-noto-cjk" in message
+    assert "黑体" in message and "微软雅黑" in message
+
+
+def test_a_cjk_named_file_without_chinese_glyphs_is_not_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file merely named like a CJK font must also have the glyphs."""
+    dejavu = matplotlib.font_manager.findfont("DejaVu Sans")
+    impostor = FontEntry(fname=dejavu, name="Noto Sans CJK SC")
+    monkeypatch.setattr(charts, "_installed_fonts", lambda: [impostor])
+    with pytest.raises(ChartFontError):
+        charts.find_cjk_font()
