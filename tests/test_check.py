@@ -185,7 +185,7 @@ def test_every_problem_in_one_run_and_nothing_written(data: Path, tmp_path: Path
         edit(data / "units.yaml", "{id: fzk,", "{id: jmb,"),
         edit(data / "ledger.yaml", "task: T7.2", "task: T7.9"),
     ]
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()}
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.rglob("*.*")}
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["plan", "--data", str(data), "--out", str(out)])
     assert result.exit_code == 2
@@ -195,5 +195,5 @@ def test_every_problem_in_one_run_and_nothing_written(data: Path, tmp_path: Path
     assert_reported(result.output, data / "ledger.yaml", lines[3], "T7.9")
     assert "共发现 4 个问题" in result.output
     assert not out.exists()
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()}
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.rglob("*.*")}
     assert before == after

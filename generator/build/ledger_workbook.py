@@ -9,12 +9,11 @@ number cell.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from generator.build.common import phase_period
 from generator.build.ledger_table import responsible_names
-from generator.model.plan import STATUSES, Measure, Target, Unit
+from generator.model.ledger import LedgerRow, ledger_rows
+from generator.model.plan import STATUSES, Measure, Unit
 from generator.model.resolved import ROLE_NAMES, Plan, Role
 from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
 
@@ -23,35 +22,18 @@ SHEET = "台账"
 KIND_MASTER, KIND_UNIT = "master-ledger", "unit-ledger"
 
 
-@dataclass(frozen=True)
-class LedgerRow:
-    """One reporting line of a ledger (台账行): a target, or one measure of it."""
-
-    target: Target
-    measure: Measure | None
-
-    @property
-    def key(self) -> str:
-        """Stable across plan edits: the target id, plus the measure id where there is one."""
-        return f"{self.target.id}/{self.measure.id}" if self.measure else self.target.id
-
-
-def ledger_rows(targets: Iterable[Target]) -> list[LedgerRow]:
-    rows = []
-    for target in targets:
-        measures: list[Measure | None] = list(target.measures) or [None]
-        rows.extend(LedgerRow(target, measure) for measure in measures)
-    return rows
+def phase_groups(plan: Plan) -> list[tuple[str, str]]:
+    """(phase id, header) per phase: 宣传教育阶段（5月份）."""
+    return [(p.id, f"{p.name}（{phase_period(p)}）") for p in plan.text.phases]
 
 
 def phase_columns(plan: Plan) -> list[Column]:
     columns = []
-    for phase in plan.text.phases:
-        group = f"{phase.name}（{phase_period(phase)}）"
+    for phase_id, group in phase_groups(plan):
         columns += [
-            Column(f"{phase.id}.status", "状态", 9, "input_choice", group, STATUSES),
-            Column(f"{phase.id}.progress", "实施情况", 28, "input_text", group),
-            Column(f"{phase.id}.figure", "完成数", 8, "input_number", group),
+            Column(f"{phase_id}.status", "状态", 9, "input_choice", group, STATUSES),
+            Column(f"{phase_id}.progress", "实施情况", 28, "input_text", group),
+            Column(f"{phase_id}.figure", "完成数", 8, "input_number", group),
         ]
     return columns
 
@@ -69,7 +51,7 @@ def _target_columns(unit_view: bool) -> list[Column]:
     return columns
 
 
-def _measure_text(measure: Measure | None) -> str:
+def measure_text(measure: Measure | None) -> str:
     if measure is None:
         return ""
     return f"{measure.wording}\n填报：{measure.reported}（{measure.report_unit}）"
@@ -81,7 +63,7 @@ def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None) -> Row:
         "project": line.target.project,
         "content": line.target.text,
         "responsible": responsible_names(plan, line.target),
-        "measure": _measure_text(line.measure),
+        "measure": measure_text(line.measure),
     }
     if role:
         values["role"] = ROLE_NAMES[role]
@@ -113,7 +95,7 @@ def _sheet(
     )
 
 
-def _identity(plan: Plan, kind: str, unit: Unit | None) -> dict[str, str]:
+def identity(plan: Plan, kind: str, unit: Unit | None) -> dict[str, str]:
     return {
         "kind": kind,
         "plan_id": plan.text.id,
@@ -124,7 +106,7 @@ def _identity(plan: Plan, kind: str, unit: Unit | None) -> dict[str, str]:
     }
 
 
-def _created(plan: Plan) -> dt.datetime:
+def plan_created(plan: Plan) -> dt.datetime:
     return dt.datetime.combine(plan.text.date, dt.time())
 
 
@@ -132,7 +114,7 @@ def master_ledger_spec(plan: Plan) -> WorkbookSpec:
     lines = [(line, None) for line in ledger_rows(plan.ledger.targets)]
     sheet = _sheet(plan, plan.ledger.title, f"发文单位：{plan.text.issuer}", lines, unit_view=False)
     return WorkbookSpec(
-        [sheet], _identity(plan, KIND_MASTER, None), plan.ledger.title, _created(plan)
+        [sheet], identity(plan, KIND_MASTER, None), plan.ledger.title, plan_created(plan)
     )
 
 
@@ -143,4 +125,4 @@ def unit_ledger_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
     title = f"{plan.ledger.title}（{unit.name}）"
     subtitle = f"填报单位：{unit.name}　　填报人：　　　　联系电话：　　　　填报日期："
     sheet = _sheet(plan, title, subtitle, lines, unit_view=True)
-    return WorkbookSpec([sheet], _identity(plan, KIND_UNIT, unit), title, _created(plan))
+    return WorkbookSpec([sheet], identity(plan, KIND_UNIT, unit), title, plan_created(plan))

@@ -1,0 +1,79 @@
+"""The consolidated ledger (台账汇总): every unit's entries, phase by phase, in one workbook."""
+
+from __future__ import annotations
+
+from generator.build.common import format_number
+from generator.build.ledger_workbook import (
+    SHEET,
+    identity,
+    measure_text,
+    phase_groups,
+    plan_created,
+)
+from generator.model.ledger import LedgerRow, ledger_rows
+from generator.model.progress import ProgressRecord
+from generator.model.resolved import ROLE_NAMES, Plan
+from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+
+KIND = "consolidated-ledger"
+NOT_REPORTED = "未报"
+
+
+def consolidated_spec(plan: Plan, record: ProgressRecord) -> WorkbookSpec:
+    columns = [
+        Column("seq", "序号", 5, "text"),
+        Column("project", "创建项目", 12, "text"),
+        Column("content", "具体目标内容", 34, "text"),
+        Column("measure", "量化指标", 16, "text"),
+        Column("unit", "单位", 14, "text"),
+        Column("role", "职责", 6, "text"),
+    ]
+    for phase_id, group in phase_groups(plan):
+        columns += [
+            Column(f"{phase_id}.status", "状态", 8, "text", group),
+            Column(f"{phase_id}.progress", "实施情况", 30, "text", group),
+            Column(f"{phase_id}.figure", "完成数", 8, "text", group),
+        ]
+    rows = []
+    for seq, line in enumerate(ledger_rows(plan.ledger.targets), 1):
+        rows.extend(_unit_rows(plan, record, seq, line))
+    title = f"{plan.ledger.title}（汇总）"
+    sheet = SheetSpec(
+        name=SHEET,
+        title=title,
+        subtitle=f"已报送并审核通过 {len(record.accepted)} 个单位",
+        columns=columns,
+        rows=rows,
+        merge_equal=frozenset({"seq", "project", "content", "measure"}),
+    )
+    return WorkbookSpec([sheet], identity(plan, KIND, None), title, plan_created(plan))
+
+
+def _unit_rows(plan: Plan, record: ProgressRecord, seq: int, line: LedgerRow) -> list[Row]:
+    rows = []
+    named, lead = plan.target_refs(line.target)
+    for unit in plan.organisation.units:
+        role = plan.role(unit, named, lead)
+        if role is None:
+            continue
+        values: dict[str, str | int | float | None] = {
+            "seq": str(seq),
+            "project": line.target.project,
+            "content": line.target.text,
+            "measure": measure_text(line.measure),
+            "unit": unit.name,
+            "role": ROLE_NAMES[role],
+        }
+        submission = record.accepted.get(unit.id)
+        for phase in plan.text.phases:
+            if submission is None:
+                values[f"{phase.id}.status"] = NOT_REPORTED
+                continue
+            report = submission.report(line.key, phase.id)
+            values[f"{phase.id}.status"] = report.status or ""
+            values[f"{phase.id}.progress"] = report.progress
+            values[f"{phase.id}.figure"] = (
+                "" if report.figure is None else format_number(report.figure)
+            )
+        rows.append(Row(f"{unit.id}:{line.key}", values))
+    return rows

@@ -1,0 +1,218 @@
+"""How far the plan has got in a phase (阶段评估): per unit, per target, bureau-wide.
+
+A unit's line counts as done (已完成) only when the unit says so *and* its
+quantitative measure, if any, is met; a done line whose figure falls short
+counts as lagging (滞后, 未达标). A target is done when every responsible unit
+has done it; lagging when any unit lags; not started when nobody has started.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from generator.model.ledger import ledger_rows
+from generator.model.plan import STATUSES, Measure, Phase, Target, Unit
+from generator.model.progress import PhaseReport, ProgressRecord
+from generator.model.resolved import Plan, Role
+
+DONE, UNDER_WAY, LAGGING, NOT_STARTED = STATUSES
+NOT_REPORTED = "未报"
+
+_COMPARE = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
+
+
+def measure_met(measure: Measure, value: float) -> bool:
+    if measure.comparator == "between":
+        return measure.value <= value <= (measure.value_max or measure.value)
+    return _COMPARE[measure.comparator](value, measure.value)
+
+
+def unit_value(measure: Measure, figure: float, unit: Unit) -> float | None:
+    """The reported figure in the target's terms (a share of staff becomes a percentage)."""
+    if measure.basis == "staff_share":
+        return figure / unit.staff_count * 100 if unit.staff_count else None
+    return figure
+
+
+def number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def target_wording(measure: Measure) -> str:
+    """6次, 2-3个, 30%: the target value as offices write it next to the actual figure."""
+    low = number(measure.value)
+    if measure.comparator == "between" and measure.value_max is not None:
+        return f"{low}-{number(measure.value_max)}{measure.unit}"
+    return f"{low}{measure.unit}"
+
+
+def combine(statuses: Iterable[str]) -> str:
+    """Several statuses as one: done only if all are, lagging if any is."""
+    found = set(statuses)
+    if found == {DONE}:
+        return DONE
+    if LAGGING in found:
+        return LAGGING
+    if found <= {NOT_STARTED, NOT_REPORTED}:
+        return NOT_STARTED
+    return UNDER_WAY
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """One unit's line in one phase: what it reported and what that counts as."""
+
+    unit: Unit
+    target: Target
+    measure: Measure | None
+    role: Role
+    report: PhaseReport | None  # None: the unit has not reported
+
+    @cached_property
+    def value(self) -> float | None:
+        if self.measure is None or self.report is None or self.report.figure is None:
+            return None
+        return unit_value(self.measure, self.report.figure, self.unit)
+
+    @property
+    def unit_measure(self) -> bool:
+        return self.measure is not None and self.measure.scope == "unit"
+
+    @cached_property
+    def met(self) -> bool | None:
+        if not self.unit_measure or self.value is None:
+            return None
+        return measure_met(self.measure, self.value)  # type: ignore[arg-type]
+
+    @property
+    def status(self) -> str:
+        if self.report is None:
+            return NOT_REPORTED
+        status = self.report.status or NOT_STARTED
+        if status == DONE and self.unit_measure and not self.met:
+            return LAGGING
+        return status
+
+    @property
+    def shortfall(self) -> bool:
+        """Reported done, but the figure does not meet the target."""
+        return self.report is not None and self.report.status == DONE and self.status == LAGGING
+
+    def actual_text(self) -> str:
+        """4/6次, or 25.0%/30%（53人）for a share of staff."""
+        if self.measure is None or self.report is None or self.report.figure is None:
+            return ""
+        m = self.measure
+        if m.basis == "staff_share" and self.value is not None:
+            return (
+                f"{self.value:.1f}%/{target_wording(m)}（{number(self.report.figure)}"
+                f"{m.report_unit}/{self.unit.staff_count}人）"
+            )
+        return f"{number(self.report.figure)}/{target_wording(m)}"
+
+
+@dataclass
+class TargetResult:
+    target: Target
+    lines: list[LineResult]
+
+    @property
+    def status(self) -> str:
+        return combine(line.status for line in self.lines)
+
+    def unit_statuses(self) -> dict[str, tuple[Unit, str]]:
+        """Each responsible unit's status on this target, over all its lines."""
+        lines: dict[str, list[LineResult]] = {}
+        for line in self.lines:
+            lines.setdefault(line.unit.id, []).append(line)
+        return {
+            uid: (
+                ls[0].unit,
+                NOT_REPORTED if ls[0].report is None else combine(ln.status for ln in ls),
+            )
+            for uid, ls in lines.items()
+        }
+
+    def units_with(self, status: str) -> list[Unit]:
+        return [unit for unit, state in self.unit_statuses().values() if state == status]
+
+    def system_totals(self) -> list[tuple[Measure, float, bool]]:
+        """Measures counted over the whole system: (measure, value, met)."""
+        totals = []
+        for measure in {ln.measure.id: ln.measure for ln in self.lines if ln.measure}.values():
+            if measure.scope != "system":
+                continue
+            lines = [ln for ln in self.lines if ln.measure is measure]
+            total = sum(ln.report.figure or 0 for ln in lines if ln.report)
+            units = len({ln.unit.id for ln in lines})
+            value = total / units * 100 if measure.basis == "unit_share" and units else total
+            totals.append((measure, value, measure_met(measure, value)))
+        return totals
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    lines: list[LineResult]
+    reported: bool
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(line.status for line in self.lines)
+
+    @property
+    def rate(self) -> float:
+        return self.counts[DONE] / len(self.lines) if self.lines else 0.0
+
+
+@dataclass
+class PhaseResult:
+    """A phase's figures, from the accepted returns (阶段统计)."""
+
+    phase: Phase
+    targets: list[TargetResult]
+    units: list[UnitResult] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(t.status for t in self.targets)
+
+    @property
+    def rate(self) -> float:
+        return self.counts[DONE] / len(self.targets) if self.targets else 0.0
+
+    @property
+    def reported(self) -> list[UnitResult]:
+        return [u for u in self.units if u.reported]
+
+    @property
+    def missing(self) -> list[Unit]:
+        return [u.unit for u in self.units if not u.reported]
+
+    def by_project(self) -> list[tuple[str, float]]:
+        """(创建项目, share of its unit lines done), in ledger order."""
+        lines: dict[str, list[LineResult]] = {}
+        for result in self.targets:
+            lines.setdefault(result.target.project, []).extend(result.lines)
+        return [(p, sum(ln.status == DONE for ln in ls) / len(ls)) for p, ls in lines.items()]
+
+
+def evaluate(plan: Plan, record: ProgressRecord | None, phase: Phase) -> PhaseResult:
+    accepted = record.accepted if record else {}
+    per_target: dict[str, list[LineResult]] = {t.id: [] for t in plan.ledger.targets}
+    per_unit: dict[str, list[LineResult]] = {}
+    for unit in plan.organisation.units:
+        for target, role in plan.targets_for(unit):
+            for line in ledger_rows([target]):
+                submission = accepted.get(unit.id)
+                report = submission.report(line.key, phase.id) if submission else None
+                result = LineResult(unit, target, line.measure, role, report)
+                per_target[target.id].append(result)
+                per_unit.setdefault(unit.id, []).append(result)
+    targets = [TargetResult(t, per_target[t.id]) for t in plan.ledger.targets]
+    units = [UnitResult(plan.units[uid], lines, uid in accepted) for uid, lines in per_unit.items()]
+    return PhaseResult(phase, targets, units)
