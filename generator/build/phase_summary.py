@@ -1,0 +1,189 @@
+"""The bureau-wide phase summary (阶段工作总结): figures, practice, problems, next steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.build.common import Block, block, outline_number, paragraphs, title_lines
+from generator.build.summary_parts import (
+    figures_sentence,
+    line_result_text,
+    next_phase,
+    numbered,
+    percent,
+    phase_label,
+    short_name,
+    summary_date,
+)
+from generator.model.evaluation import (
+    DONE,
+    LAGGING,
+    NOT_REPORTED,
+    PhaseResult,
+    TargetResult,
+    number,
+)
+from generator.model.resolved import Plan
+
+TEMPLATE = "summary.docx"
+EXAMPLES_PER_TARGET = 3  # unit reports quoted per target; the attachment lists them all
+
+
+def summary_title(plan: Plan, result: PhaseResult) -> str:
+    return f"{plan.text.year}年{plan.text.activity}{result.phase.name}工作总结"
+
+
+def ledger_title(plan: Plan, result: PhaseResult) -> str:
+    return f"{plan.ledger.title}（{result.phase.name}完成情况）"
+
+
+def summary_context(
+    plan: Plan, result: PhaseResult, charts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "title": title_lines(f"{plan.text.issuer}{summary_title(plan, result)}"),
+        "addressee": "",
+        "blocks": [
+            *paragraphs([_opening(plan, result)]),
+            block(1, "一、", "基本情况"),
+            *paragraphs(_basic_facts(plan, result)),
+            block(1, "二、", "主要做法和成效"),
+            *_practice(result),
+            block(1, "三、", "存在的问题"),
+            *_problems(result),
+            block(1, "四、", "下一步工作打算"),
+            *_next_steps(plan, result),
+        ],
+        "charts": charts,
+        "attachments": [{"label": "附件", "title": ledger_title(plan, result)}],
+        "signature": plan.text.issuer,
+        "date": summary_date(result.phase),
+        "ledger": {
+            "title": ledger_title(plan, result),
+            "columns": ["序号", "创建项目", "具体目标内容", "完成情况", "完成率"],
+            "rows": [_ledger_row(n, t) for n, t in enumerate(result.targets, 1)],
+        },
+    }
+
+
+def _opening(plan: Plan, result: PhaseResult) -> str:
+    return (
+        f"根据《{plan.text.title}》要求，{phase_label(result.phase)}，{plan.text.issuer}"
+        f"组织各单位扎实推进各项工作。现将{result.phase.name}工作情况总结如下："
+    )
+
+
+def _basic_facts(plan: Plan, result: PhaseResult) -> list[str]:
+    expected, reported = len(result.units), len(result.reported)
+    facts = [
+        f"第一阶段已向{expected}个单位印发本单位实施方案和工作台账，各单位对照方案明确了任务分工。",
+    ]
+    reporting = (
+        f"本阶段应报送工作台账的单位{expected}个，已报送并审核通过{reported}个，"
+        f"报送率{percent(reported / expected if expected else 0)}"
+    )
+    if result.missing:
+        reporting += f"；{'、'.join(u.name for u in result.missing)}未报送"
+    facts.append(reporting + "。")
+    facts.append(figures_sentence("台账", len(result.targets), result.counts))
+    return facts
+
+
+def _practice(result: PhaseResult) -> list[Block]:
+    blocks: list[Block] = []
+    projects: dict[str, list[TargetResult]] = {}
+    for target in result.targets:
+        projects.setdefault(target.target.project, []).append(target)
+    for n, (project, targets) in enumerate(projects.items(), 1):
+        done = sum(t.status == DONE for t in targets)
+        blocks.append(
+            block(
+                2,
+                outline_number(2, n),
+                f"{project.rstrip('。')}。",
+                f"共{len(targets)}项目标，已完成{done}项。",
+            )
+        )
+        blocks.extend(numbered(3, [_practice_text(t) for t in targets]))
+    return blocks
+
+
+def _practice_text(target: TargetResult) -> str:
+    done = target.units_with(DONE)
+    total = len({line.unit.id for line in target.lines})
+    quotes = [
+        f"{line.unit.name}{text}"
+        for line in target.lines
+        if line.status == DONE and (text := line_result_text(line))
+    ][:EXAMPLES_PER_TARGET]
+    text = f"{short_name(target.target)}：{len(done)}/{total}个单位已完成"
+    return text + ("。" + "；".join(quotes) + "。" if quotes else "。")
+
+
+def _problems(result: PhaseResult) -> list[Block]:
+    problems = []
+    for target in result.targets:
+        lagging = [line for line in target.lines if line.status == LAGGING]
+        if not lagging:
+            continue
+        shortfalls = [
+            f"{line.unit.name}{line.measure.reported}{line.actual_text()}，未达到目标"
+            for line in lagging
+            if line.shortfall and line.measure
+        ]
+        behind = [line.unit.name for line in lagging if not line.shortfall]
+        parts = []
+        if behind:
+            parts.append(f"{'、'.join(dict.fromkeys(behind))}进度滞后")
+        parts.extend(shortfalls)
+        problems.append(f"{short_name(target.target)}：{'；'.join(parts)}。")
+    for measure, value, met in (m for t in result.targets for m in t.system_totals()):
+        if not met:
+            problems.append(
+                f"全系统{measure.wording}：目前为{number(value)}{measure.unit}"
+                + (f"，须在{measure.deadline_year}年前达到。" if measure.deadline_year else "。")
+            )
+    if result.missing:
+        problems.append(f"{'、'.join(u.name for u in result.missing)}未按时报送工作台账。")
+    if not problems:
+        return paragraphs(["各项任务推进顺利，未发现滞后或未达标的情况。"])
+    return numbered(3, problems)
+
+
+def _next_steps(plan: Plan, result: PhaseResult) -> list[Block]:
+    steps = []
+    upcoming = next_phase(plan, result.phase)
+    if upcoming:
+        steps.append(f"按照方案部署，扎实开展{phase_label(upcoming)}工作：{upcoming.text}")
+    else:
+        steps.append("认真总结全年工作经验，巩固活动成果，建立文明服务长效机制。")
+    if any(t.status == LAGGING for t in result.targets):
+        steps.append("对滞后和未达标的任务逐项督办，限期整改，确保按期完成。")
+    if result.missing:
+        steps.append("督促未报送台账的单位及时报送，严格落实台账报送制度。")
+    return numbered(3, steps)
+
+
+def _ledger_row(n: int, target: TargetResult) -> dict[str, Any]:
+    units = {line.unit.id for line in target.lines}
+    done = target.units_with(DONE)
+    parts = [f"已完成{len(done)}/{len(units)}个单位"]
+    for status in (LAGGING, NOT_REPORTED):
+        names = [u.name for u in target.units_with(status)]
+        if names:
+            parts.append(f"{status}：{'、'.join(names)}")
+    for line in target.lines:
+        if line.unit_measure and line.actual_text():
+            parts.append(f"{line.unit.name}{line.actual_text()}")
+    for measure, value, _ in target.system_totals():
+        parts.append(f"全系统{measure.reported.split('（')[0]}：{number(value)}{measure.unit}")
+    rate = len(done) / len(units) if units else 0.0
+    return {
+        "cells": [
+            str(n),
+            target.target.project,
+            target.target.text,
+            "；".join(parts),
+            percent(rate),
+        ]
+    }

@@ -1,0 +1,69 @@
+"""Pieces both phase summaries (局 and 单位) share: figures sentences, dates, short names."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+
+from generator.build.common import Block, block, chinese_date, outline_number, phase_period
+from generator.model.evaluation import DONE, LAGGING, NOT_STARTED, UNDER_WAY, LineResult
+from generator.model.plan import Phase, Target
+from generator.model.resolved import Plan
+
+
+def percent(rate: float) -> str:
+    """0.8 → 80.0%: one decimal, as offices write completion rates."""
+    return f"{rate * 100:.1f}%"
+
+
+def figures_sentence(noun: str, total: int, counts: Counter[str]) -> str:
+    """台账共列15项任务，已完成12项，完成率80.0%；正在推进2项；滞后1项。"""
+    rate = counts[DONE] / total if total else 0.0
+    text = f"{noun}共列{total}项任务，已完成{counts[DONE]}项，完成率{percent(rate)}"
+    for status in (UNDER_WAY, LAGGING, NOT_STARTED):
+        if counts[status]:
+            text += f"；{status}{counts[status]}项"
+    return text + "。"
+
+
+def phase_end(phase: Phase) -> dt.date:
+    """A summary is dated the last day of its phase."""
+    year, month = (int(x) for x in phase.end.split("-"))
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def summary_date(phase: Phase) -> str:
+    return chinese_date(phase_end(phase))
+
+
+def phase_label(phase: Phase) -> str:
+    return f"{phase.name}（{phase_period(phase)}）"
+
+
+def next_phase(plan: Plan, phase: Phase) -> Phase | None:
+    phases = plan.text.phases
+    index = phases.index(phase)
+    return phases[index + 1] if index + 1 < len(phases) else None
+
+
+def short_name(target: Target, limit: int = 24) -> str:
+    """A target as a heading: its subject, else its first sentence, cut at ``limit``."""
+    if target.subject:
+        return target.subject
+    sentence = target.text.replace("；", "。").split("。")[0]
+    return sentence if len(sentence) <= limit else sentence[:limit] + "……"
+
+
+def line_result_text(line: LineResult) -> str:
+    """What a unit reported on a line, with its figure against the target."""
+    parts = []
+    if line.report and line.report.progress:
+        parts.append(line.report.progress.rstrip("。；;"))
+    if line.measure and line.actual_text():
+        parts.append(f"{line.measure.reported}{line.actual_text()}")
+    return "，".join(parts)
+
+
+def numbered(level: int, texts: list[str]) -> list[Block]:
+    return [block(level, outline_number(level, n), "", text) for n, text in enumerate(texts, 1)]

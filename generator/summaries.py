@@ -1,0 +1,127 @@
+"""Phase summaries (阶段总结): the bureau's, each reporting unit's, and the statistics workbook.
+
+Reads the progress record that ``collect`` wrote; lays out jobs like phase 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePath
+from typing import Any
+
+from generator.build import phase_summary, unit_summary
+from generator.build.summary_parts import percent, phase_end
+from generator.model.evaluation import DONE, LAGGING, NOT_STARTED, UNDER_WAY, PhaseResult
+from generator.model.resolved import Plan
+from generator.phase1 import Job
+from generator.render.charts import bar_chart
+from generator.render.docx_engine import DocProperties
+from generator.render.templates import TemplateSet
+from generator.render.xlsx_stats import ChartSpec, StatsSpec, StatsTable, render_statistics
+from generator.write.names import safe_filename
+
+FOLDER = PurePath("阶段总结")
+CHART_WIDTH_MM = 150.0
+
+
+def summary_folder(result: PhaseResult) -> PurePath:
+    return FOLDER / safe_filename(result.phase.name)
+
+
+def summary_jobs(plan: Plan, result: PhaseResult, templates: TemplateSet) -> list[Job]:
+    folder = summary_folder(result)
+    date = phase_end(result.phase)
+    title = f"{plan.text.issuer}{phase_summary.summary_title(plan, result)}"
+    jobs = [
+        Job(
+            folder / safe_filename(title, ".docx"),
+            "局阶段总结",
+            lambda: templates.docx(phase_summary.TEMPLATE).render(
+                phase_summary.summary_context(plan, result, charts(result)),
+                DocProperties(title=title, author=plan.text.issuer, created=date),
+            ),
+        ),
+        Job(
+            folder / safe_filename(f"{result.phase.name}统计", ".xlsx"),
+            "统计表",
+            lambda: render_statistics(statistics_spec(plan, result)),
+        ),
+    ]
+    for unit in result.reported:
+        unit_title = unit_summary.unit_summary_title(plan, result, unit)
+        jobs.append(
+            Job(
+                folder / "各单位" / safe_filename(unit_title, ".docx"),
+                f"{unit.unit.name} 阶段总结",
+                lambda unit=unit, unit_title=unit_title: templates.docx(
+                    unit_summary.TEMPLATE
+                ).render(
+                    unit_summary.unit_summary_context(plan, result, unit),
+                    DocProperties(title=unit_title, author=unit.unit.name, created=date),
+                ),
+            )
+        )
+    return jobs
+
+
+def charts(result: PhaseResult) -> list[dict[str, Any]]:
+    """Completion by unit and by 创建项目, as pictures for the Word summary."""
+    units = result.reported
+    by_unit = bar_chart(
+        [u.unit.name for u in units],
+        {"完成率": [u.rate * 100 for u in units]},
+        title="",  # the caption below the picture names it
+        value_label="完成率（%）",
+    )
+    projects = result.by_project()
+    by_project = bar_chart(
+        [name for name, _ in projects],
+        {"完成率": [rate * 100 for _, rate in projects]},
+        title="",
+        value_label="完成率（%）",
+    )
+    return [
+        {"picture": c.as_picture(CHART_WIDTH_MM, caption), "caption": caption}
+        for c, caption in (
+            (by_unit, f"图1 {result.phase.name}各单位台账完成率"),
+            (by_project, f"图2 {result.phase.name}各创建项目完成率（按单位任务计）"),
+        )
+    ]
+
+
+def statistics_spec(plan: Plan, result: PhaseResult) -> StatsSpec:
+    statuses = (DONE, UNDER_WAY, LAGGING, NOT_STARTED)
+    unit_rows = [
+        [u.unit.name, len(u.lines), *(u.counts[s] for s in statuses), u.rate]
+        for u in result.reported
+    ]
+    target_rows = [
+        [n, t.target.project, t.target.text, t.status] for n, t in enumerate(result.targets, 1)
+    ]
+    return StatsSpec(
+        title=f"{plan.text.title}{result.phase.name}统计",
+        created=dt.datetime.combine(phase_end(result.phase), dt.time()),
+        tables=[
+            StatsTable(
+                "按单位",
+                f"{result.phase.name}各单位台账完成情况（已报送 {len(result.reported)} 个单位）",
+                ["单位", "台账行数", *statuses, "完成率"],
+                unit_rows,
+                ChartSpec("bar", "各单位完成率", 0, [6], "完成率", True),
+            ),
+            StatsTable(
+                "按创建项目",
+                f"{result.phase.name}各创建项目完成情况",
+                ["创建项目", "完成率"],
+                [[name, rate] for name, rate in result.by_project()],
+                ChartSpec("column", "各创建项目完成率", 0, [1], "完成率", True),
+            ),
+            StatsTable(
+                "按目标",
+                f"台账目标完成情况：已完成 {result.counts[DONE]} 项，完成率 {percent(result.rate)}",
+                ["序号", "创建项目", "具体目标内容", "状态"],
+                target_rows,
+                None,
+            ),
+        ],
+    )

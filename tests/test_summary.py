@@ -1,0 +1,117 @@
+"""`plandocs summary`: figures equal hand-computed numbers; documents meet GB/T 9704."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import convert_many
+from tests.gbt9704_checks import check_gbt9704
+from tests.helpers import EXAMPLE
+
+PHASE2 = "阶段总结/集中提升行动阶段"
+BUREAU = f"{PHASE2}/孟州市园林处2016年文明服务活动集中提升行动阶段工作总结.docx"
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("summary") / "out"
+    data = ["--data", str(EXAMPLE), "--out", str(out)]
+    assert invoke("collect", str(EXAMPLE / "returns"), *data)[0] == 0
+    for phase in ("1", "2"):
+        code, output = invoke("summary", "--phase", phase, *data)
+        assert code == 0, output
+    return out
+
+
+def text(path: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def test_bureau_figures_equal_hand_computed(out: Path) -> None:
+    # Phase 2 by hand (see tools/make_example_returns.py): done L01a L06 L09; lagging L01c
+    # (植物园), L03 (苗圃场 4/6次), L04 (工程处), L05 L10 L12 (苗圃场), L08 (公园党总支 25%);
+    # under way L01b L07 L02 and, as 园林科学研究所 never reported, L11 L13.
+    body = text(out / BUREAU)
+    assert "台账共列15项任务，已完成3项，完成率20.0%；正在推进5项；滞后7项。" in body
+    assert (
+        "应报送工作台账的单位20个，已报送并审核通过19个，报送率95.0%；园林科学研究所未报送。"
+        in body
+    )
+
+
+def test_phase_1_figures(out: Path) -> None:
+    # May: every unit reports plain targets done and measured ones under way.
+    path = out / "阶段总结/宣传教育阶段/孟州市园林处2016年文明服务活动宣传教育阶段工作总结.docx"
+    assert "台账共列15项任务，已完成5项，完成率33.3%；正在推进10项。" in text(path)
+
+
+def test_problems_name_lagging_units_and_missed_figures(out: Path) -> None:
+    body = text(out / BUREAU)
+    problems = body.split("三、存在的问题")[1].split("四、下一步工作打算")[0]
+    assert "公园党总支注册志愿者人数25.0%/30%（53人/212人），未达到目标" in problems
+    assert "苗圃场全年举办核心价值观讲座、道德讲堂次数4/6次，未达到目标" in problems
+    assert "植物园管理处进度滞后" in problems
+    assert "园林科学研究所未按时报送工作台账" in problems
+    assert "总结评比阶段（12月份）" in body.split("四、下一步工作打算")[1]
+
+
+def test_unit_summary_figures(out: Path) -> None:
+    path = out / PHASE2 / "各单位" / "苗圃场2016年文明服务活动集中提升行动阶段工作总结.docx"
+    body = text(path)
+    assert "本单位台账共列9项任务，已完成5项，完成率55.6%；滞后4项。" in body
+    assert "全年举办核心价值观讲座、道德讲堂次数4/6次，未达到目标" in body
+
+
+def test_a_summary_for_every_reporting_unit_only(out: Path) -> None:
+    names = sorted(p.name for p in (out / PHASE2 / "各单位").iterdir())
+    assert len(names) == 19
+    assert not any("园林科学研究所" in n for n in names)
+
+
+def test_attachment_lists_every_target_with_its_completion(out: Path) -> None:
+    table = docx.Document(str(out / BUREAU)).tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["序号", "创建项目", "具体目标内容", "完成情况", "完成率"]
+    assert len(rows) == 16
+    volunteers = next(r for r in rows if r[2].startswith("单位注册志愿者"))
+    assert "公园党总支25.0%/30%" in volunteers[3] and volunteers[4] == "80.0%"
+
+
+def test_word_summary_has_the_charts(out: Path) -> None:
+    with zipfile.ZipFile(out / BUREAU) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert len(media) == 2
+    assert len(docx.Document(str(out / BUREAU)).inline_shapes) == 2
+
+
+def test_statistics_workbook_has_native_charts(out: Path) -> None:
+    with zipfile.ZipFile(out / PHASE2 / "集中提升行动阶段统计.xlsx") as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+
+
+def test_every_summary_meets_gbt9704_and_opens_in_libreoffice(out: Path, tmp_path: Path) -> None:
+    documents = sorted((out / "阶段总结").rglob("*.docx"))
+    assert len(documents) == 2 * 20
+    failures = {p.name: check_gbt9704(p) for p in documents}
+    assert {k: v for k, v in failures.items() if v} == {}
+    everything = [*documents, *sorted((out / "阶段总结").rglob("*.xlsx"))]
+    assert len(convert_many(everything, tmp_path / "pdf")) == 42
+
+
+def test_summary_before_collect_is_an_input_error(tmp_path: Path) -> None:
+    code, output = invoke("summary", "--phase", "2", "--data", str(EXAMPLE), "--out", str(tmp_path))
+    assert code == 2
+    assert "还没有回收台账" in output and "plandocs collect" in output
+    assert not list(tmp_path.iterdir())
