@@ -6,9 +6,9 @@ EXAMPLE ?= data/jiaozuo2016
 OUT     ?= out
 STAMP   := $(VENV)/.installed
 
-.PHONY: all setup phase1 check test lint templates schema clean
+.PHONY: all setup phase1 phase2 check test templates schema returns clean
 
-all: phase1
+all: phase1 phase2
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -26,6 +26,14 @@ check: setup
 phase1: check
 	$(BIN)/plandocs plan --data $(EXAMPLE) --out $(OUT)
 
+# Phase 2 (June-November): collect the returned ledgers, then the phase summaries.
+# `collect` exits 2 while a rejected return awaits its correction; the example has none.
+RETURNS ?= $(EXAMPLE)/returns
+phase2: phase1
+	$(BIN)/plandocs collect $(RETURNS) --data $(EXAMPLE) --out $(OUT)
+	$(BIN)/plandocs summary --phase 1 --data $(EXAMPLE) --out $(OUT)
+	$(BIN)/plandocs summary --phase 2 --data $(EXAMPLE) --out $(OUT)
+
 test: setup
 	$(BIN)/ruff check generator tests tools
 	$(BIN)/ruff format --check generator tests tools
@@ -35,6 +43,10 @@ test: setup
 templates: setup
 	$(BIN)/python tools/make_templates.py
 	$(BIN)/python tools/make_xlsx_template.py
+
+# Rebuild the example's returned ledgers after changing the example plan.
+returns: setup
+	$(BIN)/python tools/make_example_returns.py
 
 schema: setup
 	$(BIN)/plandocs schema --out data/schema

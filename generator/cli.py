@@ -9,13 +9,19 @@ from typing import Any, NoReturn
 
 import click
 
+from generator.collect import collect as run_collect
+from generator.model.evaluation import evaluate
 from generator.model.schema import write_schemas
 from generator.phase1 import Job, phase1_jobs
+from generator.phase2 import FOLDER as COLLECT_FOLDER
+from generator.phase2 import RECORD, collect_outputs, load_record
 from generator.problems import InputError, Problem
 from generator.read.plan_reader import read_plan
+from generator.render.charts import ChartFontError
 from generator.render.docx_engine import TemplateRenderError
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
+from generator.summaries import summary_jobs
 from generator.write.atomic import OutputSet
 
 EXIT_INPUT = 2
@@ -57,6 +63,20 @@ data_option = click.option(
 )
 
 
+out_option = click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="输出目录。",
+)
+templates_option = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="本单位自己的模板目录；缺少的模板使用内置模板。",
+)
+
+
 def fail(problems: Sequence[Problem] | InputError) -> NoReturn:
     error = problems if isinstance(problems, InputError) else InputError(problems)
     click.echo(error.report(), err=True)
@@ -79,6 +99,8 @@ def main() -> None:
     常用流程：
       plandocs check              检查方案数据，列出全部问题
       plandocs plan               生成第一阶段文件：方案、各单位实施方案、台账
+      plandocs collect 回收目录    回收并检查各单位报回的台账
+      plandocs summary --phase 2  写出阶段工作总结
     出错时退出码为 2，且不会写出任何文件。
     """
 
@@ -98,19 +120,9 @@ def check(data: Path) -> None:
 
 @main.command()
 @data_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="输出目录。",
-)
+@out_option
 @click.option("--unit", "unit_ref", metavar="单位", help="只生成该单位（编号或名称）的文件。")
-@click.option(
-    "--templates",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="本单位自己的模板目录；缺少的模板使用内置模板。",
-)
+@templates_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def plan(data: Path, out: Path, unit_ref: str | None, templates: Path | None) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
@@ -138,6 +150,83 @@ def plan(data: Path, out: Path, unit_ref: str | None, templates: Path | None) ->
         click.echo(f"以下单位没有承担任务，未生成实施方案和台账：{names}")
 
 
+@main.command()
+@click.argument("returns", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@data_option
+@out_option
+@templates_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def collect(returns: Path, data: Path, out: Path, templates: Path | None) -> None:
+    """回收各单位报回的台账（RETURNS 目录）：逐格检查、合并、写出汇总和退回件。
+
+    \b
+    按台账内的标识（而非文件名）识别单位和方案版本；同一单位以台账内保存时间较新者为准，
+    旧的报送保留可查。结果写到 输出目录/台账汇总/。有待改正的退回件时退出码为 2。
+    """
+    loaded = load(data)
+    result = run_collect(loaded, returns, load_record(out))
+    outputs = collect_outputs(loaded, result, TemplateSet(templates))
+    render_all(outputs.jobs, out)
+    click.echo(outputs.report)
+    click.echo(f"结果已写到 {out / COLLECT_FOLDER}/")
+    if outputs.outstanding:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.option(
+    "--phase",
+    "phase_number",
+    type=click.IntRange(min=1),
+    required=True,
+    help="第几阶段（1、2、3……，按方案的工作步骤顺序）。",
+)
+@data_option
+@out_option
+@templates_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def summary(phase_number: int, data: Path, out: Path, templates: Path | None) -> None:
+    """写出阶段工作总结：局阶段总结（含图表和台账完成情况附件）、各报送单位的阶段总结、统计表。
+
+    依据 plandocs collect 写出的 输出目录/台账汇总/进度记录.json。
+    """
+    loaded = load(data)
+    phases = loaded.text.phases
+    if phase_number > len(phases):
+        fail(
+            [
+                Problem(
+                    data / "plan.yaml",
+                    "",
+                    "phases",
+                    f"方案只有 {len(phases)} 个阶段，没有第 {phase_number} 阶段",
+                    f"请用 --phase 1 至 {len(phases)}",
+                )
+            ]
+        )
+    record = load_record(out)
+    if record is None or record.plan_version != loaded.version:
+        reason = "还没有回收台账" if record is None else "回收的台账属于旧版方案"
+        fail(
+            [
+                Problem(
+                    out / RECORD,
+                    "",
+                    "",
+                    f"{reason}，无法统计",
+                    "请先运行 plandocs collect 回收各单位台账",
+                )
+            ]
+        )
+    result = evaluate(loaded, record, phases[phase_number - 1])
+    written = render_all(summary_jobs(loaded, result, TemplateSet(templates)), out)
+    report(written, out)
+    click.echo(
+        f"{result.phase.name}：台账共列 {len(result.targets)} 项，"
+        f"已完成 {result.counts['已完成']} 项，完成率 {result.rate * 100:.1f}%。"
+    )
+
+
 def render_all(jobs: list[Job], out: Path) -> list[Path]:
     """Render every job in memory (with a progress bar), then write them all atomically."""
     outputs = OutputSet(out)
@@ -147,7 +236,7 @@ def render_all(jobs: list[Job], out: Path) -> list[Path]:
         ) as bar:
             for job in bar:
                 outputs.add(job.path, job.render())
-    except (TemplateRenderError, WorkbookRenderError) as error:
+    except (TemplateRenderError, WorkbookRenderError, ChartFontError) as error:
         click.echo(f"生成失败，未写出任何文件：{error}", err=True)
         sys.exit(EXIT_INPUT)
     return outputs.commit()
