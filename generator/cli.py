@@ -188,7 +188,7 @@ def collect(returns: Path, data: Path, out: Path, templates: Path | None) -> Non
 def summary(phase_number: int, data: Path, out: Path, templates: Path | None) -> None:
     """写出阶段工作总结：局阶段总结（含图表和台账完成情况附件）、各报送单位的阶段总结、统计表。
 
-    依据 plandocs collect 写出的 输出目录/台账汇总/进度记录.json。
+    依据 plandocs collect 写出的 输出目录/台账汇总/进度记录.json；第一阶段在回收台账前也可写出。
     """
     loaded = load(data)
     phases = loaded.text.phases
@@ -205,7 +205,9 @@ def summary(phase_number: int, data: Path, out: Path, templates: Path | None) ->
             ]
         )
     record = load_record(out)
-    if record is None or record.plan_version != loaded.version:
+    # The first phase can be summed up from what phase 1 issued; later ones need returns.
+    needs_returns = record is None and phase_number > 1
+    if needs_returns or (record is not None and record.plan_version != loaded.version):
         reason = "还没有回收台账" if record is None else "回收的台账属于旧版方案"
         fail(
             [

@@ -65,8 +65,10 @@ def summary_jobs(plan: Plan, result: PhaseResult, templates: TemplateSet) -> lis
 
 
 def charts(result: PhaseResult) -> list[dict[str, Any]]:
-    """Completion by unit and by 创建项目, as pictures for the Word summary."""
+    """Completion by unit and by 创建项目, as pictures (none before any return)."""
     units = result.reported
+    if not units:
+        return []
     by_unit = bar_chart(
         [u.unit.name for u in units],
         {"完成率": [u.rate * 100 for u in units]},

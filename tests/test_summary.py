@@ -110,8 +110,18 @@ def test_every_summary_meets_gbt9704_and_opens_in_libreoffice(out: Path, tmp_pat
     assert len(convert_many(everything, tmp_path / "pdf")) == 42
 
 
-def test_summary_before_collect_is_an_input_error(tmp_path: Path) -> None:
+def test_later_summary_before_collect_is_an_input_error(tmp_path: Path) -> None:
     code, output = invoke("summary", "--phase", "2", "--data", str(EXAMPLE), "--out", str(tmp_path))
     assert code == 2
     assert "还没有回收台账" in output and "plandocs collect" in output
     assert not list(tmp_path.iterdir())
+
+
+def test_phase_1_summary_before_any_return(tmp_path: Path) -> None:
+    code, output = invoke("summary", "--phase", "1", "--data", str(EXAMPLE), "--out", str(tmp_path))
+    assert code == 0, output
+    (path,) = (tmp_path / "阶段总结" / "宣传教育阶段").glob("*.docx")
+    body = text(path)
+    assert "向20个单位分别印发本单位实施方案和工作台账，明确了12项任务、15项台账目标" in body
+    assert "尚未报回" in body
+    assert check_gbt9704(path) == []

@@ -76,8 +76,11 @@ def _opening(plan: Plan, result: PhaseResult) -> str:
 def _basic_facts(plan: Plan, result: PhaseResult) -> list[str]:
     expected, reported = len(result.units), len(result.reported)
     facts = [
-        f"第一阶段已向{expected}个单位印发本单位实施方案和工作台账，各单位对照方案明确了任务分工。",
+        f"印发《{plan.text.title}》及附件工作台账，向{expected}个单位分别印发本单位实施方案和"
+        f"工作台账，明确了{len(plan.tasks)}项任务、{len(result.targets)}项台账目标的牵头、配合分工。",
     ]
+    if not result.reported:
+        return [*facts, "各单位工作台账尚未报回，完成情况将在回收台账后统计。"]
     reporting = (
         f"本阶段应报送工作台账的单位{expected}个，已报送并审核通过{reported}个，"
         f"报送率{percent(reported / expected if expected else 0)}"
@@ -143,7 +146,7 @@ def _problems(result: PhaseResult) -> list[Block]:
                 f"全系统{measure.wording}：目前为{number(value)}{measure.unit}"
                 + (f"，须在{measure.deadline_year}年前达到。" if measure.deadline_year else "。")
             )
-    if result.missing:
+    if result.missing and result.reported:
         problems.append(f"{'、'.join(u.name for u in result.missing)}未按时报送工作台账。")
     if not problems:
         return paragraphs(["各项任务推进顺利，未发现滞后或未达标的情况。"])
@@ -160,7 +163,7 @@ def _next_steps(plan: Plan, result: PhaseResult) -> list[Block]:
     if any(t.status == LAGGING for t in result.targets):
         steps.append("对滞后和未达标的任务逐项督办，限期整改，确保按期完成。")
     if result.missing:
-        steps.append("督促未报送台账的单位及时报送，严格落实台账报送制度。")
+        steps.append("督促各单位按时报送工作台账，严格落实台账报送制度。")
     return numbered(3, steps)
 
 
