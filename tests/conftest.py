@@ -283,3 +283,74 @@ def summary_context() -> dict[str, object]:
             "rows": [{"cells": cells} for cells in rows],
         },
     }
+
+
+# --- nomination forms (推荐表) -----------------------------------------------------------------
+
+
+def _fields(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"label": label, "value": value} for label, value in pairs]
+
+
+def _opinions(first_note: str = "") -> list[dict[str, str]]:
+    """所在单位意见 (with ``first_note``), 主管部门意见, 审批意见."""
+    notes = (first_note, "", "")
+    labels = ("所在单位意见", "主管部门意见", "审批意见")
+    return [{"label": label, "note": note} for label, note in zip(labels, notes, strict=True)]
+
+
+@pytest.fixture
+def individual_nomination_context() -> dict[str, object]:
+    """templates/nomination_individual.docx: nine fields, three opinions, a short story."""
+    return {
+        "award": "先进个人",
+        "title": "2016年度文明服务先进个人推荐表",
+        "form_no": "编号：N03",
+        "fields": _fields(
+            ("姓名", "李秀芳"),
+            ("性别", "女"),
+            ("民族", "汉族"),
+            ("出生年月", "1985年6月"),
+            ("政治面貌", "中共党员"),
+            ("学历", "大学本科"),
+            ("参加工作时间", "2007年7月"),
+            ("联系电话", "0391-3568123"),
+            ("工作单位及职务", "焦作市人民公园管理处园艺科科长"),
+        ),
+        "honours": "2014年度焦作市园林局优秀共产党员\n2015年度焦作市“三八红旗手”",
+        "story": (
+            "李秀芳同志2007年参加工作以来，始终坚守园林绿化一线，爱岗敬业，任劳任怨。"
+            "担任园艺科科长后，她带领全科职工精心养护公园花木，全年完成绿地养护12万平方米，"
+            "补植苗木3000余株。\n"
+            "她牵头推出花卉认养、游园咨询等便民服务，设立学雷锋志愿服务岗，组织职工志愿服务"
+            "40余次，公园游客满意率由90%提升到98%，多次受到市民群众的书面表扬。"
+        ),
+        "opinions": _opinions("同意推荐。"),
+    }
+
+
+@pytest.fixture
+def collective_nomination_context() -> dict[str, object]:
+    """templates/nomination_collective.docx: seven fields (the last spans), three opinions."""
+    return {
+        "award": "先进集体",
+        "title": "2016年度文明服务先进集体推荐表",
+        "form_no": "编号：J01",
+        "fields": _fields(
+            ("单位名称", "焦作市人民公园管理处"),
+            ("单位性质", "全额事业单位"),
+            ("负责人", "王建国"),
+            ("职工人数", "86人"),
+            ("联系人", "张丽"),
+            ("联系电话", "0391-3568000"),
+            ("地址", "焦作市解放中路123号"),
+        ),
+        "honours": "2015年度焦作市文明单位",
+        "story": (
+            "焦作市人民公园管理处以创建文明服务窗口为抓手，公示服务承诺，设置意见箱和服务"
+            "监督电话，推行首问负责、一次告知制度，全年接待游客120余万人次，无一起有效投诉。\n"
+            "管理处组建职工志愿服务队，常态化开展游园引导、文明劝导和绿色环保志愿服务，"
+            "开展文明礼仪培训6次，职工参训率100%，树立了园林窗口单位的良好形象。"
+        ),
+        "opinions": _opinions(),
+    }

@@ -4,7 +4,8 @@
 sentence naming the element and the number it should have; ``assert_gbt9704``
 raises ``AssertionError`` listing them all. Properties are resolved the way Word
 resolves them: direct formatting, then the character style chain, then the
-paragraph style chain (``basedOn``), then ``docDefaults``.
+paragraph style chain (``basedOn``), then ``docDefaults``. A form (推荐表, see
+``is_form``) is checked like a 公文 but needs no 成文日期: its seals sit in its table.
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ STYLE_FONTS: dict[str, tuple[str, int]] = {
     g.STYLE_DATE: (g.FONT_FANGSONG, g.SIZE_SANHAO),
     g.STYLE_CHART: (g.FONT_FANGSONG, g.SIZE_SANHAO),  # its run holds a picture, no text
     g.STYLE_CHART_CAPTION: (g.FONT_FANGSONG, g.SIZE_SIHAO),
+    g.STYLE_FORM_NUMBER: (g.FONT_FANGSONG, g.SIZE_SIHAO),  # 编号：N03 above a form
 }
+# Table paragraphs in 黑体 outside a header row: the label cells of a form.
+TABLE_LABEL_STYLES = frozenset({g.STYLE_FORM_LABEL})
 # The one exception to exact line spacing: a picture paragraph (style 图表, a drawing
 # and no text) has single spacing, since an exact line would clip the picture.
 PICTURE_LINE = ("auto", 240)
@@ -308,10 +312,26 @@ def is_picture_paragraph(view: DocxView, p: Element) -> bool:
     )
 
 
+def is_table_end_paragraph(view: DocxView, p: Element) -> bool:
+    """The empty paragraph Word requires after a table, 1 pt high in style 表后段落.
+
+    A form fills its page; a full 579 line after it would spill onto a blank page.
+    """
+    previous = p.getprevious()
+    return (
+        view.paragraph_style_name(p) == g.STYLE_TABLE_END
+        and previous is not None
+        and previous.tag == qn("w:tbl")
+        and not runs(p)
+    )
+
+
 def check_line_spacing(view: DocxView) -> list[str]:
     failures: list[str] = []
     for paragraph in view.body_paragraphs():
         p = paragraph.element
+        if is_table_end_paragraph(view, p):
+            continue
         line = view.paragraph_value(p, "w:spacing", "line")
         rule = view.paragraph_value(p, "w:spacing", "lineRule")
         before = twips(view.paragraph_value(p, "w:spacing", "before"))
@@ -383,13 +403,14 @@ def check_body_fonts(view: DocxView) -> list[str]:
 
 
 def check_table_fonts(view: DocxView) -> list[str]:
-    """Table text 仿宋 (header 黑体), 小四 to 四号."""
+    """Table text 仿宋 (header rows and form labels 黑体), 小四 to 四号."""
     failures: list[str] = []
     for table in view.tables():
         for row in table.findall(qn("w:tr")):
             header = row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
-            font = g.FONT_HEITI if header else g.FONT_FANGSONG
             for p in row.iter(qn("w:p")):
+                label = header or view.paragraph_style_name(p) in TABLE_LABEL_STYLES
+                font = g.FONT_HEITI if label else g.FONT_FANGSONG
                 for r in runs(p):
                     if not run_text(r).strip():
                         continue
@@ -528,12 +549,27 @@ def _check_date(view: DocxView, date: Paragraph, signature: Paragraph | None) ->
     return failures
 
 
+def is_form(view: DocxView, styles: Sequence[str]) -> bool:
+    """A form (推荐表): a table with label cells (style 表格标签) and no 署名 in the body.
+
+    It is signed by the seals and dates in its opinion cells, not by 署名 and 成文日期.
+    A 公文 that carries a form as its attachment still has its 署名, so it still needs
+    its 成文日期.
+    """
+    labels = (
+        view.paragraph_style_name(p) == g.STYLE_FORM_LABEL
+        for table in view.tables()
+        for p in table.iter(qn("w:p"))
+    )
+    return g.STYLE_SIGNATURE not in styles and any(labels)
+
+
 def check_date_and_signature(view: DocxView) -> list[str]:
     paragraphs = view.body_paragraphs()
     styles = [view.paragraph_style_name(p.element) for p in paragraphs]
     dates = [i for i, style in enumerate(styles) if style == g.STYLE_DATE]
     if not dates:
-        return ["没有成文日期段落（样式成文日期）"]
+        return [] if is_form(view, styles) else ["没有成文日期段落（样式成文日期）"]
     failures: list[str] = []
     for index in dates:
         before = paragraphs[index - 1] if index and styles[index - 1] == g.STYLE_SIGNATURE else None

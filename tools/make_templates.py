@@ -23,6 +23,7 @@ from docx import Document as new_document
 from docx.document import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.section import Section
@@ -54,6 +55,11 @@ TABLE_HEADER = RunFormat(g.FONT_HEITI, g.SIZE_SIHAO)
 TABLE_TEXT = RunFormat(g.FONT_FANGSONG, g.SIZE_SIHAO)
 CAPTION = RunFormat(g.FONT_FANGSONG, g.SIZE_SIHAO)
 PAGE_NUMBER = RunFormat(g.FONT_SONGTI, g.SIZE_SIHAO, latin=g.FONT_SONGTI)
+# Nomination forms: no body condensing (char_spacing 0) inside the table.
+FORM_NUMBER = RunFormat(g.FONT_FANGSONG, g.SIZE_SIHAO, char_spacing=0)
+FORM_LABEL = RunFormat(g.FONT_HEITI, g.SIZE_XIAOSI, char_spacing=0)
+FORM_TEXT = RunFormat(g.FONT_FANGSONG, g.SIZE_XIAOSI, char_spacing=0)
+TABLE_END = RunFormat(g.FONT_FANGSONG, g.FORM_END_SIZE, char_spacing=0)
 
 PORTRAIT = PageSetup(
     width=g.PAGE_WIDTH,
@@ -90,7 +96,9 @@ class ParagraphStyleSpec:
     right: int = 0
     hanging: int = 0
     line: int = g.LINE_PITCH
-    exact_line: bool = True  # False: single (auto) line spacing, for pictures
+    # EXACTLY or AT_LEAST ``line``; SINGLE (auto) for pictures, which an exact line clips.
+    line_rule: WD_LINE_SPACING = WD_LINE_SPACING.EXACTLY
+    space_before: int = 0
     snap_to_grid: bool = True
     outline_level: int | None = None
 
@@ -159,15 +167,67 @@ PARAGRAPH_STYLES: tuple[ParagraphStyleSpec, ...] = (
 CHART_STYLES: tuple[ParagraphStyleSpec, ...] = (
     # Single spacing and no grid: an exact 579 line would clip the picture to one line.
     ParagraphStyleSpec(
-        g.STYLE_CHART, "Chart", BODY, ALIGN.CENTER, exact_line=False, snap_to_grid=False
+        g.STYLE_CHART,
+        "Chart",
+        BODY,
+        ALIGN.CENTER,
+        line_rule=WD_LINE_SPACING.SINGLE,
+        snap_to_grid=False,
     ),
     ParagraphStyleSpec(g.STYLE_CHART_CAPTION, "ChartCaption", CAPTION, ALIGN.CENTER),
+)
+
+
+def form_style(
+    name: str, style_id: str, run: RunFormat, alignment: WD_PARAGRAPH_ALIGNMENT, **layout: int
+) -> ParagraphStyleSpec:
+    """A table-cell style of the nomination forms: at-least lines, off the body grid."""
+    return ParagraphStyleSpec(
+        name,
+        style_id,
+        run,
+        alignment,
+        line=g.FORM_LINE,
+        line_rule=WD_LINE_SPACING.AT_LEAST,
+        snap_to_grid=False,
+        **layout,
+    )
+
+
+# Only in the nomination forms (推荐表).
+FORM_STYLES: tuple[ParagraphStyleSpec, ...] = (
+    ParagraphStyleSpec(g.STYLE_FORM_NUMBER, "FormNumber", FORM_NUMBER, ALIGN.RIGHT),
+    form_style(g.STYLE_FORM_LABEL, "FormLabel", FORM_LABEL, ALIGN.CENTER),
+    form_style(g.STYLE_FORM_TEXT, "FormText", FORM_TEXT, ALIGN.JUSTIFY),
+    form_style(
+        g.STYLE_FORM_STORY, "FormStory", FORM_TEXT, ALIGN.JUSTIFY, first_line=g.FORM_STORY_INDENT
+    ),
+    form_style(
+        g.STYLE_FORM_SEAL,
+        "FormSeal",
+        FORM_TEXT,
+        ALIGN.RIGHT,
+        right=g.FORM_SEAL_RIGHT_INDENT,
+        space_before=g.FORM_SEAL_SPACE_BEFORE,
+    ),
+    form_style(
+        g.STYLE_FORM_DATE, "FormDate", FORM_TEXT, ALIGN.RIGHT, right=g.FORM_DATE_RIGHT_INDENT
+    ),
+    # Word needs a paragraph after a table; at 1 pt it cannot push a blank page out.
+    ParagraphStyleSpec(
+        g.STYLE_TABLE_END,
+        "TableEnd",
+        TABLE_END,
+        ALIGN.LEFT,
+        line=g.FORM_END_LINE,
+        snap_to_grid=False,
+    ),
 )
 BODY_STYLE = ParagraphStyleSpec(
     g.STYLE_BODY, "Normal", BODY, ALIGN.JUSTIFY, first_line=g.FIRST_LINE_INDENT
 )
 STYLE_RUNS: dict[str, RunFormat] = {
-    spec.name: spec.run for spec in (BODY_STYLE, *PARAGRAPH_STYLES, *CHART_STYLES)
+    spec.name: spec.run for spec in (BODY_STYLE, *PARAGRAPH_STYLES, *CHART_STYLES, *FORM_STYLES)
 }
 HEADING_2_STYLE_ID = "LevelTwoHeading"
 
@@ -176,15 +236,13 @@ HEADING_2_STYLE_ID = "LevelTwoHeading"
 
 
 def format_paragraph_style(style: ParagraphStyle, spec: ParagraphStyleSpec) -> None:
-    """Write ``spec`` into ``style``: line height, no space before/after, indents."""
+    """Write ``spec`` into ``style``: line height, space before (none after), indents."""
     fmt = style.paragraph_format
     fmt.alignment = spec.alignment
-    if spec.exact_line:
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Twips(spec.line)
-    else:
-        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    fmt.space_before = Twips(0)
+    fmt.line_spacing_rule = spec.line_rule
+    if spec.line_rule != WD_LINE_SPACING.SINGLE:
+        fmt.line_spacing = Twips(spec.line)  # keeps an AT_LEAST rule, else sets EXACTLY
+    fmt.space_before = Twips(spec.space_before)
     fmt.space_after = Twips(0)
     fmt.right_indent = Twips(spec.right)
     ppr = style.element.get_or_add_pPr()
@@ -488,6 +546,172 @@ def add_column_loop_table(document: Document) -> None:
     sort_cell_properties(table)
 
 
+# --- the nomination form (推荐表) ----------------------------------------------------------
+
+# The rows of the form table, top to bottom; (kind, content). Control rows hold a
+# ``{%tr %}`` tag. The field pairs come from ``fields|batch(2)``: two pairs make a
+# label | value | label | value row, an odd last pair a label and a value spanning the rest.
+FORM_ROWS: tuple[tuple[str, str], ...] = (
+    ("control", "for pair in fields|batch(2)"),
+    ("control", "if pair|length == 2"),
+    ("pairs", ""),
+    ("control", "else"),
+    ("pair", ""),
+    ("control", "endif"),
+    ("control", "endfor"),
+    ("honours", ""),
+    ("story", ""),
+    ("control", "for o in opinions"),
+    ("opinion", ""),
+    ("control", "endfor"),
+)
+# One 主要事迹 paragraph per non-blank line of ``story``, stripped of the white space
+# (also full-width indents) around it; the style indents each first line by 2 字.
+STORY_LOOP = "for para in story.splitlines() if para.strip()"
+
+
+def fill_label(cell: _Cell, text: str) -> None:
+    oxml.set_cell_vertical_centre(cell)
+    add_paragraph(cell, g.STYLE_FORM_LABEL, text)
+
+
+def set_row_height(row: _Row, height: int, cant_split: bool) -> None:
+    """A minimum height; ``cant_split`` keeps a short row whole on one page."""
+    row.height = Twips(height)
+    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    if cant_split:
+        oxml.set_cant_split(row)
+
+
+def wide_cell(row: _Row) -> _Cell:
+    """The row's label cell stays; the other columns become one cell."""
+    return row.cells[1].merge(row.cells[-1])
+
+
+def fill_field(label: _Cell, value: _Cell, item: str) -> None:
+    fill_label(label, f"{{{{ {item}.label }}}}")
+    oxml.set_cell_vertical_centre(value)
+    text = add_paragraph(value, g.STYLE_FORM_TEXT, f"{{{{ {item}.value }}}}")
+    text.paragraph_format.alignment = ALIGN.CENTER
+
+
+def fill_pairs_row(row: _Row) -> None:
+    """label | value | label | value for a full pair of fields."""
+    set_row_height(row, g.FORM_FIELD_ROW_HEIGHT, cant_split=True)
+    cells = row.cells
+    fill_field(cells[0], cells[1], "pair[0]")
+    fill_field(cells[2], cells[3], "pair[1]")
+
+
+def fill_pair_row(row: _Row) -> None:
+    """label | value spanning the rest, for the odd last field."""
+    set_row_height(row, g.FORM_FIELD_ROW_HEIGHT, cant_split=True)
+    fill_field(row.cells[0], wide_cell(row), "pair[0]")
+
+
+def fill_honours_row(row: _Row) -> None:
+    """曾获荣誉; a "\n" in ``honours`` breaks the line."""
+    set_row_height(row, g.FORM_HONOURS_ROW_HEIGHT, cant_split=False)
+    fill_label(row.cells[0], "曾获荣誉")
+    value = wide_cell(row)
+    oxml.set_cell_vertical_centre(value)
+    add_paragraph(value, g.STYLE_FORM_TEXT, "{{ honours }}")
+
+
+def fill_story_row(row: _Row, height: int) -> None:
+    """主要事迹: a vertical label and one large cell that may run onto further pages."""
+    set_row_height(row, height, cant_split=False)
+    fill_label(row.cells[0], g.FORM_STORY_LABEL)
+    story = wide_cell(row)
+    add_control(story, STORY_LOOP, g.STYLE_FORM_STORY)
+    add_paragraph(story, g.STYLE_FORM_STORY, "{{ para.strip() }}")
+    add_control(story, "else", g.STYLE_FORM_STORY)
+    add_paragraph(story, g.STYLE_FORM_STORY)  # a cell must keep one paragraph
+    add_control(story, "endfor", g.STYLE_FORM_STORY)
+
+
+def fill_opinion_row(row: _Row) -> None:
+    """o.label | o.note on top, （盖章） and 年　　月　　日 at the lower right.
+
+    Every paragraph keeps with the next, so the opinion rows stay together on one
+    page (Word's way of keeping table rows together; LibreOffice follows it).
+    """
+    set_row_height(row, g.FORM_OPINION_ROW_HEIGHT, cant_split=True)
+    fill_label(row.cells[0], "{{ o.label }}")
+    opinion = wide_cell(row)
+    add_paragraph(opinion, g.STYLE_FORM_TEXT, "{{ o.note }}")
+    add_paragraph(opinion, g.STYLE_FORM_SEAL, g.FORM_SEAL_TEXT)
+    add_paragraph(opinion, g.STYLE_FORM_DATE, g.FORM_DATE_TEXT)
+    for cell in (row.cells[0], opinion):
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def add_form_table(document: Document, story_height: int) -> None:
+    """The bordered form, 156 mm wide, fixed layout; no row repeats as a header."""
+    table = document.add_table(rows=len(FORM_ROWS), cols=len(g.FORM_COLUMN_WIDTHS))
+    oxml.set_table_layout(table, g.FORM_COLUMN_WIDTHS, g.TABLE_BORDER)
+    fillers: dict[str, Callable[[_Row], None]] = {
+        "pairs": fill_pairs_row,
+        "pair": fill_pair_row,
+        "honours": fill_honours_row,
+        "story": lambda row: fill_story_row(row, story_height),
+        "opinion": fill_opinion_row,
+    }
+    for row, (kind, tag) in zip(table.rows, FORM_ROWS, strict=True):
+        if kind == "control":
+            add_control_row(row.cells, tag)
+        else:
+            fillers[kind](row)
+    sort_cell_properties(table)
+
+
+def story_height(field_rows: int) -> int:
+    """The 主要事迹 minimum height that fills the first page exactly.
+
+    With ``field_rows`` rows of fields (two of which may wrap) and three opinion rows,
+    a short story keeps the form on one page; a longer one grows the row onto the next.
+    """
+    spare = g.FORM_PAGE_SLACK + g.FORM_SPARE_LINES * g.FORM_LINE
+    fixed = 2 * g.LINE_PITCH + g.FORM_END_LINE + spare  # title, 编号, the end paragraph
+    rows = (
+        field_rows * g.FORM_FIELD_ROW_HEIGHT
+        + g.FORM_HONOURS_ROW_HEIGHT
+        + g.FORM_OPINION_ROWS * g.FORM_OPINION_ROW_HEIGHT
+    )
+    return g.TEXT_HEIGHT - fixed - rows
+
+
+@dataclass(frozen=True)
+class NominationForm:
+    """One kind of 推荐表: its document title and how many field rows it usually has."""
+
+    doc_title: str
+    field_rows: int
+
+
+# forms.md: an individual has 9 or 10 short fields, a collective about 7.
+INDIVIDUAL_FORM = NominationForm("先进个人推荐表（模板）", field_rows=5)
+COLLECTIVE_FORM = NominationForm("先进集体推荐表（模板）", field_rows=4)
+
+
+def build_nomination_template(form: NominationForm) -> Document:
+    """nomination_individual.docx / nomination_collective.docx, one nominee per document.
+
+    Context: title, form_no, fields: [{label, value}] (two to a row, in order),
+    honours, story ("\n" between paragraphs), opinions: [{label, note}] (2 or 3).
+    The title's second line is the right-aligned form_no; ``award`` is not printed.
+    """
+    document = new_template(form.doc_title)
+    for spec in FORM_STYLES:
+        add_paragraph_style(document, spec)
+    add_paragraph(document, g.STYLE_TITLE, "{{ title }}")
+    add_paragraph(document, g.STYLE_FORM_NUMBER, "{{ form_no }}")
+    add_form_table(document, story_height(form.field_rows))
+    add_paragraph(document, g.STYLE_TABLE_END)
+    return document
+
+
 # --- documents ----------------------------------------------------------------------------
 
 
@@ -607,6 +831,8 @@ BUILDERS = {
     "plan.docx": build_plan_template,
     "unit_plan.docx": build_unit_plan_template,
     "summary.docx": build_summary_template,
+    "nomination_individual.docx": lambda: build_nomination_template(INDIVIDUAL_FORM),
+    "nomination_collective.docx": lambda: build_nomination_template(COLLECTIVE_FORM),
 }
 
 

@@ -92,6 +92,38 @@ TABLE_BORDER: Final = 4  # eighths of a point: 0.5 pt single rules
 LEDGER_HEADERS: Final = ("序号", "创建项目", "具体目标内容", "责任单位", "实施情况")
 LEDGER_COLUMN_WIDTHS: Final = (850, 2600, 5606, 2200, 1500)  # sums to LANDSCAPE_TEXT_WIDTH
 
+# --- Nomination forms (推荐表): one bordered table per nominee ----------------------------
+# Not a 公文 body: the page, footers, title and fonts follow GB/T 9704, the table its own
+# numbers. Labels 黑体 小四, values 仿宋 小四; cell lines are at least 18 pt, so they
+# grow instead of clipping when a bureau enlarges the text to 四号.
+CHAR_WIDTH_XIAOSI: Final = 240
+FORM_TABLE_WIDTH: Final = TEXT_WIDTH  # 8844 = 156 mm
+FORM_LINE: Final = 360  # at-least 18 pt
+FORM_LABEL_WIDTH: Final = 1900  # "工作单位及职务": 7 字 of 小四 plus the cell margins
+FORM_VALUE_WIDTH: Final = (FORM_TABLE_WIDTH - 2 * FORM_LABEL_WIDTH) // 2  # 2522
+FORM_COLUMN_WIDTHS: Final = (FORM_LABEL_WIDTH, FORM_VALUE_WIDTH) * 2  # label | value twice
+FORM_FIELD_ROW_HEIGHT: Final = 510  # 9 mm, at least
+FORM_HONOURS_ROW_HEIGHT: Final = 794  # 14 mm, at least
+FORM_OPINION_ROW_HEIGHT: Final = 1701  # 30 mm, at least: room for the seal
+FORM_OPINION_ROWS: Final = 3  # 所在单位意见, 主管部门意见, 审批意见 at most
+FORM_END_LINE: Final = 20  # 1 pt: the empty paragraph Word requires after the table
+FORM_END_SIZE: Final = 2  # 1 pt text in that paragraph
+FORM_PAGE_SLACK: Final = 200  # rules and renderer rounding on a full page
+FORM_SPARE_LINES: Final = 2  # a short page still fits two wrapped field values or honours
+# （盖章） over 年　　月　　日 at the lower right of an opinion cell: the date 右空二字,
+# the seal text centred over it, both at the bottom of a minimum-height cell.
+FORM_SEAL_TEXT: Final = "（盖章）"
+FORM_DATE_TEXT: Final = "年　　月　　日"
+FORM_DATE_RIGHT_INDENT: Final = 2 * CHAR_WIDTH_XIAOSI  # 480
+FORM_SEAL_RIGHT_INDENT: Final = FORM_DATE_RIGHT_INDENT + (
+    (len(FORM_DATE_TEXT) - len(FORM_SEAL_TEXT)) * CHAR_WIDTH_XIAOSI // 2
+)  # 840
+FORM_CELL_BOTTOM_GAP: Final = 141  # 2.5 mm below the date line
+# Note line, seal line, date line: the space before the seal fills the minimum height.
+FORM_SEAL_SPACE_BEFORE: Final = FORM_OPINION_ROW_HEIGHT - 3 * FORM_LINE - FORM_CELL_BOTTOM_GAP
+FORM_STORY_INDENT: Final = 2 * CHAR_WIDTH_XIAOSI  # 事迹正文 first line 2 字
+FORM_STORY_LABEL: Final = "主\n要\n事\n迹"  # vertical, one character a line
+
 # --- Style names: one named style per GB/T element ---------------------------------
 # The body style is Word's built-in Normal: Chinese Word and WPS display it as
 # "正文", and a user style literally named "正文" would clash with that name.
@@ -112,6 +144,14 @@ STYLE_PAGE_NUMBER: Final = "页码"
 # A picture paragraph keeps single (auto) line spacing: an exact line would clip the picture.
 STYLE_CHART: Final = "图表"
 STYLE_CHART_CAPTION: Final = "图表标题"
+# Nomination forms (推荐表).
+STYLE_FORM_NUMBER: Final = "表格编号"  # 编号：N03, right-aligned above the table
+STYLE_FORM_LABEL: Final = "表格标签"  # 黑体 label cells
+STYLE_FORM_TEXT: Final = "表格内容"  # 仿宋 value cells
+STYLE_FORM_STORY: Final = "事迹正文"  # 主要事迹 paragraphs
+STYLE_FORM_SEAL: Final = "盖章"  # （盖章）
+STYLE_FORM_DATE: Final = "盖章日期"  # 年　　月　　日
+STYLE_TABLE_END: Final = "表后段落"  # the 1 pt paragraph after a full-page table
 
 # --- Numbering and dates -----------------------------------------------------------
 CHINESE_NUMERALS: Final = "一二三四五六七八九十百"
