@@ -18,6 +18,6 @@ def test_schema_forbids_unknown_keys_and_yaml_files_reference_it() -> None:
     plan = json.loads((ROOT / "data" / "schema" / "plan.schema.json").read_text("utf-8"))
     assert plan["additionalProperties"] is False
     assert "title" in plan["required"]
-    for name in ("plan", "units", "ledger"):
+    for name in ("plan", "units", "ledger", "awards", "nominations"):
         first = (EXAMPLE / f"{name}.yaml").read_text("utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../schema/{name}.schema.json"

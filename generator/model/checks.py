@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
+from generator.model.awards import COLLECTIVE_FIELDS, INDIVIDUAL_FIELDS, Awards, Nominations
 from generator.model.plan import Item, Ledger, Organisation, PlanText
 from generator.problems import Problem
 
@@ -212,12 +213,11 @@ def check_ledger(
     task_ids = None if plan is None else _task_ids(plan)
     refs = None if org is None else _references(org)
     staff = None if org is None else {u.id: u.staff_count for u in org.units}
-    ids: dict[str, PathKey] = {}
+    problems.extend(
+        _duplicate_ids(((t.id, ("targets", i)) for i, t in enumerate(ledger.targets)), where)
+    )
     for i, target in enumerate(ledger.targets):
         path: PathKey = ("targets", i)
-        if target.id in ids:
-            problems.append(_duplicate(where, (*path, "id"), target.id, ids[target.id]))
-        ids.setdefault(target.id, path)
         if task_ids is not None and target.task not in task_ids:
             problems.append(
                 where.problem(
@@ -301,8 +301,85 @@ def _unknown_refs(
     ]
 
 
+def _duplicate_ids(records: Iterable[tuple[str, PathKey]], where: Locator) -> list[Problem]:
+    """A problem at each id already used by an earlier record of the same list."""
+    first: dict[str, PathKey] = {}
+    problems = []
+    for value, path in records:
+        if value in first:
+            problems.append(_duplicate(where, (*path, "id"), value, first[value]))
+        first.setdefault(value, path)
+    return problems
+
+
 def _duplicate(where: Locator, path: PathKey, value: str, first: PathKey) -> Problem:
     first_text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first).lstrip(".")
     return where.problem(
         path, f"编号「{value}」重复（已用于 {first_text}）", "每个编号必须唯一，请改用新的编号"
     )
+
+
+def check_awards(awards: Awards, where: Locator) -> list[Problem]:
+    problems = _duplicate_ids(((a.id, ("awards", i)) for i, a in enumerate(awards.awards)), where)
+    for i, award in enumerate(awards.awards):
+        path: PathKey = ("awards", i)
+        catalogue = INDIVIDUAL_FIELDS if award.kind == "individual" else COLLECTIVE_FIELDS
+        for j, name in enumerate(award.fields):
+            if name not in catalogue:
+                problems.append(
+                    where.problem(
+                        (*path, "fields", j),
+                        f"「{name}」不是{award.name}推荐表的字段",
+                        f"可用字段：{'、'.join(catalogue)}",
+                    )
+                )
+        for j, name in enumerate(award.required):
+            if name not in award.form_fields:
+                problems.append(
+                    where.problem(
+                        (*path, "required", j),
+                        f"必填字段「{name}」不在推荐表字段中",
+                        "请先把它加入 fields",
+                    )
+                )
+        if award.rules.story_min > award.rules.story_max:
+            problems.append(
+                where.problem(
+                    (*path, "rules", "story_min"),
+                    "事迹最少字数大于最多字数",
+                    "请改正 story_min / story_max",
+                )
+            )
+    return problems
+
+
+def check_nominations(
+    nominations: Nominations, awards: Awards | None, org: Organisation, where: Locator
+) -> list[Problem]:
+    problems: list[Problem] = []
+    award_ids = {a.id for a in awards.awards} if awards else set()
+    unit_refs = {r for u in org.units for r in (u.id, u.name)}
+    listed = nominations.nominations
+    problems.extend(
+        _duplicate_ids(((n.id, ("nominations", i)) for i, n in enumerate(listed)), where)
+    )
+    for i, nominee in enumerate(listed):
+        path: PathKey = ("nominations", i)
+        if nominee.award not in award_ids:
+            hint = (
+                f"可用类别：{'、'.join(sorted(award_ids))}"
+                if award_ids
+                else "请先在 awards.yaml 中设定表彰类别"
+            )
+            problems.append(
+                where.problem((*path, "award"), f"表彰类别「{nominee.award}」未定义", hint)
+            )
+        if nominee.unit not in unit_refs:
+            problems.append(
+                where.problem(
+                    (*path, "unit"),
+                    f"推荐单位「{nominee.unit}」不是已定义的单位",
+                    "请填写 units.yaml 中的单位编号或名称（不能是分组）",
+                )
+            )
+    return problems

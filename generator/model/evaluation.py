@@ -16,7 +16,7 @@ from functools import cached_property
 
 from generator.model.ledger import ledger_rows
 from generator.model.plan import STATUSES, Measure, Phase, Target, Unit
-from generator.model.progress import PhaseReport, ProgressRecord
+from generator.model.progress import PhaseReport, ProgressRecord, Submission
 from generator.model.resolved import Plan, Role
 
 DONE, UNDER_WAY, LAGGING, NOT_STARTED = STATUSES
@@ -201,18 +201,32 @@ class PhaseResult:
         return [(p, sum(ln.status == DONE for ln in ls) / len(ls)) for p, ls in lines.items()]
 
 
-def evaluate(plan: Plan, record: ProgressRecord | None, phase: Phase) -> PhaseResult:
+def evaluate(
+    plan: Plan, record: ProgressRecord | None, phase: Phase, cumulative: bool = False
+) -> PhaseResult:
+    """Figures of ``phase``; ``cumulative`` takes each line's latest report up to it (the year)."""
     accepted = record.accepted if record else {}
+    phase_ids = [p.id for p in plan.text.phases]
+    considered = phase_ids[: phase_ids.index(phase.id) + 1] if cumulative else [phase.id]
     per_target: dict[str, list[LineResult]] = {t.id: [] for t in plan.ledger.targets}
     per_unit: dict[str, list[LineResult]] = {}
     for unit in plan.organisation.units:
         for target, role in plan.targets_for(unit):
             for line in ledger_rows([target]):
                 submission = accepted.get(unit.id)
-                report = submission.report(line.key, phase.id) if submission else None
+                report = _latest(submission, line.key, considered) if submission else None
                 result = LineResult(unit, target, line.measure, role, report)
                 per_target[target.id].append(result)
                 per_unit.setdefault(unit.id, []).append(result)
     targets = [TargetResult(t, per_target[t.id]) for t in plan.ledger.targets]
     units = [UnitResult(plan.units[uid], lines, uid in accepted) for uid, lines in per_unit.items()]
     return PhaseResult(phase, targets, units)
+
+
+def _latest(submission: Submission, key: str, phase_ids: list[str]) -> PhaseReport:
+    """The last non-blank report of a line among ``phase_ids`` (blank if none)."""
+    for phase_id in reversed(phase_ids):
+        report = submission.report(key, phase_id)
+        if not report.is_blank:
+            return report
+    return PhaseReport()

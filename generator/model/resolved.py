@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from generator.model.awards import Awards
 from generator.model.plan import Group, Item, Ledger, Organisation, PlanText, Target, Unit
 
 Role = Literal["lead", "cooperating"]
@@ -44,10 +45,17 @@ class Duty:
 class Plan:
     """A validated plan with its organisation and ledger."""
 
-    def __init__(self, text: PlanText, organisation: Organisation, ledger: Ledger) -> None:
+    def __init__(
+        self,
+        text: PlanText,
+        organisation: Organisation,
+        ledger: Ledger,
+        awards: Awards | None = None,
+    ) -> None:
         self.text = text
         self.organisation = organisation
         self.ledger = ledger
+        self.awards = awards
 
     @cached_property
     def version(self) -> str:
@@ -57,6 +65,8 @@ class Plan:
             "organisation": self.organisation.model_dump(mode="json"),
             "ledger": self.ledger.model_dump(mode="json"),
         }
+        if self.awards is not None:
+            payload["awards"] = self.awards.model_dump(mode="json")
         encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return hashlib.sha256(encoded).hexdigest()[:16]
 
@@ -79,6 +89,10 @@ class Plan:
             index[unit.id] = unit
             index[unit.name] = unit
         return index
+
+    def unit_by_ref(self, ref: str) -> Unit | None:
+        """The unit named by id or name; ``None`` for a group or an unknown name."""
+        return self._unit_refs.get(ref)
 
     def display_name(self, ref: str) -> str:
         """The name under which a reference is printed (a group's or a unit's name)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from generator.model.awards import Awards, Nominations
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.write.atomic import write_bytes_atomic
 
@@ -14,6 +15,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "plan.schema.json": PlanText,
     "units.schema.json": Organisation,
     "ledger.schema.json": Ledger,
+    "awards.schema.json": Awards,
+    "nominations.schema.json": Nominations,
 }
 
 

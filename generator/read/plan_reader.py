@@ -14,13 +14,21 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.model.checks import check_ledger, check_organisation, check_plan_text
+from generator.model.awards import Awards, Nominations
+from generator.model.checks import (
+    check_awards,
+    check_ledger,
+    check_nominations,
+    check_organisation,
+    check_plan_text,
+)
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.resolved import Plan
 from generator.problems import InputError, Problem
 from generator.read.yaml_source import PathKey, YamlDocument, read_yaml
 
 PLAN_FILE, UNITS_FILE, LEDGER_FILE = "plan.yaml", "units.yaml", "ledger.yaml"
+AWARDS_FILE, NOMINATIONS_FILE = "awards.yaml", "nominations.yaml"  # optional
 M = TypeVar("M", bound=BaseModel)
 
 _TYPE_NAMES = {
@@ -50,9 +58,32 @@ def read_plan(folder: Path) -> Plan:
         problems.extend(check_plan_text(text, org, documents[PLAN_FILE]))  # type: ignore[arg-type]
     if ledger is not None:
         problems.extend(check_ledger(ledger, text, org, documents[LEDGER_FILE]))  # type: ignore[arg-type]
+    awards = None
+    if (folder / AWARDS_FILE).is_file():
+        awards_doc = read_yaml(folder / AWARDS_FILE, problems)
+        awards = _validate(awards_doc, Awards, problems)
+        if awards is not None:
+            problems.extend(check_awards(awards, awards_doc))  # type: ignore[arg-type]
     if problems or org is None or text is None or ledger is None:
         raise InputError(problems)
-    return Plan(text, org, ledger)
+    return Plan(text, org, ledger, awards)
+
+
+def read_nominations(folder: Path, plan: Plan) -> Nominations:
+    """The nominees in ``nominations.yaml`` (none if the file is absent), checked."""
+    path = folder / NOMINATIONS_FILE
+    if not path.is_file():
+        return Nominations()
+    problems: list[Problem] = []
+    document = read_yaml(path, problems)
+    nominations = _validate(document, Nominations, problems)
+    if nominations is not None:
+        problems.extend(
+            check_nominations(nominations, plan.awards, plan.organisation, document)  # type: ignore[arg-type]
+        )
+    if problems or nominations is None:
+        raise InputError(problems)
+    return nominations
 
 
 def _validate(document: YamlDocument | None, model: type[M], problems: list[Problem]) -> M | None:
