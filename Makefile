@@ -6,9 +6,9 @@ EXAMPLE ?= data/jiaozuo2016
 OUT     ?= out
 STAMP   := $(VENV)/.installed
 
-.PHONY: all setup phase1 phase2 check test templates schema returns clean
+.PHONY: all setup phase1 phase2 phase3 check test templates schema returns clean
 
-all: phase1 phase2
+all: phase1 phase2 phase3
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -33,6 +33,13 @@ phase2: phase1
 	$(BIN)/plandocs collect $(RETURNS) --data $(EXAMPLE) --out $(OUT)
 	$(BIN)/plandocs summary --phase 1 --data $(EXAMPLE) --out $(OUT)
 	$(BIN)/plandocs summary --phase 2 --data $(EXAMPLE) --out $(OUT)
+
+# Phase 3 (December): nominations checked against the year's ledger results, their forms,
+# the summary list and the cover report; then the year-end summary.
+phase3: phase2
+	$(BIN)/plandocs nominate --forms --data $(EXAMPLE) --out $(OUT)
+	$(BIN)/plandocs nominate --data $(EXAMPLE) --out $(OUT)
+	$(BIN)/plandocs summary --phase 3 --data $(EXAMPLE) --out $(OUT)
 
 test: setup
 	$(BIN)/ruff check generator tests tools

@@ -11,12 +11,15 @@ import click
 
 from generator.collect import collect as run_collect
 from generator.model.evaluation import evaluate
+from generator.model.nomination_rules import judge
 from generator.model.schema import write_schemas
+from generator.nomination_returns import read_nomination_returns
 from generator.phase1 import Job, phase1_jobs
 from generator.phase2 import FOLDER as COLLECT_FOLDER
 from generator.phase2 import RECORD, collect_outputs, load_record
+from generator.phase3 import commendation_sentence, form_jobs, nomination_jobs, returns_outputs
 from generator.problems import InputError, Problem
-from generator.read.plan_reader import read_plan
+from generator.read.plan_reader import AWARDS_FILE, read_nominations, read_plan
 from generator.render.charts import ChartFontError
 from generator.render.docx_engine import TemplateRenderError
 from generator.render.templates import TemplateSet
@@ -100,7 +103,8 @@ def main() -> None:
       plandocs check              检查方案数据，列出全部问题
       plandocs plan               生成第一阶段文件：方案、各单位实施方案、台账
       plandocs collect 回收目录    回收并检查各单位报回的台账
-      plandocs summary --phase 2  写出阶段工作总结
+      plandocs summary --phase 2  写出阶段工作总结（最后一个阶段为年度总结）
+      plandocs nominate           评选推荐：审核推荐对象，写出推荐表、汇总表和推荐报告
     出错时退出码为 2，且不会写出任何文件。
     """
 
@@ -111,10 +115,15 @@ def main() -> None:
 def check(data: Path) -> None:
     """检查方案数据：一次列出所有问题（文件、行列、字段、原因和修改方法），不写出文件。"""
     plan = load(data)
+    try:
+        nominees = read_nominations(data, plan).nominations
+    except InputError as error:
+        fail(error)
     units = len(plan.organisation.units)
     click.echo(
         f"检查通过：{plan.text.title}，{units} 个单位，{len(plan.tasks)} 项任务，"
-        f"{len(plan.ledger.targets)} 条台账目标（版本 {plan.version}）。"
+        f"{len(plan.ledger.targets)} 条台账目标，{len(nominees)} 个推荐对象"
+        f"（版本 {plan.version}）。"
     )
 
 
@@ -220,13 +229,77 @@ def summary(phase_number: int, data: Path, out: Path, templates: Path | None) ->
                 )
             ]
         )
-    result = evaluate(loaded, record, phases[phase_number - 1])
-    written = render_all(summary_jobs(loaded, result, TemplateSet(templates)), out)
+    # The last phase's summary is the year's: each line's latest report counts.
+    year_end = phase_number == len(phases)
+    result = evaluate(loaded, record, phases[phase_number - 1], cumulative=year_end)
+    commendations = ""
+    if year_end and loaded.awards is not None:
+        verdicts = judge(loaded, read_nominations(data, loaded).nominations, result)
+        commendations = commendation_sentence(loaded, verdicts)
+    jobs = summary_jobs(loaded, result, TemplateSet(templates), year_end, commendations)
+    written = render_all(jobs, out)
     report(written, out)
     click.echo(
-        f"{result.phase.name}：台账共列 {len(result.targets)} 项，"
+        f"{'全年' if year_end else result.phase.name}：台账共列 {len(result.targets)} 项，"
         f"已完成 {result.counts['已完成']} 项，完成率 {result.rate * 100:.1f}%。"
     )
+
+
+@main.command()
+@data_option
+@out_option
+@templates_option
+@click.option("--forms", is_flag=True, help="只写出发给各单位填写的推荐表格（.xlsx）。")
+@click.option(
+    "--returns",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="各单位报回的推荐表格所在目录（与 nominations.yaml 合并）。",
+)
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def nominate(
+    data: Path, out: Path, templates: Path | None, forms: bool, returns: Path | None
+) -> None:
+    """评选推荐：审核推荐对象，写出推荐表、推荐汇总表和推荐报告。
+
+    \b
+    推荐条件在 awards.yaml 中设定，推荐对象来自 nominations.yaml 和 --returns 目录中
+    报回的推荐表格；先进集体的台账完成率等条件依据 plandocs collect 的回收结果。
+    结果写到 输出目录/评选推荐/，未通过审核的推荐对象及原因见 审核结果.txt。
+    有退回的推荐表格时退出码为 2。
+    """
+    loaded = load(data)
+    if loaded.awards is None:
+        hint = "请参照示例在方案目录中添加 awards.yaml"
+        fail([Problem(data / AWARDS_FILE, "", "", "没有 awards.yaml，未设定表彰类别", hint)])
+    chosen = TemplateSet(templates)
+    if forms:
+        report(render_all(form_jobs(loaded, chosen), out), out)
+        return
+    try:
+        nominees = read_nominations(data, loaded).nominations
+    except InputError as error:
+        fail(error)
+    extra_jobs: list[Job] = []
+    notes: list[str] = []
+    if returns is not None:
+        extra_jobs, returned, notes = returns_outputs(
+            loaded, read_nomination_returns(loaded, returns)
+        )
+        nominees = [*nominees, *returned]
+    record = load_record(out)
+    if record is None or record.plan_version != loaded.version:
+        message = "还没有回收本版方案的台账，无法核实各单位台账完成情况"
+        hint = "请先运行 plandocs collect 回收各单位台账"
+        fail([Problem(out / RECORD, "", "", message, hint)])
+    year = evaluate(loaded, record, loaded.text.phases[-1], cumulative=True)
+    jobs, _, results = nomination_jobs(loaded, nominees, year, chosen)
+    written = render_all([*extra_jobs, *jobs], out)
+    report(written, out)
+    click.echo(results)
+    if notes:
+        click.echo("推荐表格回收情况：\n" + "\n".join(notes))
+    if any(line.startswith("  退回") for line in notes):
+        sys.exit(EXIT_INPUT)
 
 
 def render_all(jobs: list[Job], out: Path) -> list[Path]:

@@ -109,18 +109,31 @@ def _reject_ambiguous_duplicates(checks: list[ReturnCheck]) -> None:
                 )
 
 
-def check_return(plan: Plan, file: ReturnedFile) -> ReturnCheck:
+def open_and_match(
+    plan: Plan, file: ReturnedFile, kind: str, noun: str
+) -> tuple[ReturnCheck, OpenedReturn | None]:
+    """Open a returned workbook of ``kind`` and match it to its unit; problems go on the check.
+
+    Shared by every kind of workbook we send out and read back (台账, 推荐表格).
+    """
     check = ReturnCheck(file)
     try:
         opened = open_return(file)
     except UnreadableReturn as exc:
         check.error("", str(exc), exc.hint)
-        return check
-    unit = _match_unit(plan, opened, check)
-    if unit is None:
-        return check
-    check.unit = unit
+        return check, None
+    check.unit = _match_unit(plan, opened, check, kind, noun)
+    if check.unit is None:
+        return check, None
     check.stamp = _stamp(opened.stamp)
+    return check, opened
+
+
+def check_return(plan: Plan, file: ReturnedFile) -> ReturnCheck:
+    check, opened = open_and_match(plan, file, KIND_UNIT, "台账")
+    if opened is None or check.unit is None:
+        return check
+    unit = check.unit
     if SHEET not in opened.workbook.sheetnames:
         check.error("", f"找不到工作表「{SHEET}」", "请不要删除或改名工作表，用下发的原表重新填写")
         return check
@@ -133,47 +146,53 @@ def _stamp(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
 
 
-def _match_unit(plan: Plan, opened: OpenedReturn, check: ReturnCheck) -> Unit | None:
+def _match_unit(
+    plan: Plan, opened: OpenedReturn, check: ReturnCheck, kind: str, noun: str
+) -> Unit | None:
     identity = opened.identity
-    if not identity or identity.get("kind") != KIND_UNIT:
+    if not identity or identity.get("kind") != kind:
         check.error(
             "_plandocs",
-            "不是本系统下发的单位台账（缺少台账标识）",
-            "请使用下发给本单位的台账文件填写，不要新建或复制到其他工作簿",
+            f"不是本系统下发的{noun}（缺少{noun}标识）",
+            f"请使用下发给本单位的{noun}文件填写，不要新建或复制到其他工作簿",
         )
         return None
     if identity.get("plan_id") != plan.text.id:
         check.error(
             "_plandocs",
-            f"这是另一份方案（{identity.get('plan_title', '')}）的台账",
-            f"请报送《{plan.text.title}》的台账",
+            f"这是另一份方案（{identity.get('plan_title', '')}）的{noun}",
+            f"请报送《{plan.text.title}》的{noun}",
         )
         return None
     unit = plan.units.get(identity.get("unit_id", ""))
     if unit is None:
-        check.error("_plandocs", "台账所属单位不在本方案的单位名单中", "请使用下发给本单位的台账")
+        check.error(
+            "_plandocs", f"{noun}所属单位不在本方案的单位名单中", f"请使用下发给本单位的{noun}"
+        )
         return None
     if identity.get("plan_version") != plan.version:
         check.error(
             "_plandocs",
-            f"这是按旧版方案（版本 {identity.get('plan_version')}）下发的台账，方案已更新为版本 "
+            f"这是按旧版方案（版本 {identity.get('plan_version')}）下发的{noun}，方案已更新为版本 "
             f"{plan.version}",
-            "请使用重新下发的台账填写（可把已填内容复制到新表的填写格中）",
+            f"请使用重新下发的{noun}填写（可把已填内容复制到新表的填写格中）",
         )
         return None
-    _check_file_name(plan, opened.file, unit, check)
+    _check_file_name(plan, opened.file, unit, check, noun)
     return unit
 
 
-def _check_file_name(plan: Plan, file: ReturnedFile, unit: Unit, check: ReturnCheck) -> None:
+def _check_file_name(
+    plan: Plan, file: ReturnedFile, unit: Unit, check: ReturnCheck, noun: str
+) -> None:
     """A file named after another unit is that unit's copy sent by mistake, or the wrong file."""
     named = [u for u in plan.organisation.units if u.name in file.path.stem]
     named = [u for u in named if not any(u.name in o.name and u is not o for o in named)]
     if named and unit not in named:
         check.error(
             "",
-            f"文件名表明是「{named[0].name}」的台账，但文件内容是「{unit.name}」的台账",
-            "请核对是否报错了文件：每个单位只报送下发给本单位的台账",
+            f"文件名表明是「{named[0].name}」的{noun}，但文件内容是「{unit.name}」的{noun}",
+            f"请核对是否报错了文件：每个单位只报送下发给本单位的{noun}",
         )
 
 

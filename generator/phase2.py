@@ -49,12 +49,12 @@ class CollectOutputs:
 
 
 def collect_outputs(plan: Plan, result: CollectResult, templates: TemplateSet) -> CollectOutputs:
-    jobs = [_original_job(check) for check in result.checks]
+    jobs = [original_job(check, ORIGINALS) for check in result.checks]
     rejections = []
     for check in result.checks:
         if check.accepted:
             continue
-        annotated = _annotated_job(plan, check)
+        annotated = annotated_job(plan, check, RETURNED, "台账")
         if annotated:
             jobs.append(annotated)
         rejections.append(_rejection(check, annotated.path.as_posix() if annotated else ""))
@@ -73,22 +73,23 @@ def collect_outputs(plan: Plan, result: CollectResult, templates: TemplateSet) -
     return CollectOutputs(jobs, report, outstanding)
 
 
-def _original_job(check: ReturnCheck) -> Job:
+def original_job(check: ReturnCheck, folder: PurePath) -> Job:
+    """A byte-for-byte copy of a returned file, named by its hash: nothing a unit sent is lost."""
     name = safe_filename(f"{check.file.sha256[:12]}-{check.file.path.name}")
     data = check.file.data
-    return Job(ORIGINALS / name, f"原件 {check.file.path.name}", lambda: data)
+    return Job(folder / name, f"原件 {check.file.path.name}", lambda: data)
 
 
-def _annotated_job(plan: Plan, check: ReturnCheck) -> Job | None:
+def annotated_job(plan: Plan, check: ReturnCheck, folder: PurePath, noun: str) -> Job | None:
     """An annotated copy for the unit, when the file opened and belongs to a unit."""
     if check.unit is None:
         return None
     notes = [_note(problem.place, problem.message, problem.hint) for problem in check.errors]
-    title = f"{check.unit.name}：台账退回修改说明（{plan.text.title}）"
+    title = f"{check.unit.name}：{noun}退回修改说明（{plan.text.title}）"
     data = check.file.data
     name = safe_filename(f"{check.unit.name}-{check.file.path.stem}（退回修改）", ".xlsx")
     return Job(
-        RETURNED / name, f"退回 {check.unit.name}", lambda: annotate_workbook(data, notes, title)
+        folder / name, f"退回 {check.unit.name}", lambda: annotate_workbook(data, notes, title)
     )
 
 
@@ -103,12 +104,12 @@ def _rejection(check: ReturnCheck, annotated: str) -> Rejection:
         check.file.sha256,
         check.unit.id if check.unit else "",
         check.stamp,
-        [_line(p.place, p.message, p.hint) for p in check.errors],
+        [problem_line(p.place, p.message, p.hint) for p in check.errors],
         annotated,
     )
 
 
-def _line(place: str, message: str, hint: str) -> str:
+def problem_line(place: str, message: str, hint: str) -> str:
     where = f"{place}：" if place else ""
     return f"{where}{message}（{hint}）" if hint else f"{where}{message}"
 
@@ -139,7 +140,7 @@ def collect_report(plan: Plan, result: CollectResult) -> tuple[str, int]:
         who = check.unit.name if check.unit else "无法识别单位"
         state = "待改正" if _outstanding(check, record) else "该单位已另报改正后的台账，已通过"
         lines.append(f"  {who}：{check.file.path.name}，{len(check.errors)} 个问题（{state}）")
-        lines.extend(f"    - {_line(p.place, p.message, p.hint)}" for p in check.errors)
+        lines.extend(f"    - {problem_line(p.place, p.message, p.hint)}" for p in check.errors)
     if not rejected:
         lines.append("  无")
     lines.append("")

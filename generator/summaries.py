@@ -24,20 +24,32 @@ FOLDER = PurePath("阶段总结")
 CHART_WIDTH_MM = 150.0
 
 
-def summary_folder(result: PhaseResult) -> PurePath:
-    return FOLDER / safe_filename(result.phase.name)
+YEAR_FOLDER = PurePath("年度总结")
 
 
-def summary_jobs(plan: Plan, result: PhaseResult, templates: TemplateSet) -> list[Job]:
-    folder = summary_folder(result)
+def summary_folder(result: PhaseResult, year_end: bool = False) -> PurePath:
+    return YEAR_FOLDER if year_end else FOLDER / safe_filename(result.phase.name)
+
+
+def summary_jobs(
+    plan: Plan,
+    result: PhaseResult,
+    templates: TemplateSet,
+    year_end: bool = False,
+    commendations: str = "",
+) -> list[Job]:
+    """The bureau's summary, the statistics and each reporting unit's summary."""
+    folder = summary_folder(result, year_end)
     date = phase_end(result.phase)
-    title = f"{plan.text.issuer}{phase_summary.summary_title(plan, result)}"
+    title = f"{plan.text.issuer}{phase_summary.summary_title(plan, result, year_end)}"
     jobs = [
         Job(
             folder / safe_filename(title, ".docx"),
             "局阶段总结",
             lambda: templates.docx(phase_summary.TEMPLATE).render(
-                phase_summary.summary_context(plan, result, charts(result)),
+                phase_summary.summary_context(
+                    plan, result, charts(result), year_end, commendations
+                ),
                 DocProperties(title=title, author=plan.text.issuer, created=date),
             ),
         ),
@@ -48,7 +60,7 @@ def summary_jobs(plan: Plan, result: PhaseResult, templates: TemplateSet) -> lis
         ),
     ]
     for unit in result.reported:
-        unit_title = unit_summary.unit_summary_title(plan, result, unit)
+        unit_title = unit_summary.unit_summary_title(plan, result, unit, year_end)
         jobs.append(
             Job(
                 folder / "各单位" / safe_filename(unit_title, ".docx"),
@@ -56,7 +68,7 @@ def summary_jobs(plan: Plan, result: PhaseResult, templates: TemplateSet) -> lis
                 lambda unit=unit, unit_title=unit_title: templates.docx(
                     unit_summary.TEMPLATE
                 ).render(
-                    unit_summary.unit_summary_context(plan, result, unit),
+                    unit_summary.unit_summary_context(plan, result, unit, year_end),
                     DocProperties(title=unit_title, author=unit.unit.name, created=date),
                 ),
             )

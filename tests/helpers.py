@@ -12,6 +12,16 @@ EXAMPLE = ROOT / "data" / "jiaozuo2016"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def invoke(*args: str) -> tuple[int, str]:
+    """Run ``plandocs`` in-process; return its exit status and output."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
 def copy_example(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(EXAMPLE, target)

@@ -7,20 +7,13 @@ from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
 from tests.conftest import convert_many
 from tests.gbt9704_checks import check_gbt9704
-from tests.helpers import EXAMPLE
+from tests.helpers import EXAMPLE, invoke
 
 PHASE2 = "阶段总结/集中提升行动阶段"
 BUREAU = f"{PHASE2}/孟州市园林处2016年文明服务活动集中提升行动阶段工作总结.docx"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
 
 
 @pytest.fixture(scope="module")

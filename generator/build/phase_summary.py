@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.build.common import Block, block, outline_number, paragraphs, title_lines
+from generator.build.common import (
+    Block,
+    block,
+    chinese_number,
+    outline_number,
+    paragraphs,
+    title_lines,
+)
 from generator.build.summary_parts import (
     figures_sentence,
     line_result_text,
@@ -29,24 +36,33 @@ TEMPLATE = "summary.docx"
 EXAMPLES_PER_TARGET = 3  # unit reports quoted per target; the attachment lists them all
 
 
-def summary_title(plan: Plan, result: PhaseResult) -> str:
-    return f"{plan.text.year}年{plan.text.activity}{result.phase.name}工作总结"
+def summary_title(plan: Plan, result: PhaseResult, year_end: bool = False) -> str:
+    """…集中提升行动阶段工作总结; the year-end one is the year's 工作总结."""
+    span = "" if year_end else result.phase.name
+    return f"{plan.text.year}年{plan.text.activity}{span}工作总结"
 
 
-def ledger_title(plan: Plan, result: PhaseResult) -> str:
-    return f"{plan.ledger.title}（{result.phase.name}完成情况）"
+def ledger_title(plan: Plan, result: PhaseResult, year_end: bool = False) -> str:
+    span = "全年" if year_end else result.phase.name
+    return f"{plan.ledger.title}（{span}完成情况）"
 
 
 def summary_context(
-    plan: Plan, result: PhaseResult, charts: list[dict[str, Any]]
+    plan: Plan,
+    result: PhaseResult,
+    charts: list[dict[str, Any]],
+    year_end: bool = False,
+    commendations: str = "",
 ) -> dict[str, Any]:
+    """The summary of a phase, or with ``year_end`` of the whole year (年度工作总结)."""
+    facts = _basic_facts(plan, result) + ([commendations] if commendations else [])
     return {
-        "title": title_lines(f"{plan.text.issuer}{summary_title(plan, result)}"),
+        "title": title_lines(f"{plan.text.issuer}{summary_title(plan, result, year_end)}"),
         "addressee": "",
         "blocks": [
-            *paragraphs([_opening(plan, result)]),
+            *paragraphs([_opening(plan, result, year_end)]),
             block(1, "一、", "基本情况"),
-            *paragraphs(_basic_facts(plan, result)),
+            *paragraphs(facts),
             block(1, "二、", "主要做法和成效"),
             *_practice(result),
             block(1, "三、", "存在的问题"),
@@ -55,22 +71,34 @@ def summary_context(
             *_next_steps(plan, result),
         ],
         "charts": charts,
-        "attachments": [{"label": "附件", "title": ledger_title(plan, result)}],
+        "attachments": [{"label": "附件", "title": ledger_title(plan, result, year_end)}],
         "signature": plan.text.issuer,
         "date": summary_date(result.phase),
         "ledger": {
-            "title": ledger_title(plan, result),
+            "title": ledger_title(plan, result, year_end),
             "columns": ["序号", "创建项目", "具体目标内容", "完成情况", "完成率"],
             "rows": [_ledger_row(n, t) for n, t in enumerate(result.targets, 1)],
         },
     }
 
 
-def _opening(plan: Plan, result: PhaseResult) -> str:
+def _opening(plan: Plan, result: PhaseResult, year_end: bool) -> str:
+    if year_end:
+        return (
+            f"根据《{plan.text.title}》要求，{plan.text.year}年，{plan.text.issuer}组织各单位"
+            f"深入开展{plan.text.activity}，按{_phase_names(plan)}扎实推进。"
+            "现将全年工作情况总结如下："
+        )
     return (
         f"根据《{plan.text.title}》要求，{phase_label(result.phase)}，{plan.text.issuer}"
         f"组织各单位扎实推进各项工作。现将{result.phase.name}工作情况总结如下："
     )
+
+
+def _phase_names(plan: Plan) -> str:
+    """宣传教育、集中提升行动、总结评比三个阶段."""
+    names = "、".join(p.name.removesuffix("阶段") for p in plan.text.phases)
+    return f"{names}{chinese_number(len(plan.text.phases))}个阶段"
 
 
 def _basic_facts(plan: Plan, result: PhaseResult) -> list[str]:

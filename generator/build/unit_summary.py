@@ -21,20 +21,27 @@ from generator.model.resolved import Plan
 TEMPLATE = "summary.docx"
 
 
-def unit_summary_title(plan: Plan, result: PhaseResult, unit: UnitResult) -> str:
-    return f"{unit.unit.name}{plan.text.year}年{plan.text.activity}{result.phase.name}工作总结"
+def unit_summary_title(
+    plan: Plan, result: PhaseResult, unit: UnitResult, year_end: bool = False
+) -> str:
+    span = "" if year_end else result.phase.name
+    return f"{unit.unit.name}{plan.text.year}年{plan.text.activity}{span}工作总结"
 
 
-def unit_summary_context(plan: Plan, result: PhaseResult, unit: UnitResult) -> dict[str, Any]:
-    ledger_title = f"{unit.unit.name}工作台账（{result.phase.name}）"
+def unit_summary_context(
+    plan: Plan, result: PhaseResult, unit: UnitResult, year_end: bool = False
+) -> dict[str, Any]:
+    """A unit's summary of a phase, or with ``year_end`` of its whole year."""
+    span = "全年" if year_end else result.phase.name
+    ledger_title = f"{unit.unit.name}工作台账（{span}）"
     return {
-        "title": title_lines(unit_summary_title(plan, result, unit)),
+        "title": title_lines(unit_summary_title(plan, result, unit, year_end)),
         "addressee": "",
         "blocks": [
             *paragraphs(
                 [
                     f"根据《{plan.text.title}》和本单位实施方案要求，现将本单位"
-                    f"{result.phase.name}工作情况总结如下："
+                    f"{span}工作情况总结如下："
                 ]
             ),
             block(1, "一、", "基本情况"),

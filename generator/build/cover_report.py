@@ -1,0 +1,63 @@
+"""The cover report to the upper authority (推荐报告), listing the nominees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.build.common import (
+    Block,
+    block,
+    chinese_date,
+    outline_number,
+    paragraphs,
+    title_lines,
+)
+from generator.build.nomination_list import in_order, list_table, list_title
+from generator.model.awards import CoverReport
+from generator.model.nomination_rules import Verdict
+from generator.model.resolved import Plan
+
+TEMPLATE = "summary.docx"
+
+
+def report_context(plan: Plan, report: CoverReport, verdicts: list[Verdict]) -> dict[str, Any]:
+    closing = ["特此报告。"]
+    if report.contact:
+        closing.append(f"（联系人及电话：{report.contact}）")
+    return {
+        "title": title_lines(report.title),
+        "addressee": f"{report.to}：",
+        "blocks": [
+            *paragraphs([report.opening]),
+            *_nominee_blocks(plan, verdicts),
+            *paragraphs(closing),
+        ],
+        "charts": [],
+        "attachments": [{"label": "附件", "title": list_title(plan)}],
+        "signature": plan.text.issuer,
+        "date": chinese_date(report.date),
+        "ledger": list_table(plan, verdicts),
+    }
+
+
+def _nominee_blocks(plan: Plan, verdicts: list[Verdict]) -> list[Block]:
+    blocks: list[Block] = []
+    accepted = in_order(plan, verdicts)
+    awards = [
+        a
+        for a in (plan.awards.awards if plan.awards else [])
+        if any(v.award is a for v in accepted)
+    ]
+    for n, award in enumerate(awards, 1):
+        chosen = [v for v in accepted if v.award is award]
+        measure = "个" if award.kind == "collective" else "名"
+        blocks.append(block(1, outline_number(1, n), f"{award.name}（{len(chosen)}{measure}）"))
+        blocks.extend(block(0, text=f"{m}.{_describe(v)}") for m, v in enumerate(chosen, 1))
+    return blocks
+
+
+def _describe(verdict: Verdict) -> str:
+    nominee = verdict.nominee
+    if verdict.award.kind == "collective":
+        return nominee.name
+    return "，".join(filter(None, (nominee.name, nominee.gender, nominee.position)))
