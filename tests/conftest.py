@@ -4,116 +4,41 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-SOFFICE_TIMEOUT = 240  # seconds; the first start of a fresh profile is slow
-
-# Debian has no 仿宋 / 小标宋 / 楷体_GB2312; these free faces stand in for them, for
-# LibreOffice alone (the documents keep the real names, see gbt9704.md).
-FONT_STAND_INS = {
-    "仿宋_GB2312": "Noto Serif CJK SC",
-    "仿宋": "Noto Serif CJK SC",
-    "宋体": "Noto Serif CJK SC",
-    "黑体": "Noto Sans CJK SC",
-    "楷体_GB2312": "AR PL UKai CN",
-    "楷体": "AR PL UKai CN",
-    "Times New Roman": "Liberation Serif",
-}
-BOLD_STAND_INS = {"方正小标宋简体": "Noto Serif CJK SC"}  # 小标宋 looks like a bold 宋体
-
-
-def _fontconfig_xml() -> str:
-    aliases = "".join(
-        f'<alias binding="same"><family>{name}</family>'
-        f"<prefer><family>{face}</family></prefer></alias>"
-        for name, face in FONT_STAND_INS.items()
-    )
-    bold = "".join(
-        f'<match target="pattern"><test name="family"><string>{name}</string></test>'
-        f'<edit name="family" mode="assign" binding="same"><string>{face}</string></edit>'
-        f'<edit name="weight" mode="assign"><const>bold</const></edit></match>'
-        for name, face in BOLD_STAND_INS.items()
-    )
-    return (
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        f"{aliases}{bold}</fontconfig>"
-    )
-
-
-@cache
-def _private_dirs() -> tuple[Path, Path]:
-    """A LibreOffice profile and a fontconfig file of our own, one per test process.
-
-    A private profile keeps us from fighting over (or damaging) a user's profile;
-    a private FONTCONFIG_FILE gives the aliases to LibreOffice without touching the
-    machine's font configuration.
-    """
-    root = Path(tempfile.mkdtemp(prefix="plandocs-soffice-"))
-    fontconfig = root / "fonts.conf"
-    fontconfig.write_text(_fontconfig_xml(), encoding="utf-8")
-    return root / "profile", fontconfig
+from generator.render import pdf
 
 
 def find_soffice() -> str:
-    """The soffice binary; skip the test without it -- or fail, where CI demands it."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        reason = (
-            "未安装 LibreOffice（soffice），跳过 PDF 转换检查；"
-            "安装：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui"
-        )
+    """soffice; skip without it or the fonts -- or fail, where CI demands them."""
+    try:
+        pdf.preflight()
+        return pdf.find_soffice()
+    except pdf.PdfError as error:
+        reason = f"跳过 PDF 转换检查：{error}"
         if os.environ.get("PLANDOCS_REQUIRE_SOFFICE"):
             pytest.fail(reason)
         pytest.skip(reason)
-    return soffice
 
 
 def convert_many(paths: list[Path], outdir: Path) -> list[Path]:
-    """Convert many files in one LibreOffice start (a start costs seconds); return the PDFs."""
-    soffice = find_soffice()
-    profile, fontconfig = _private_dirs()
+    """Convert copies of ``paths`` in ``outdir`` with the product's batched conversion."""
+    find_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
-    # Distinct stems: two inputs of one name would overwrite each other's PDF.
+    # Distinct names: two inputs of one name would overwrite each other's PDF.
     staged = []
     for n, path in enumerate(paths):
-        copy = outdir / "in" / f"{n:04d}{Path(path).suffix}"
-        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy = outdir / f"{n:04d}{Path(path).suffix}"
         shutil.copyfile(path, copy)
         staged.append(copy)
-    command = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(outdir),
-        *map(str, staged),
-    ]
-    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig)}
-    result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=SOFFICE_TIMEOUT + 10 * len(paths),
-        env=env,
-        check=False,
-    )
-    pdfs = [outdir / f"{copy.stem}.pdf" for copy in staged]
-    missing = [str(path) for path, pdf in zip(paths, pdfs, strict=True) if not pdf.exists()]
-    if result.returncode != 0 or missing:
-        raise AssertionError(
-            f"LibreOffice 未能转换：{missing}（退出码 {result.returncode}）\n{result.stderr}"
-        )
-    return pdfs
+    result = pdf.convert(staged)
+    if result.failed:
+        raise AssertionError(f"LibreOffice 未能转换：{result.failed}")
+    return [copy.with_suffix(".pdf") for copy in staged]
 
 
 def convert_to_pdf(path: Path, outdir: Path | None = None) -> Path:
