@@ -6,7 +6,7 @@ EXAMPLE ?= data/jiaozuo2016
 OUT     ?= out
 STAMP   := $(VENV)/.installed
 
-.PHONY: all setup phase1 phase2 phase3 check test templates schema returns clean
+.PHONY: all setup phase1 phase2 phase3 pdf preview bench check test templates schema returns clean
 
 all: phase1 phase2 phase3
 
@@ -41,9 +41,17 @@ phase3: phase2
 	$(BIN)/plandocs nominate --data $(EXAMPLE) --out $(OUT)
 	$(BIN)/plandocs summary --phase 3 --data $(EXAMPLE) --out $(OUT)
 
+# PDFs of every generated document, beside them (needs LibreOffice and the CJK fonts).
+pdf: all
+	$(BIN)/plandocs pdf $(OUT)
+
+# A PNG of the first page of each document kind, in $(OUT)/预览/.
+preview: all
+	$(BIN)/python tools/preview.py $(OUT)
+
 test: setup
-	$(BIN)/ruff check generator tests tools
-	$(BIN)/ruff format --check generator tests tools
+	$(BIN)/ruff check generator tests tools bench
+	$(BIN)/ruff format --check generator tests tools bench
 	$(BIN)/pytest -q
 
 # Rebuild the bundled templates and JSON Schemas from their generator scripts.

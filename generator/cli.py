@@ -22,6 +22,7 @@ from generator.problems import InputError, Problem
 from generator.read.plan_reader import AWARDS_FILE, read_nominations, read_plan
 from generator.render.charts import ChartFontError
 from generator.render.docx_engine import TemplateRenderError
+from generator.render.pdf import PdfError, convert, convertible, preflight
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
 from generator.summaries import summary_jobs
@@ -80,6 +81,17 @@ templates_option = click.option(
 )
 
 
+pdf_option = click.option(
+    "--pdf", "want_pdf", is_flag=True, help="同时把生成的文件转换为 PDF（需要 LibreOffice）。"
+)
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="同时运行的 LibreOffice 个数（默认每个 CPU 核一个）。",
+)
+
+
 def fail(problems: Sequence[Problem] | InputError) -> NoReturn:
     error = problems if isinstance(problems, InputError) else InputError(problems)
     click.echo(error.report(), err=True)
@@ -132,8 +144,11 @@ def check(data: Path) -> None:
 @out_option
 @click.option("--unit", "unit_ref", metavar="单位", help="只生成该单位（编号或名称）的文件。")
 @templates_option
+@pdf_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def plan(data: Path, out: Path, unit_ref: str | None, templates: Path | None) -> None:
+def plan(
+    data: Path, out: Path, unit_ref: str | None, templates: Path | None, want_pdf: bool
+) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
     loaded = load(data)
     only = None
@@ -152,7 +167,7 @@ def plan(data: Path, out: Path, unit_ref: str | None, templates: Path | None) ->
                 ]
             )
     phase = phase1_jobs(loaded, TemplateSet(templates), only)
-    written = render_all(phase.jobs, out)
+    written = render_all(phase.jobs, out, want_pdf)
     report(written, out)
     if phase.units_without_tasks:
         names = "、".join(u.name for u in phase.units_without_tasks)
@@ -164,8 +179,9 @@ def plan(data: Path, out: Path, unit_ref: str | None, templates: Path | None) ->
 @data_option
 @out_option
 @templates_option
+@pdf_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def collect(returns: Path, data: Path, out: Path, templates: Path | None) -> None:
+def collect(returns: Path, data: Path, out: Path, templates: Path | None, want_pdf: bool) -> None:
     """回收各单位报回的台账（RETURNS 目录）：逐格检查、合并、写出汇总和退回件。
 
     \b
@@ -175,7 +191,7 @@ def collect(returns: Path, data: Path, out: Path, templates: Path | None) -> Non
     loaded = load(data)
     result = run_collect(loaded, returns, load_record(out))
     outputs = collect_outputs(loaded, result, TemplateSet(templates))
-    render_all(outputs.jobs, out)
+    render_all(outputs.jobs, out, want_pdf)
     click.echo(outputs.report)
     click.echo(f"结果已写到 {out / COLLECT_FOLDER}/")
     if outputs.outstanding:
@@ -193,8 +209,11 @@ def collect(returns: Path, data: Path, out: Path, templates: Path | None) -> Non
 @data_option
 @out_option
 @templates_option
+@pdf_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def summary(phase_number: int, data: Path, out: Path, templates: Path | None) -> None:
+def summary(
+    phase_number: int, data: Path, out: Path, templates: Path | None, want_pdf: bool
+) -> None:
     """写出阶段工作总结：局阶段总结（含图表和台账完成情况附件）、各报送单位的阶段总结、统计表。
 
     依据 plandocs collect 写出的 输出目录/台账汇总/进度记录.json；第一阶段在回收台账前也可写出。
@@ -237,7 +256,7 @@ def summary(phase_number: int, data: Path, out: Path, templates: Path | None) ->
         verdicts = judge(loaded, read_nominations(data, loaded).nominations, result)
         commendations = commendation_sentence(loaded, verdicts)
     jobs = summary_jobs(loaded, result, TemplateSet(templates), year_end, commendations)
-    written = render_all(jobs, out)
+    written = render_all(jobs, out, want_pdf)
     report(written, out)
     click.echo(
         f"{'全年' if year_end else result.phase.name}：台账共列 {len(result.targets)} 项，"
@@ -255,9 +274,15 @@ def summary(phase_number: int, data: Path, out: Path, templates: Path | None) ->
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="各单位报回的推荐表格所在目录（与 nominations.yaml 合并）。",
 )
+@pdf_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def nominate(
-    data: Path, out: Path, templates: Path | None, forms: bool, returns: Path | None
+    data: Path,
+    out: Path,
+    templates: Path | None,
+    forms: bool,
+    returns: Path | None,
+    want_pdf: bool,
 ) -> None:
     """评选推荐：审核推荐对象，写出推荐表、推荐汇总表和推荐报告。
 
@@ -273,7 +298,7 @@ def nominate(
         fail([Problem(data / AWARDS_FILE, "", "", "没有 awards.yaml，未设定表彰类别", hint)])
     chosen = TemplateSet(templates)
     if forms:
-        report(render_all(form_jobs(loaded, chosen), out), out)
+        report(render_all(form_jobs(loaded, chosen), out, want_pdf), out)
         return
     try:
         nominees = read_nominations(data, loaded).nominations
@@ -293,7 +318,7 @@ def nominate(
         fail([Problem(out / RECORD, "", "", message, hint)])
     year = evaluate(loaded, record, loaded.text.phases[-1], cumulative=True)
     jobs, _, results = nomination_jobs(loaded, nominees, year, chosen)
-    written = render_all([*extra_jobs, *jobs], out)
+    written = render_all([*extra_jobs, *jobs], out, want_pdf)
     report(written, out)
     click.echo(results)
     if notes:
@@ -302,8 +327,50 @@ def nominate(
         sys.exit(EXIT_INPUT)
 
 
-def render_all(jobs: list[Job], out: Path) -> list[Path]:
-    """Render every job in memory (with a progress bar), then write them all atomically."""
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@jobs_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def pdf(paths: tuple[Path, ...], jobs: int | None) -> None:
+    """把生成的 Word/Excel 文件转换为 PDF，放在原文件旁边（默认转换 out/ 下全部文件）。
+
+    \b
+    使用 LibreOffice；本机没有公文字体时，仅为 LibreOffice 配置相近的免费字体
+    （仿宋、宋体→Noto Serif CJK SC，黑体→Noto Sans CJK SC，楷体→AR PL UKai CN），
+    文件中的字体名不变。回收的原件（原件/）不转换。
+    """
+    sources = convertible(list(paths) or [DEFAULT_OUT], skip=("原件",))
+    convert_to_pdf(sources, jobs)
+
+
+def convert_to_pdf(sources: list[Path], jobs: int | None = None) -> None:
+    """Convert with a progress bar; name every document LibreOffice could not convert."""
+    try:
+        preflight()
+        with click.progressbar(length=len(sources), label="正在转换 PDF", file=sys.stderr) as bar:
+            result = convert(sources, jobs, bar.update)
+    except PdfError as error:
+        click.echo(f"{error}（未写出任何 PDF）", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"已转换 {len(result.written)} 个 PDF。")
+    for source, reason in result.failed:
+        click.echo(f"转换失败：{source}：{reason}", err=True)
+    if result.failed:
+        sys.exit(EXIT_INPUT)
+
+
+def render_all(jobs: list[Job], out: Path, want_pdf: bool = False) -> list[Path]:
+    """Render every job in memory (with a progress bar), then write them all atomically.
+
+    With ``want_pdf`` LibreOffice and the fonts are checked first, so a missing one
+    stops the run before anything is written; the PDFs follow the documents.
+    """
+    if want_pdf:
+        try:
+            preflight()
+        except PdfError as error:
+            click.echo(f"{error}（未写出任何文件）", err=True)
+            sys.exit(EXIT_INPUT)
     outputs = OutputSet(out)
     try:
         with click.progressbar(
@@ -314,7 +381,10 @@ def render_all(jobs: list[Job], out: Path) -> list[Path]:
     except (TemplateRenderError, WorkbookRenderError, ChartFontError) as error:
         click.echo(f"生成失败，未写出任何文件：{error}", err=True)
         sys.exit(EXIT_INPUT)
-    return outputs.commit()
+    written = outputs.commit()
+    if want_pdf:
+        convert_to_pdf(convertible(written, skip=("原件",)))
+    return written
 
 
 def _job_label(job: Job | None) -> str:
