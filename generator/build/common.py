@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TypedDict
 
-from generator.model.plan import Item, Phase
+from generator.model.plan import Item, Measure, Phase
 from generator.model.resolved import Plan
 
 _DIGITS = "零一二三四五六七八九"
@@ -150,3 +150,18 @@ def _break_point(text: str, width: int) -> int:
     # No natural point: split into near-equal halves rather than leave a stub line.
     lines = -(-len(text) // width)
     return -(-len(text) // lines)
+
+
+def measure_line(measure: Measure) -> str:
+    """量化指标：不少于6次（本单位；填报全年举办讲座次数，单位：次；2016年底前）."""
+    scope = "全系统合计" if measure.scope == "system" else "本单位"
+    deadline = f"；{measure.deadline_year}年底前" if measure.deadline_year else ""
+    return (
+        f"量化指标：{measure.wording}（{scope}；填报{measure.reported}，"
+        f"单位：{measure.report_unit}{deadline}）"
+    )
+
+
+def format_number(value: float) -> str:
+    """6.0 → 6, 2.5 → 2.5: figures as people write them."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
