@@ -26,7 +26,7 @@ from generator.render.pdf import PdfError, convert, convertible, preflight
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
 from generator.summaries import summary_jobs
-from generator.write.atomic import OutputSet
+from generator.write.atomic import OutputError, OutputSet
 
 EXIT_INPUT = 2
 DEFAULT_DATA = Path("data/jiaozuo2016")
@@ -381,7 +381,11 @@ def render_all(jobs: list[Job], out: Path, want_pdf: bool = False) -> list[Path]
     except (TemplateRenderError, WorkbookRenderError, ChartFontError) as error:
         click.echo(f"生成失败，未写出任何文件：{error}", err=True)
         sys.exit(EXIT_INPUT)
-    written = outputs.commit()
+    try:
+        written = outputs.commit()
+    except OutputError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_INPUT)
     if want_pdf:
         convert_to_pdf(convertible(written, skip=("原件",)))
     return written

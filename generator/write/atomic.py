@@ -1,13 +1,17 @@
 """Atomic, reproducible file output.
 
 Every document is rendered to bytes in memory first; only a run that rendered
-everything reaches ``OutputSet.commit``, and each file there is written to a temp
-file in the target folder and renamed over the target, so a crash never leaves a
-half-written or clobbered document.
+everything reaches ``OutputSet.commit``, which writes the whole set as one
+transaction: every file goes to a temp file beside its target first, then all are
+renamed into place. If anything fails -- a full disk, a read-only folder, a file
+held open in Word on Windows -- the files already replaced are put back and the
+temp files removed, so a failed run leaves the output folder as it found it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
 import tempfile
@@ -19,27 +23,37 @@ from pathlib import Path
 ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600; give the file the permissions a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+class OutputError(Exception):
+    """A run's files could not be written; nothing was changed. The message is Chinese."""
 
 
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """``data`` in a temp file beside ``path`` (same folder, so the rename is atomic)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp creates 0600; give the file the permissions a plain open() would.
+        os.chmod(temp, 0o666 & ~_umask())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write one file via a temp file in the same folder and a rename."""
+    os.replace(_write_temp(path, data), path)
 
 
 def normalize_zip(data: bytes) -> bytes:
@@ -60,6 +74,20 @@ def normalize_zip(data: bytes) -> bytes:
     return target.getvalue()
 
 
+def explain(error: OSError, path: Path) -> str:
+    """The Chinese reason for a failed write, with what to do about it."""
+    if error.errno == errno.ENOSPC:
+        return f"磁盘空间不足，无法写入 {path}。请清理磁盘或换一个输出目录（--out）"
+    if isinstance(error, PermissionError):
+        return (
+            f"无法写入 {path}：没有写权限，或文件正在 Word/Excel/WPS 中打开。"
+            "请关闭该文件或换一个有写权限的输出目录（--out）后重试"
+        )
+    if error.errno == errno.ENAMETOOLONG:
+        return f"文件名过长，无法写入 {path}。请缩短单位名称或标题"
+    return f"无法写入 {path}：{error.strerror or error}。请检查输出目录（--out）"
+
+
 @dataclass
 class OutputSet:
     """The files one run produces, held in memory until the run has rendered them all."""
@@ -73,7 +101,55 @@ class OutputSet:
         return path
 
     def commit(self) -> list[Path]:
-        """Write every file atomically; return the paths written, in order added."""
-        for path, data in self.files.items():
-            write_bytes_atomic(path, data)
+        """Write every file, all or nothing; return the paths written, in order added."""
+        temps: dict[Path, Path] = {}
+        backups: dict[Path, Path] = {}
+        placed: list[Path] = []
+        created_dirs = [d for d in self._folders() if not d.exists()]
+        current = self.root
+        try:
+            for path, data in self.files.items():
+                current = path
+                temps[path] = _write_temp(path, data)
+            for path, temp in temps.items():
+                current = path
+                if path.exists():
+                    backup = path.with_name(f".bak-{temp.name}")
+                    os.replace(path, backup)
+                    backups[path] = backup
+                os.replace(temp, path)
+                placed.append(path)
+        except OSError as error:
+            _roll_back(temps, backups, placed, created_dirs)
+            raise OutputError(explain(error, current) + "。未写出任何文件") from error
+        for backup in backups.values():
+            backup.unlink(missing_ok=True)
         return list(self.files)
+
+    def _folders(self) -> list[Path]:
+        """Every folder the set writes into, outermost first (so new ones can be removed)."""
+        folders: set[Path] = set()
+        for path in self.files:
+            for parent in path.parents:
+                folders.add(parent)
+                if parent == self.root.parent:
+                    break
+        return sorted(folders, key=lambda p: len(p.parts))
+
+
+def _roll_back(
+    temps: dict[Path, Path],
+    backups: dict[Path, Path],
+    placed: list[Path],
+    created_dirs: list[Path],
+) -> None:
+    """Undo a failed commit: new files out, old files back, temp files and new folders gone."""
+    for path in placed:
+        path.unlink(missing_ok=True)
+    for path, backup in backups.items():
+        os.replace(backup, path)
+    for temp in temps.values():
+        temp.unlink(missing_ok=True)
+    for folder in reversed(created_dirs):
+        with contextlib.suppress(OSError):  # not empty, or already gone: leave it
+            folder.rmdir()
