@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,8 +48,59 @@ class ChineseContext(click.Context):
     formatter_class = ChineseFormatter
 
 
+# click's own messages are English; these are the ones staff meet (a typo, a wrong path).
+_CLICK_MESSAGES = [
+    (
+        r"No such option:? '?([^'.]+)'?\. \(Did you mean (?:one of: )?(.+)\?\)",
+        r"没有选项 \1（是否想写 \2？）",
+    ),
+    (r"No such option:? '?([^'.]+)'?\.?", r"没有选项 \1"),
+    (r"No such command '(.+)'\.", r"没有命令 \1"),
+    (r"Missing argument '(.+)'\.", r"缺少参数 \1"),
+    (r"Missing option '(.+)'\.", r"缺少选项 \1"),
+    (
+        r"Invalid value for '(.+?)': (?:Directory|Path|File) '(.+)' does not exist\.",
+        r"\1 指定的 \2 不存在",
+    ),
+    (
+        r"Invalid value for '(.+?)': Directory '(.+)' is a file\.",
+        r"\1 指定的 \2 是一个文件，不是目录",
+    ),
+    (r"Invalid value for '(.+?)': File '(.+)' is a directory\.", r"\1 指定的 \2 是目录，不是文件"),
+    (
+        r"Invalid value for '(.+?)': '(.+)' is not a valid integer(?: range)?\.",
+        r"\1 应为整数，而不是 \2",
+    ),
+    (r"Invalid value for '(.+?)': (.+) is not in the range (.+)\.", r"\1 的值 \2 超出范围（\3）"),
+    (r"Option '(.+)' requires an argument\.", r"选项 \1 后面需要一个值"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1"),
+]
+
+
+def chinese_usage_error(message: str) -> str:
+    for pattern, replacement in _CLICK_MESSAGES:
+        translated, count = re.subn(pattern, replacement, message)
+        if count:
+            return translated
+    return message
+
+
 class ChineseGroup(click.Group):
     context_class = ChineseContext
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command; report a usage error in Chinese with exit status 2."""
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "plandocs"
+            click.echo(f"命令用法有误：{chinese_usage_error(error.format_message())}", err=True)
+            click.echo(f"运行 {command} --help 查看用法。", err=True)
+            sys.exit(EXIT_INPUT)
+        except click.exceptions.Abort:
+            click.echo("已取消。", err=True)
+            sys.exit(1)
 
 
 class ChineseCommand(click.Command):

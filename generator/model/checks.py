@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
@@ -40,6 +41,7 @@ def check_organisation(org: Organisation, where: Locator) -> list[Problem]:
                         )
                     )
                 seen.setdefault(token, f"{kind}[{i}].{key}")
+    problems.extend(_lookalike_names(org, where))
     unit_refs = {u.id for u in org.units} | {u.name for u in org.units}
     group_refs = {g.id for g in org.groups} | {g.name for g in org.groups}
     for i, group in enumerate(org.groups):
@@ -69,6 +71,25 @@ def check_organisation(org: Organisation, where: Locator) -> list[Problem]:
                 where.problem(("groups", i), f"分组「{group.name}」没有成员", "请填写 members")
             )
     problems.extend(_group_cycles(org, where))
+    return problems
+
+
+def _lookalike_names(org: Organisation, where: Locator) -> list[Problem]:
+    """Two names that print the same but differ in invisible or composed characters."""
+    problems = []
+    first: dict[str, str] = {}
+    for kind, records in (("units", org.units), ("groups", org.groups)):
+        for i, record in enumerate(records):
+            folded = _folded(record.name)
+            if folded in first and first[folded] != record.name:
+                problems.append(
+                    where.problem(
+                        (kind, i, "name"),
+                        f"名称「{record.name}」与「{first[folded]}」看起来相同，但编码不同",
+                        "其中一个含有不可见字符或不同的 Unicode 写法，请删除后重新输入",
+                    )
+                )
+            first.setdefault(folded, record.name)
     return problems
 
 
@@ -290,15 +311,33 @@ def _references(org: Organisation) -> set[str]:
 def _unknown_refs(
     values: list[str], path: PathKey, refs: set[str], where: Locator
 ) -> list[Problem]:
-    return [
-        where.problem(
-            (*path, j),
-            f"「{value}」不是已定义的单位或分组",
-            "请使用 units.yaml 中的单位或分组的编号或名称，或先在 units.yaml 中添加",
+    problems = []
+    for j, value in enumerate(values):
+        if value in refs:
+            continue
+        twin = _lookalike(value, refs)
+        hint = (
+            f"与「{twin}」看起来相同，但含有不可见字符或不同的 Unicode 写法，请删除后重新输入"
+            if twin
+            else "请使用 units.yaml 中的单位或分组的编号或名称，或先在 units.yaml 中添加"
         )
-        for j, value in enumerate(values)
-        if value not in refs
-    ]
+        problems.append(where.problem((*path, j), f"「{value}」不是已定义的单位或分组", hint))
+    return problems
+
+
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e")
+)
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+
+
+def _lookalike(value: str, refs: set[str]) -> str:
+    """A defined name that differs from ``value`` only in invisible or composed characters."""
+    folded = _folded(value)
+    return next((ref for ref in sorted(refs) if _folded(ref) == folded), "")
 
 
 def _duplicate_ids(records: Iterable[tuple[str, PathKey]], where: Locator) -> list[Problem]:

@@ -23,6 +23,13 @@ _OCTAL_LIKE = re.compile(r"^[-+]?0[0-9_]+$")
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 _ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
+MAX_YAML_BYTES = 5 * 1024 * 1024  # a plan is a few dozen KB; more is a mistake or an attack
+MAX_DEPTH = 40  # nesting deeper than any plan needs (and than Python's recursion likes)
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
 _TAG_NAMES = {
     "tag:yaml.org,2002:bool": "布尔值",
     "tag:yaml.org,2002:int": "整数",
@@ -93,14 +100,34 @@ class _Composer:
         self.document = document
         self.problems = problems
         self.constructor = yaml.SafeLoader("")
+        self.seen: set[int] = set()
 
     def convert(self, node: yaml.Node, path: PathKey) -> Any:
         self.document.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if not self._acceptable(node, path):
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
+
+    def _acceptable(self, node: yaml.Node, path: PathKey) -> bool:
+        """Refuse what a plan never needs and an attacker would use."""
+        if id(node) in self.seen:
+            # An alias (*name): expanding them blindly is the "billion laughs" attack.
+            self._add(path, node, "不支持 YAML 锚点和别名（& 和 *）", "请把内容直接写出来")
+            return False
+        self.seen.add(id(node))
+        if node.tag not in _ALLOWED_TAGS:
+            self._add(
+                path, node, f"不支持的 YAML 标签「{node.tag}」", "请删除 ! 开头的标签，直接写值"
+            )
+            return False
+        if len(path) > MAX_DEPTH:
+            self._add(path, node, f"嵌套超过 {MAX_DEPTH} 层", "请检查缩进")
+            return False
+        return True
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -179,6 +206,18 @@ def read_yaml(path: Path, problems: list[Problem]) -> YamlDocument | None:
     """Read ``path``; syntax problems go to ``problems`` and give ``None``."""
     document = YamlDocument(path, None)
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            problems.append(
+                Problem(
+                    path,
+                    "",
+                    "",
+                    f"文件过大（{size} 字节，上限 {MAX_YAML_BYTES} 字节）",
+                    "方案数据文件通常只有几十 KB，请检查是否选错了文件",
+                )
+            )
+            return None
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.append(Problem(path, "", "", "文件不存在", "请检查 --data 指定的目录和文件名"))
