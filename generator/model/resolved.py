@@ -102,19 +102,33 @@ class Plan:
 
     def members(self, ref: str) -> list[Unit]:
         """The units a reference stands for, a group expanded (nested groups too)."""
-        if ref in self._unit_refs:
-            return [self._unit_refs[ref]]
-        group = self._groups[ref]
-        found = [self._unit_refs[member] for member in group.members]
-        for included in group.includes:
-            found.extend(self.members(included))
-        return list(dict.fromkeys(found))
+        return [self.units[uid] for uid in self._member_ids(ref)]
+
+    def _member_ids(self, ref: str) -> tuple[str, ...]:
+        # Cached: a big plan asks this for every unit and task (1,000 units x 50 tasks).
+        cache = self.__dict__.setdefault("_members_cache", {})
+        if ref not in cache:
+            if ref in self._unit_refs:
+                found = [self._unit_refs[ref].id]
+            else:
+                group = self._groups[ref]
+                found = [self._unit_refs[member].id for member in group.members]
+                for included in group.includes:
+                    found.extend(self._member_ids(included))
+            cache[ref] = tuple(dict.fromkeys(found))
+        return cache[ref]
+
+    def _id_set(self, refs: tuple[str, ...]) -> frozenset[str]:
+        cache = self.__dict__.setdefault("_id_set_cache", {})
+        if refs not in cache:
+            cache[refs] = frozenset(uid for ref in refs for uid in self._member_ids(ref))
+        return cache[refs]
 
     def role(self, unit: Unit, named: list[str], lead: list[str]) -> Role | None:
         """The unit's role among the named references, or ``None`` if not named."""
-        if any(unit in self.members(ref) for ref in lead):
+        if unit.id in self._id_set(tuple(lead)):
             return "lead"
-        if any(unit in self.members(ref) for ref in named):
+        if unit.id in self._id_set(tuple(named)):
             return "cooperating"
         return None
 
@@ -133,6 +147,13 @@ class Plan:
         item = self.tasks_by_id[target.task].item
         return item.named, item.lead_refs
 
+    @cached_property
+    def _targets_by_task(self) -> dict[str, list[Target]]:
+        found: dict[str, list[Target]] = {}
+        for target in self.ledger.targets:
+            found.setdefault(target.task, []).append(target)
+        return found
+
     def duties(self, unit: Unit) -> list[Duty]:
         """The tasks this unit answers for, in outline order, with its targets in each."""
         duties = []
@@ -140,8 +161,8 @@ class Plan:
             role = self.role(unit, task.item.named, task.item.lead_refs)
             targets = tuple(
                 target
-                for target in self.ledger.targets
-                if target.task == task.item.id and self.role(unit, *self.target_refs(target))
+                for target in self._targets_by_task.get(task.item.id or "", [])
+                if self.role(unit, *self.target_refs(target))
             )
             if role or targets:
                 duties.append(Duty(task, role or "cooperating", targets))
