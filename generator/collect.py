@@ -4,18 +4,37 @@ For every file in the returns folder: recognise it, match it to its unit and
 plan version through the identity written in phase 1 (never the file name),
 compare every locked cell with what was issued, read the fill-in cells, and
 either accept it as a :class:`Submission` or reject it with every problem.
+
+What a fill-in cell may hold is decided here, once:
+
+* a formula, an error value (``#N/A``), a control character XML cannot hold (Excel
+  writes one as ``_x000B_``) or text longer than Excel allows is refused at its cell --
+  never its cached result, never cut short; any other text is kept exactly;
+* a status is accepted when it is one of the choices after trimming and NFKC
+  (full-width) normalisation, with a notice; ``已 完成`` is refused;
+* a date in 完成数 or 实施情况 is refused (Excel turned what was typed into a date,
+  including Chinese-locale formats openpyxl reads as bare numbers);
+* merges over fill-in cells are refused; hidden/unhidden and added sheets, and text
+  beside the table, are only noted -- the original file is kept verbatim anyway.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.build.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
-from generator.figures import read_figure
+from generator.figures import read_figure, shown, snippet
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Unit
 from generator.model.progress import PhaseReport, ProgressRecord, Submission
@@ -28,7 +47,26 @@ from generator.read.returns import (
     list_returns,
     open_return,
 )
-from generator.render.xlsx_engine import Row, SheetSpec, WorkbookIdentityError, read_sheet_map
+from generator.render.xlsx_engine import (
+    IDENTITY_SHEET,
+    MAX_CELL_CHARS,
+    Row,
+    SheetSpec,
+    WorkbookIdentityError,
+    read_sheet_map,
+    replace_illegal_chars,
+)
+
+# The locked columns that tell one issued row from another.
+_ROW_SIGNATURE = ("content", "measure")
+_STATE_NAMES = {"visible": "显示", "hidden": "隐藏", "veryHidden": "深度隐藏"}
+# Excel stores a character XML cannot hold as _xHHHH_ and openpyxl leaves the escape in
+# the text; only the C0 range is decoded, the characters Excel escapes this way.
+_EXCEL_ESCAPE = re.compile("_x00([01][0-9A-Fa-f])_")
+# Built-in number formats that Chinese-locale Excel shows as dates (年月日, 时分) but that
+# openpyxl, knowing only the English built-ins, reads as plain numbers.
+_LOCALE_DATE_FORMATS = frozenset({*range(27, 37), *range(50, 59)})
+_REFUSED = object()  # a fill-in cell whose content was refused; the problem is on the check
 
 
 @dataclass
@@ -85,11 +123,15 @@ def collect(plan: Plan, folder: Path, previous: ProgressRecord | None = None) ->
 
 
 def _fresh_record(plan: Plan, previous: ProgressRecord | None) -> ProgressRecord:
-    if previous is not None and previous.plan_version == plan.version:
+    if previous is None:
+        return ProgressRecord(plan.text.id, plan.version)
+    if previous.plan_version == plan.version:
         return ProgressRecord(
             plan.text.id, plan.version, dict(previous.accepted), list(previous.superseded)
         )
-    return ProgressRecord(plan.text.id, plan.version)
+    # The plan changed since: earlier returns no longer count, but nothing is dropped.
+    kept = [*previous.superseded, *previous.accepted.values()]
+    return ProgressRecord(plan.text.id, plan.version, {}, kept)
 
 
 def _reject_ambiguous_duplicates(checks: list[ReturnCheck]) -> None:
@@ -110,11 +152,16 @@ def _reject_ambiguous_duplicates(checks: list[ReturnCheck]) -> None:
 
 
 def open_and_match(
-    plan: Plan, file: ReturnedFile, kind: str, noun: str
+    plan: Plan,
+    file: ReturnedFile,
+    kind: str,
+    noun: str,
+    version_of: Callable[[Unit], str],
 ) -> tuple[ReturnCheck, OpenedReturn | None]:
     """Open a returned workbook of ``kind`` and match it to its unit; problems go on the check.
 
-    Shared by every kind of workbook we send out and read back (台账, 推荐表格).
+    Shared by every kind of workbook we send out and read back (台账, 推荐表格);
+    ``version_of`` gives the version the unit's workbook has now.
     """
     check = ReturnCheck(file)
     try:
@@ -122,7 +169,7 @@ def open_and_match(
     except UnreadableReturn as exc:
         check.error("", str(exc), exc.hint)
         return check, None
-    check.unit = _match_unit(plan, opened, check, kind, noun)
+    check.unit = _match_unit(plan, opened, check, kind, noun, version_of)
     if check.unit is None:
         return check, None
     check.stamp = _stamp(opened.stamp)
@@ -130,15 +177,16 @@ def open_and_match(
 
 
 def check_return(plan: Plan, file: ReturnedFile) -> ReturnCheck:
-    check, opened = open_and_match(plan, file, KIND_UNIT, "台账")
+    check, opened = open_and_match(plan, file, KIND_UNIT, "台账", _ledger_version(plan))
     if opened is None or check.unit is None:
         return check
-    unit = check.unit
-    if SHEET not in opened.workbook.sheetnames:
-        check.error("", f"找不到工作表「{SHEET}」", "请不要删除或改名工作表，用下发的原表重新填写")
+    workbook = opened.workbook
+    if not _has_ledger_sheet(workbook, check):
         return check
-    spec = unit_ledger_spec(plan, unit).sheets[0]
-    _check_layout(plan, opened, spec, check)
+    _note_sheets(workbook, check)
+    table = _issued_table(workbook, unit_ledger_spec(plan, check.unit).sheets[0], check)
+    if table is not None:
+        _check_table(plan, table, check)
     return check
 
 
@@ -146,8 +194,17 @@ def _stamp(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
 
 
+def _ledger_version(plan: Plan) -> Callable[[Unit], str]:
+    return lambda unit: unit_ledger_spec(plan, unit).identity["plan_version"]
+
+
 def _match_unit(
-    plan: Plan, opened: OpenedReturn, check: ReturnCheck, kind: str, noun: str
+    plan: Plan,
+    opened: OpenedReturn,
+    check: ReturnCheck,
+    kind: str,
+    noun: str,
+    version_of: Callable[[Unit], str],
 ) -> Unit | None:
     identity = opened.identity
     if not identity or identity.get("kind") != kind:
@@ -170,11 +227,12 @@ def _match_unit(
             "_plandocs", f"{noun}所属单位不在本方案的单位名单中", f"请使用下发给本单位的{noun}"
         )
         return None
-    if identity.get("plan_version") != plan.version:
+    current = version_of(unit)
+    if identity.get("plan_version") != current:
         check.error(
             "_plandocs",
-            f"这是按旧版方案（版本 {identity.get('plan_version')}）下发的{noun}，方案已更新为版本 "
-            f"{plan.version}",
+            f"这是按旧版方案（版本 {identity.get('plan_version')}）下发的{noun}，本单位的{noun}"
+            f"已随方案更新为版本 {current}",
             f"请使用重新下发的{noun}填写（可把已填内容复制到新表的填写格中）",
         )
         return None
@@ -196,76 +254,204 @@ def _check_file_name(
         )
 
 
-def _check_layout(plan: Plan, opened: OpenedReturn, spec: SheetSpec, check: ReturnCheck) -> None:
-    ws = opened.workbook[SHEET]
+# --- the workbook's sheets ---------------------------------------------------------------------
+
+
+def _has_ledger_sheet(workbook: Workbook, check: ReturnCheck) -> bool:
+    """A renamed 台账 sheet is refused, not guessed at: the structure was locked when issued."""
+    if SHEET in workbook.sheetnames:
+        return True
+    others = [name for name in workbook.sheetnames if name != IDENTITY_SHEET]
+    found = f"（现有工作表：{'、'.join(others)}，可能是「{SHEET}」被改了名）" if others else ""
+    check.error(
+        "",
+        f"找不到工作表「{SHEET}」{found}",
+        f"请把工作表名改回「{SHEET}」，或用下发的原表重新填写",
+    )
+    return False
+
+
+def _note_sheets(workbook: Workbook, check: ReturnCheck) -> None:
+    """Sheets shown, hidden or added: nothing to correct, but worth telling (original kept)."""
+    for name in workbook.sheetnames:
+        state = workbook[name].sheet_state
+        if name == IDENTITY_SHEET and state != "veryHidden":
+            shown_as = _STATE_NAMES.get(state, state)
+            check.notice(
+                IDENTITY_SHEET,
+                f"隐藏的标识表「{IDENTITY_SHEET}」被设为{shown_as}；标识照常读取",
+                f"请勿改动「{IDENTITY_SHEET}」表",
+            )
+        elif name == SHEET and state != "visible":
+            check.notice(SHEET, f"工作表「{SHEET}」被设为隐藏；内容照常读取")
+        elif name not in (SHEET, IDENTITY_SHEET):
+            check.notice(
+                name,
+                f"工作簿中多了工作表「{name}」，其内容不读入进度记录；原件已原样保存",
+                f"台账内容请填写在「{SHEET}」表中",
+            )
+
+
+@dataclass(frozen=True)
+class _Table:
+    """Where the issued rows and columns are on a returned sheet, as ``_plandocs`` records them.
+
+    Every check reads these coordinates, or the cells the file actually holds; never a
+    ``max_row`` x ``max_column`` box, which one formatted far-away cell makes huge.
+    """
+
+    ws: Worksheet
+    columns: dict[str, int]  # column key -> 1-based column
+    inputs: frozenset[int]  # the fill-in columns
+    first: int  # first data row
+    rows: list[Row]  # issued rows, top to bottom
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    def cell(self, number: int, key: str) -> Cell:
+        return self.ws.cell(number, self.columns[key])
+
+
+def _issued_table(workbook: Workbook, spec: SheetSpec, check: ReturnCheck) -> _Table | None:
+    """The issued layout, if ``_plandocs`` still records exactly what was issued."""
     try:
-        recorded = read_sheet_map(opened.workbook, SHEET)
+        recorded = read_sheet_map(workbook, SHEET)
     except WorkbookIdentityError:
-        check.error("_plandocs", "台账标识被破坏", "请使用下发的原表重新填写")
-        return
+        recorded = None
+    keys = [column.key for column in spec.columns]
+    first = recorded.header_rows[1] + 1 if recorded else 0
+    if (
+        recorded is None
+        or recorded.columns != dict(enumerate(keys, start=1))
+        or recorded.rows != {first + i: row.key for i, row in enumerate(spec.rows)}
+    ):
+        check.error(
+            IDENTITY_SHEET,
+            f"台账标识被破坏：隐藏的标识表「{IDENTITY_SHEET}」与下发时不一致",
+            "请使用下发的原表重新填写",
+        )
+        return None
+    inputs = frozenset(i for i, c in enumerate(spec.columns, start=1) if c.kind != "text")
     columns = {key: index for index, key in recorded.columns.items()}
-    if list(recorded.columns.values()) != [c.key for c in spec.columns] or list(
-        recorded.rows.values()
-    ) != [r.key for r in spec.rows]:
-        check.error("_plandocs", "台账结构与下发时不一致", "请使用下发的原表重新填写")
+    return _Table(workbook[SHEET], columns, inputs, first, spec.rows)
+
+
+def _stored_cells(ws: Worksheet) -> list[Cell | MergedCell]:
+    # The cells the file holds: openpyxl has no public way to list them, and iter_rows()
+    # would create every empty cell of a range. check_package bounds how many there are.
+    return list(ws._cells.values())
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+
+def _check_table(plan: Plan, table: _Table, check: ReturnCheck) -> None:
+    _check_merges(table, check)
+    _note_outside(table, check)
+    if not _rows_in_place(table, check):
         return
-    first = recorded.header_rows[1] + 1
-    if not _rows_in_place(ws, spec, columns, first, check):
-        return
-    texts = [c for c in spec.columns if c.kind == "text"]
+    texts = [key for key, index in table.columns.items() if index not in table.inputs]
     filled = False
-    for offset, row in enumerate(spec.rows):
-        number = first + offset
-        for column in texts:
-            _check_locked(ws, number, columns[column.key], row, column.key, check)
-        filled |= _read_inputs(plan, ws, number, columns, row, check)
+    for number, row in enumerate(table.rows, start=table.first):
+        for key in texts:
+            _check_locked(table, number, row, key, check)
+        filled |= _read_inputs(plan, table, number, row, check)
     if not filled and not check.errors:
-        check.error("", "台账没有填写任何内容", "请在各阶段的状态、实施情况栏填写后再报送")
+        extra = [n for n in table.ws.parent.sheetnames if n not in (SHEET, IDENTITY_SHEET)]
+        elsewhere = f"（是否填在了工作表「{'、'.join(extra)}」中？）" if extra else ""
+        check.error(
+            "",
+            f"台账没有填写任何内容{elsewhere}",
+            f"请在「{SHEET}」表各阶段的状态、实施情况栏填写后再报送",
+        )
 
 
-def _merged_followers(ws: Worksheet) -> dict[str, str]:
-    """Cells hidden under a merge -> the merge's top-left cell."""
+def _check_merges(table: _Table, check: ReturnCheck) -> None:
+    """Merges a unit added over fill-in cells: a merge keeps only its top-left cell's value."""
+    for merged in table.ws.merged_cells.ranges:
+        in_rows = merged.min_row <= table.last and merged.max_row >= table.first
+        if in_rows and any(merged.min_col <= c <= merged.max_col for c in table.inputs):
+            check.error(
+                f"{SHEET}!{get_column_letter(merged.min_col)}{merged.min_row}",
+                f"填写格被合并（{merged.coord}）：合并后只有左上角一格的内容会保存",
+                "请取消合并（开始 → 合并后居中 → 取消单元格合并），每格分别填写",
+            )
+
+
+def _note_outside(table: _Table, check: ReturnCheck) -> None:
+    """Text typed beside the table belongs to no report; say so (the original keeps it)."""
+    outside = sorted(
+        (cell.row, cell.column)
+        for cell in _stored_cells(table.ws)
+        if cell.column > table.width and cell.value is not None
+    )
+    if not outside:
+        return
+    places = [f"{get_column_letter(column)}{row}" for row, column in outside]
+    more = "等" if len(places) > 3 else ""
+    check.notice(
+        f"{SHEET}!{places[0]}",
+        f"表格右侧有 {len(places)} 个单元格填了内容（{'、'.join(places[:3])}{more}），"
+        "未读入进度记录；原件已原样保存",
+        "补充说明请写在对应的实施情况栏",
+    )
+
+
+def _last_content_row(table: _Table) -> int:
+    """The last row holding anything in the table's columns: rows added below show up here."""
+    rows = [
+        cell.row
+        for cell in _stored_cells(table.ws)
+        if cell.row >= table.first and cell.column <= table.width and cell.value is not None
+    ]
+    return max(rows, default=table.first - 1)
+
+
+def _merged_followers(
+    ws: Worksheet, columns: list[int], first: int, last: int
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, column) hidden under a merge -> the merge's top-left, within rows first..last.
+
+    Only the given columns and rows are visited, so a merge's size costs nothing.
+    """
     followers = {}
     for merged in ws.merged_cells.ranges:
-        top = merged.start_cell.coordinate
-        for row in ws.iter_rows(
-            min_row=merged.min_row,
-            max_row=merged.max_row,
-            min_col=merged.min_col,
-            max_col=merged.max_col,
-        ):
-            for cell in row:
-                if cell.coordinate != top:
-                    followers[cell.coordinate] = top
+        top = (merged.min_row, merged.min_col)
+        for row in range(max(merged.min_row, first), min(merged.max_row, last) + 1):
+            for column in columns:
+                if merged.min_col <= column <= merged.max_col and (row, column) != top:
+                    followers[(row, column)] = top
     return followers
 
 
-def _visible(ws: Worksheet, row: int, column: int, followers: dict[str, str]) -> str:
-    cell = ws.cell(row, column)
-    source = ws[followers[cell.coordinate]] if cell.coordinate in followers else cell
+def _visible(
+    ws: Worksheet, row: int, column: int, followers: dict[tuple[int, int], tuple[int, int]]
+) -> str:
+    source = ws.cell(*followers.get((row, column), (row, column)))
     return "" if source.value is None else str(source.value).replace("\r\n", "\n").strip()
 
 
-def _signature(ws: Worksheet, row: int, keys: list[int], followers: dict[str, str]) -> tuple:
-    return tuple(_visible(ws, row, c, followers) for c in keys)
-
-
-def _rows_in_place(
-    ws: Worksheet, spec: SheetSpec, columns: dict[str, int], first: int, check: ReturnCheck
-) -> bool:
+def _rows_in_place(table: _Table, check: ReturnCheck) -> bool:
     """Rows deleted, added or reordered? Compare each row's locked texts with the issued ones."""
-    followers = _merged_followers(ws)
-    keys = [columns[k] for k in ("content", "measure")]
+    keys = [table.columns[k] for k in _ROW_SIGNATURE]
+    last = _last_content_row(table)
+    followers = _merged_followers(table.ws, keys, table.first, last)
     expected = [
-        tuple(str(r.values.get(k) or "").strip() for k in ("content", "measure")) for r in spec.rows
+        tuple(str(r.values.get(k) or "").strip() for k in _ROW_SIGNATURE) for r in table.rows
     ]
-    last = ws.max_row
-    while last >= first and all(cell.value is None for cell in ws[last]):
-        last -= 1
-    actual = [_signature(ws, n, keys, followers) for n in range(first, last + 1)]
+    actual = [
+        tuple(_visible(table.ws, n, c, followers) for c in keys)
+        for n in range(table.first, last + 1)
+    ]
     if actual == expected:
         return True
-    extra = [first + i for i, sig in enumerate(actual) if sig not in expected]
+    extra = [table.first + i for i, sig in enumerate(actual) if sig not in expected]
     gone = [sig for sig in expected if sig not in actual]
     if gone:
         check.error(
@@ -287,58 +473,57 @@ def _rows_in_place(
     return False
 
 
-def _check_locked(
-    ws: Worksheet, number: int, column: int, row: Row, key: str, check: ReturnCheck
-) -> None:
-    cell = ws.cell(number, column)
+def _check_locked(table: _Table, number: int, row: Row, key: str, check: ReturnCheck) -> None:
+    cell = table.cell(number, key)
     expected = str(row.values.get(key) or "").strip()
     if cell.value is None:
         return  # under a merge, or an empty issued cell: _rows_in_place compared the content
     actual = str(cell.value).replace("\r\n", "\n").strip()
     if actual != expected:
         check.error(
-            f"{SHEET}!{cell.coordinate}",
+            _place(cell),
             f"锁定的内容被改动：现为「{actual[:30]}」",
             f"请恢复为下发时的内容「{expected[:30]}」",
         )
 
 
-def _read_inputs(
-    plan: Plan, ws: Worksheet, number: int, columns: dict[str, int], row: Row, check: ReturnCheck
-) -> bool:
+# --- the fill-in cells ---------------------------------------------------------------------------
+
+
+def _read_inputs(plan: Plan, table: _Table, number: int, row: Row, check: ReturnCheck) -> bool:
     """Read one row's fill-in cells for every phase; return whether anything was filled."""
     line = _ledger_line(plan, row.key)
-    filled = False
     reports = {}
     for phase in plan.text.phases:
-        status_cell = ws.cell(number, columns[f"{phase.id}.status"])
-        progress_cell = ws.cell(number, columns[f"{phase.id}.progress"])
-        figure_cell = ws.cell(number, columns[f"{phase.id}.figure"])
-        status = _status(status_cell.value, f"{SHEET}!{status_cell.coordinate}", check)
-        progress = "" if progress_cell.value is None else str(progress_cell.value).strip()
-        figure = None
-        if line.measure is None:
-            if figure_cell.value not in (None, ""):
-                check.error(
-                    f"{SHEET}!{figure_cell.coordinate}",
-                    "该目标不是量化目标，此格不应填写",
-                    "请清空此格（灰色格不需填写）",
-                )
-        else:
-            figure = _figure(figure_cell, line.measure.report_unit, status, check)
-        if status == "已完成" and not progress:
-            check.error(
-                f"{SHEET}!{progress_cell.coordinate}",
-                "状态为「已完成」，但实施情况为空",
-                "请简要写明完成了什么（时间、做法、成效）",
-            )
-        report = PhaseReport(status, progress, figure)
+        report = _read_phase(table, number, phase.id, line, check)
         if not report.is_blank:
             reports[phase.id] = report
-            filled = True
     if reports:
         check.rows[row.key] = reports
-    return filled
+    return bool(reports)
+
+
+def _read_phase(
+    table: _Table, number: int, phase_id: str, line: LedgerRow, check: ReturnCheck
+) -> PhaseReport:
+    status_cell = table.cell(number, f"{phase_id}.status")
+    progress_cell = table.cell(number, f"{phase_id}.progress")
+    status = _status(status_cell, check)
+    progress = _progress(progress_cell, check)
+    figure = _figure(table.cell(number, f"{phase_id}.figure"), line, status, check)
+    if status is None and _blank(status_cell.value) and _normalised(progress or "") in STATUSES:
+        check.error(
+            _place(status_cell),
+            f"状态为空，实施情况栏却写着「{progress}」",
+            f"请在状态栏的下拉列表中选择「{_normalised(progress or '')}」，实施情况栏写明做了什么",
+        )
+    if status == "已完成" and progress == "":
+        check.error(
+            _place(progress_cell),
+            "状态为「已完成」，但实施情况为空",
+            "请简要写明完成了什么（时间、做法、成效）",
+        )
+    return PhaseReport(status, progress or "", figure)
 
 
 def _ledger_line(plan: Plan, key: str) -> LedgerRow:
@@ -347,24 +532,132 @@ def _ledger_line(plan: Plan, key: str) -> LedgerRow:
     return next(line for line in ledger_rows([target]) if line.key == key)
 
 
-def _status(raw: object, place: str, check: ReturnCheck) -> str | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    text = str(raw).strip()
-    if text not in STATUSES:
+def _place(cell: Cell) -> str:
+    return f"{SHEET}!{cell.coordinate}"
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _normalised(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _entry(cell: Cell, label: str, check: ReturnCheck) -> object:
+    """What was typed into a fill-in cell, or ``_REFUSED`` after saying why it cannot be taken."""
+    place = _place(cell)
+    if cell.data_type == "f":
+        formula = str(getattr(cell.value, "text", cell.value))  # array formulas are objects
         check.error(
-            place, f"状态「{text}」不是可选值", f"请从下拉列表中选择：{'、'.join(STATUSES)}"
+            place,
+            f"{label}是公式「{snippet(formula)}」；收回的台账只接受直接填写的内容，"
+            "公式及其保存的计算结果都不读取",
+            f"请删除公式，直接填写{label}",
         )
-        return None
+        return _REFUSED
+    if cell.data_type == "e":
+        check.error(place, f"{label}是错误值 {cell.value}", f"请删除错误值，直接填写{label}")
+        return _REFUSED
+    if isinstance(cell.value, str):
+        return _text(cell.value, place, label, check)
+    return cell.value
+
+
+def _text(value: str, place: str, label: str, check: ReturnCheck) -> object:
+    """Cell text as the unit typed it -- checked, never cut -- or ``_REFUSED``."""
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    bad = _first_illegal(text)
+    if bad is not None:
+        check.error(
+            place,
+            f"{label}含有控制字符 U+{ord(text[bad]):04X}（第 {bad + 1} 个字符）",
+            "请删除该字符后重新填写（常见于从其他软件复制粘贴的文字）",
+        )
+        return _REFUSED
+    length = len(text.encode("utf-16-le")) // 2  # Excel counts UTF-16 code units
+    if length > MAX_CELL_CHARS:
+        check.error(
+            place,
+            f"{label}长达 {length} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符"
+            "（Excel 保存不出这样的文件）；为免丢失内容，不作截断",
+            f"请精简到 {MAX_CELL_CHARS} 个字符以内，详细材料可另附报送",
+        )
+        return _REFUSED
     return text
 
 
-def _figure(cell, report_unit: str, status: str | None, check: ReturnCheck) -> float | None:  # type: ignore[no-untyped-def]
-    place = f"{SHEET}!{cell.coordinate}"
-    raw = cell.value
-    if cell.data_type == "f":
-        raw = str(raw)  # a formula: read_figure explains why it is refused
-    reading = read_figure(raw, report_unit)
+def _first_illegal(text: str) -> int | None:
+    """Where the first character XML cannot hold is: the set both engines refuse to write."""
+    clean = replace_illegal_chars(text)  # one replacement per character, so indexes agree
+    return next((i for i, (a, b) in enumerate(zip(text, clean, strict=True)) if a != b), None)
+
+
+def _as_date(cell: Cell, raw: object) -> object:
+    """The date a unit typed, if the cell holds one (possibly as a bare serial number)."""
+    if isinstance(raw, dt.date | dt.time | dt.timedelta):
+        return raw
+    # The format id is not public in openpyxl; see _LOCALE_DATE_FORMATS.
+    number = isinstance(raw, int | float) and not isinstance(raw, bool)
+    if number and getattr(cell._style, "numFmtId", 0) in _LOCALE_DATE_FORMATS:
+        try:
+            return from_excel(raw)
+        except (ValueError, OverflowError):
+            return None
+    return None
+
+
+def _status(cell: Cell, check: ReturnCheck) -> str | None:
+    raw = _entry(cell, "状态", check)
+    if raw is _REFUSED or _blank(raw):
+        return None
+    text = shown(raw)
+    clean = _normalised(text)
+    if clean in STATUSES:
+        if clean != text:
+            check.notice(
+                _place(cell),
+                f"状态「{text}」含多余的空格或全角字符，已按「{clean}」读取",
+                "下次请从下拉列表中选择",
+            )
+        return clean
+    spaced = "（文字中间不能有空格）" if any(ch.isspace() for ch in clean) else ""
+    check.error(
+        _place(cell),
+        f"状态「{snippet(text)}」不是可选值",
+        f"请从下拉列表中选择：{'、'.join(STATUSES)}{spaced}",
+    )
+    return None
+
+
+def _progress(cell: Cell, check: ReturnCheck) -> str | None:
+    """The 实施情况 text, unabridged; None when it was refused."""
+    raw = _entry(cell, "实施情况", check)
+    if raw is _REFUSED:
+        return None
+    date = _as_date(cell, raw)
+    if date is not None:
+        check.error(
+            _place(cell),
+            f"实施情况被 Excel 识别成了日期「{shown(date)}」，原来输入的文字已无法还原",
+            "请把该格设为「文本」格式后写成文字说明，如「6月1日召开动员会」",
+        )
+        return None
+    return "" if raw is None else shown(raw).strip()
+
+
+def _figure(cell: Cell, line: LedgerRow, status: str | None, check: ReturnCheck) -> float | None:
+    place = _place(cell)
+    if line.measure is None:
+        if not _blank(cell.value):
+            check.error(place, "该目标不是量化目标，此格不应填写", "请清空此格（灰色格不需填写）")
+        return None
+    report_unit = line.measure.report_unit
+    raw = _entry(cell, "完成数", check)
+    if raw is _REFUSED:
+        return None
+    date = _as_date(cell, raw)
+    reading = read_figure(raw if date is None else date, report_unit)
     if reading.error:
         check.error(place, reading.error, f"请只填写阿拉伯数字（单位：{report_unit}），如 6")
     elif reading.notice:

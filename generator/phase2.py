@@ -23,7 +23,7 @@ from generator.model.progress import ProgressRecord, Rejection
 from generator.model.resolved import Plan
 from generator.phase1 import Job
 from generator.render.templates import TemplateSet
-from generator.render.xlsx_annotate import CellNote, annotate_workbook
+from generator.render.xlsx_annotate import AnnotateError, CellNote, annotate_workbook
 from generator.write.names import safe_filename
 
 FOLDER = PurePath("台账汇总")
@@ -88,9 +88,15 @@ def annotated_job(plan: Plan, check: ReturnCheck, folder: PurePath, noun: str) -
     title = f"{check.unit.name}：{noun}退回修改说明（{plan.text.title}）"
     data = check.file.data
     name = safe_filename(f"{check.unit.name}-{check.file.path.stem}（退回修改）", ".xlsx")
-    return Job(
-        folder / name, f"退回 {check.unit.name}", lambda: annotate_workbook(data, notes, title)
-    )
+    return Job(folder / name, f"退回 {check.unit.name}", lambda: _annotated(data, notes, title))
+
+
+def _annotated(data: bytes, notes: list[CellNote], title: str) -> bytes:
+    """The marked-up copy; a file too strange to mark up goes back as it came."""
+    try:
+        return annotate_workbook(data, notes, title)
+    except AnnotateError:
+        return data
 
 
 def _note(place: str, message: str, hint: str) -> CellNote:

@@ -1,9 +1,13 @@
 """Read returned ledger workbooks (回收台账) without trusting or changing them.
 
 This module only opens files: it recognises what a file really is (an .xlsx,
-an old .xls, an encrypted workbook, a CSV, a lock file), and reads the
-identity sheet and the cells. Whether the content is acceptable is decided by
-:mod:`generator.collect`.
+an old .xls, an encrypted workbook, a CSV, a lock file, a Word document, a
+macro workbook, a zip bomb), and reads the identity sheet and the cells.
+Whether the content is acceptable is decided by :mod:`generator.collect`.
+
+openpyxl has no size limits of its own, so :func:`check_package` measures a
+file from its zip directory and a streaming pass over its sheet XML before
+openpyxl parses anything; every limit is a named constant below.
 """
 
 from __future__ import annotations
@@ -11,19 +15,72 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import posixpath
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 import openpyxl
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 
 from generator.render.xlsx_engine import WorkbookIdentityError, read_identity
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # a zip with no entries is only its end record
 LOCK_PREFIX = "~$"
+
+# --- limits --------------------------------------------------------------------------------
+# An issued ledger is tens of KB: two sheets, a few dozen rows, under 30 columns. Each limit is
+# far above an honest return and far below what makes openpyxl run for minutes or exhaust
+# memory (a 0.9 MB file can hold 187 MB of XML; one formatted cell at XFD1048576 makes a
+# sheet 17 billion cells big for anything that walks max_row x max_column).
+MB = 1024 * 1024
+MAX_FILE_BYTES = 50 * MB  # the file as sent
+MAX_TOTAL_BYTES = 50 * MB  # all parts together, uncompressed, as the zip directory declares
+MAX_PART_BYTES = 20 * MB  # one part, uncompressed
+MAX_RATIO = 100  # uncompressed : compressed, for parts of RATIO_FROM_BYTES or more
+RATIO_FROM_BYTES = 1 * MB  # small XML parts legitimately compress 20-50:1
+MAX_PARTS = 200  # entries in the zip
+MAX_SHEETS = 10  # sheets listed in the workbook
+MAX_ROWS = 2_000  # per sheet: the last row holding a cell, declared or merged
+MAX_COLUMNS = 200  # per sheet: the last column likewise
+MAX_CELLS = 100_000  # per sheet: stored cells; also the area a dimension, merges or links cover
+
+_CHUNK = 64 * 1024
+# Elements whose ``ref`` openpyxl turns into one cell object per cell covered.
+_EXPANDED = {"mergeCell": "合并单元格", "hyperlink": "超链接", "comment": "批注"}
+_SPREADSHEET_TYPES = frozenset(
+    {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    }
+)
+_MACRO_TYPES = frozenset(
+    {
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        "application/vnd.ms-excel.template.macroEnabled.main+xml",
+        "application/vnd.ms-office.vbaProject",
+    }
+)
+_BINARY_TYPE = "application/vnd.ms-excel.sheet.binary.macroEnabled.main"
+_OTHER_DOCUMENTS = {
+    "wordprocessingml": "Word 文档（.docx）",
+    "presentationml": "PowerPoint 演示文稿",
+}
+# What zipfile raises on a damaged archive or part (a bad CRC, a cut-off stream ...).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError)
+
+CORRUPT_HINT = "请用 Excel/WPS 打开下发的台账，填写后以 .xlsx 格式保存，重新报送"
+SIZE_HINT = "正常的台账只有几十 KB；请用下发的原表重新填写，以 .xlsx 格式保存后报送"
+SHEET_HINT = (
+    "台账只用到下发时的行和列；请删除表格以外设置了内容或格式的行、列"
+    "（或用下发的原表重新填写）后报送"
+)
 
 
 class UnreadableReturn(Exception):
@@ -69,13 +126,13 @@ def list_returns(folder: Path) -> Iterator[ReturnedFile]:
 def open_return(file: ReturnedFile) -> OpenedReturn:
     """Open a returned workbook in memory; raise :class:`UnreadableReturn` if we cannot."""
     _sniff(file)
+    check_package(file.data)
     try:
+        # Formulas come back as formulas (data_only=False): a cached result is whatever the
+        # sender's file says, so it is never read.
         workbook = openpyxl.load_workbook(io.BytesIO(file.data), rich_text=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise UnreadableReturn(
-            f"文件已损坏或不是 Excel 工作簿，无法打开（{type(exc).__name__}）",
-            "请用 Excel/WPS 打开下发的台账，填写后以 .xlsx 格式保存，重新报送",
-        ) from exc
+    except Exception as exc:  # openpyxl fails on malformed parts in many different ways
+        raise _corrupt(exc) from exc
     try:
         identity = read_identity(workbook)
     except WorkbookIdentityError:
@@ -88,6 +145,10 @@ def _sniff(file: ReturnedFile) -> None:
     data = file.data
     if not data:
         raise UnreadableReturn("文件是空的（0 字节）", "请重新保存并报送填好的台账")
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableReturn(
+            f"文件大小 {_mb(len(data))}，超过上限 {_mb(MAX_FILE_BYTES)}", SIZE_HINT
+        )
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise UnreadableReturn(
@@ -97,6 +158,8 @@ def _sniff(file: ReturnedFile) -> None:
             "文件是旧版 .xls 格式，不是下发的 .xlsx 台账",
             "请打开下发的 .xlsx 台账填写；如已在 .xls 中填写，请另存为 .xlsx（Excel 工作簿）",
         )
+    if data.startswith(EMPTY_ZIP_MAGIC):
+        raise UnreadableReturn("文件是一个空的压缩包，里面没有任何内容", CORRUPT_HINT)
     if not data.startswith(ZIP_MAGIC):
         kind = "文本/CSV 文件" if _looks_like_text(data) else "无法识别的文件"
         raise UnreadableReturn(
@@ -114,3 +177,301 @@ def _looks_like_text(data: bytes) -> bool:
         except UnicodeDecodeError:
             return False
     return b"\x00" not in head
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f} MB"
+
+
+def _corrupt(exc: BaseException) -> UnreadableReturn:
+    return UnreadableReturn(
+        f"文件已损坏或不是 Excel 工作簿，无法打开（{type(exc).__name__}）", CORRUPT_HINT
+    )
+
+
+# --- the package, before openpyxl ------------------------------------------------------------
+
+
+def check_package(data: bytes) -> None:
+    """Refuse a zip too big or too strange for a returned ledger, without parsing it as one.
+
+    Reads the zip directory, ``[Content_Types].xml``, the workbook's sheet list and, as a
+    stream, each worksheet's XML and comments -- stopping at the first limit exceeded.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS as exc:
+        raise _corrupt(exc) from exc
+    with archive:
+        _check_directory(archive.infolist())
+        types = _ContentTypes.read(archive)
+        workbook = _workbook_part(archive, types)
+        for part, sheet in _worksheet_parts(archive, workbook).items():
+            _scan_sheet(archive, part, sheet)
+
+
+def _check_directory(parts: list[zipfile.ZipInfo]) -> None:
+    # zipfile stops inflating a part at the size the directory declares (then fails its CRC),
+    # so the declared sizes bound whatever openpyxl can get out of the file.
+    if len(parts) > MAX_PARTS:
+        raise UnreadableReturn(
+            f"文件内含 {len(parts)} 个部件，超过上限 {MAX_PARTS} 个，不是正常的台账", SIZE_HINT
+        )
+    total = sum(part.file_size for part in parts)
+    if total > MAX_TOTAL_BYTES:
+        raise UnreadableReturn(
+            f"文件解压后共 {_mb(total)}，超过上限 {_mb(MAX_TOTAL_BYTES)}", SIZE_HINT
+        )
+    for part in parts:
+        _check_part(part)
+
+
+def _check_part(part: zipfile.ZipInfo) -> None:
+    name = part.filename
+    if part.flag_bits & 0x1:
+        raise UnreadableReturn(
+            f"文件内的部件 {name} 设置了压缩包密码，无法读取", "请取消密码，以 .xlsx 格式保存后报送"
+        )
+    if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise UnreadableReturn(
+            f"文件内的部件 {name} 使用了 Excel 不会使用的压缩方式，不是正常的台账", CORRUPT_HINT
+        )
+    if part.file_size > MAX_PART_BYTES:
+        raise UnreadableReturn(
+            f"文件内的部件 {name} 解压后 {_mb(part.file_size)}，超过单个部件上限 "
+            f"{_mb(MAX_PART_BYTES)}",
+            SIZE_HINT,
+        )
+    if part.file_size >= RATIO_FROM_BYTES and part.file_size > MAX_RATIO * part.compress_size:
+        ratio = part.file_size / max(part.compress_size, 1)
+        raise UnreadableReturn(
+            f"文件内的部件 {name} 压缩比为 {ratio:.0f}:1（{_mb(part.file_size)} 压缩为 "
+            f"{part.compress_size} 字节），超过上限 {MAX_RATIO}:1，可能是“压缩炸弹”",
+            SIZE_HINT,
+        )
+
+
+def _stream_xml(
+    archive: zipfile.ZipFile, name: str, on_start: Callable[[str, dict[str, str]], None]
+) -> None:
+    """Feed one part to expat in chunks, calling ``on_start(local name, attributes)``.
+
+    Nothing is kept, so memory does not grow with the part; ``on_start`` stops the pass
+    by raising :class:`UnreadableReturn`.
+    """
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = lambda tag, attrs: on_start(tag.rpartition("}")[2], attrs)
+    parser.StartDoctypeDeclHandler = _refuse_doctype(name)
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except (expat.ExpatError, *_ZIP_ERRORS) as exc:
+        raise _corrupt(exc) from exc
+
+
+def _refuse_doctype(name: str) -> Callable[..., None]:
+    # Office files never carry a DTD (OPC forbids one); a DTD is how entity expansion
+    # ("billion laughs") gets in.
+    def refuse(*_: object) -> None:
+        raise UnreadableReturn(f"文件内的部件 {name} 含有 DTD 声明，不是正常的台账", CORRUPT_HINT)
+
+    return refuse
+
+
+@dataclass
+class _ContentTypes:
+    """``[Content_Types].xml``: the content type of each part."""
+
+    defaults: dict[str, str] = field(default_factory=dict)  # extension -> type
+    overrides: dict[str, str] = field(default_factory=dict)  # part name -> type
+
+    @classmethod
+    def read(cls, archive: zipfile.ZipFile) -> _ContentTypes:
+        types = cls()
+        if "[Content_Types].xml" in archive.namelist():
+            _stream_xml(archive, "[Content_Types].xml", types._start)
+        return types
+
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "Default":
+            self.defaults[attrs.get("Extension", "").lower()] = attrs.get("ContentType", "")
+        elif tag == "Override":
+            self.overrides[attrs.get("PartName", "").lstrip("/")] = attrs.get("ContentType", "")
+
+    def of(self, name: str) -> str:
+        return self.overrides.get(name) or self.defaults.get(name.rpartition(".")[2].lower(), "")
+
+
+def _workbook_part(archive: zipfile.ZipFile, types: _ContentTypes) -> str:
+    """The workbook part's name; refuse macro, binary and non-Excel packages."""
+    names = archive.namelist()
+    kinds = {types.of(name) for name in names} | set(types.overrides.values())
+    if kinds & _MACRO_TYPES or any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise UnreadableReturn(
+            "文件是启用宏的工作簿（.xlsm，含 VBA 宏）；为安全起见，不接收含宏的工作簿",
+            "请在 Excel/WPS 中「另存为」→「Excel 工作簿（*.xlsx）」后报送"
+            "（只去掉宏，填写内容不变）",
+        )
+    if _BINARY_TYPE in kinds:
+        raise UnreadableReturn(
+            "文件是 Excel 二进制工作簿（.xlsb），不是下发的 .xlsx 台账",
+            "请在 Excel/WPS 中「另存为」→「Excel 工作簿（*.xlsx）」后报送",
+        )
+    for name, kind in types.overrides.items():
+        if kind in _SPREADSHEET_TYPES:
+            return name
+    if set(types.defaults.values()) & _SPREADSHEET_TYPES:
+        return "xl/workbook.xml"  # as openpyxl does when a writer retyped every .xml part
+    others = [label for key, label in _OTHER_DOCUMENTS.items() if any(key in k for k in kinds)]
+    content = f"：内容是{others[0]}" if others else ""
+    raise UnreadableReturn(f"文件已损坏或不是 Excel 工作簿{content}", CORRUPT_HINT)
+
+
+def _worksheet_parts(archive: zipfile.ZipFile, workbook: str) -> dict[str, str]:
+    """Worksheet part name -> sheet name, after checking how many sheets the workbook lists."""
+    names = set(archive.namelist())
+    sheets: list[tuple[str, str]] = []  # (sheet name, relationship id)
+    if workbook in names:
+        _stream_xml(archive, workbook, lambda tag, attrs: _sheet_entry(tag, attrs, sheets))
+    if len(sheets) > MAX_SHEETS:
+        raise UnreadableReturn(
+            f"工作簿有 {len(sheets)} 个工作表，超过上限 {MAX_SHEETS} 个",
+            "请删除自行增加的工作表（或用下发的原表重新填写）后报送",
+        )
+    targets = _relationships(archive, workbook)
+    parts = {}
+    for sheet, rid in sheets:
+        kind, target = targets.get(rid, ("", ""))
+        if kind.endswith("/worksheet") and target in names:
+            parts[target] = sheet
+    return parts
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
+    """One worksheet and its comments, whose cell references openpyxl also expands."""
+    scan = _SheetScan(sheet)
+    _stream_xml(archive, part, scan.start)
+    for kind, target in _relationships(archive, part).values():
+        if kind.endswith("/comments") and target in archive.namelist():
+            _stream_xml(archive, target, scan.start)
+
+
+def _sheet_entry(tag: str, attrs: dict[str, str], sheets: list[tuple[str, str]]) -> None:
+    if tag == "sheet":
+        rid = next((value for key, value in attrs.items() if key.rpartition("}")[2] == "id"), "")
+        sheets.append((attrs.get("name", ""), rid))
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target part name) of one part, from its ``.rels`` part."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{base}.rels")
+    found: dict[str, tuple[str, str]] = {}
+    if rels in archive.namelist():
+        _stream_xml(archive, rels, lambda tag, attrs: _relationship(tag, attrs, folder, found))
+    return found
+
+
+def _relationship(
+    tag: str, attrs: dict[str, str], folder: str, found: dict[str, tuple[str, str]]
+) -> None:
+    if tag != "Relationship" or attrs.get("TargetMode") == "External":
+        return
+    target = attrs.get("Target", "")
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    found[attrs.get("Id", "")] = (attrs.get("Type", ""), posixpath.normpath(path))
+
+
+class _SheetScan:
+    """Follows one worksheet's XML just far enough to know how big openpyxl would make it.
+
+    The declared ``<dimension>`` is checked first (it opens the part); then every row and
+    cell, whose position is what openpyxl's sheet size comes from, and every merge,
+    hyperlink and comment reference, which openpyxl expands cell by cell.
+    """
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.row = 0
+        self.column = 0
+        self.cells = 0
+        self.covered = 0  # cells under merges, hyperlink and comment references
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "dimension":
+            self._dimension(attrs.get("ref", ""))
+        elif tag == "row":
+            self._row(attrs.get("r"))
+        elif tag == "c":
+            self._cell(attrs.get("r"))
+        elif tag in _EXPANDED:
+            self._range(attrs.get("ref", ""), _EXPANDED[tag])
+
+    def _fail(self, what: str) -> UnreadableReturn:
+        return UnreadableReturn(f"工作表「{self.sheet}」{what}", SHEET_HINT)
+
+    def _limits(self) -> str:
+        return f"上限 {MAX_ROWS} 行、{MAX_COLUMNS} 列、{MAX_CELLS} 个单元格"
+
+    def _dimension(self, ref: str) -> None:
+        first_col, first_row, last_col, last_row = _bounds(ref)
+        area = (last_row - first_row + 1) * (last_col - first_col + 1)
+        if last_row > MAX_ROWS or last_col > MAX_COLUMNS or area > MAX_CELLS:
+            raise self._fail(
+                f"声明的范围 {ref} 有 {last_row} 行、{last_col} 列（{area} 个单元格），"
+                f"超过{self._limits()}"
+            )
+
+    def _row(self, number: str | None) -> None:
+        self.row = _number(number) if number else self.row + 1
+        self.column = 0
+        if self.row > MAX_ROWS:
+            raise self._fail(f"第 {self.row} 行设置了内容或格式，超过上限 {MAX_ROWS} 行")
+
+    def _cell(self, ref: str | None) -> None:
+        if ref:
+            self.row, self.column = _coordinate(ref)
+        else:
+            self.column += 1
+        self.cells += 1
+        if self.row > MAX_ROWS or self.column > MAX_COLUMNS:
+            where = ref or f"第 {self.row} 行第 {self.column} 列"
+            raise self._fail(f"的单元格 {where} 设置了内容或格式，超出{self._limits()}")
+        if self.cells > MAX_CELLS:
+            raise self._fail(f"的单元格超过 {MAX_CELLS} 个（上限）")
+
+    def _range(self, ref: str, what: str) -> None:
+        first_col, first_row, last_col, last_row = _bounds(ref)
+        if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+            raise self._fail(f"的{what} {ref} 超出{self._limits()}")
+        self.covered += (last_row - first_row + 1) * (last_col - first_col + 1)
+        if self.covered > MAX_CELLS:
+            raise self._fail(
+                f"的合并单元格、超链接和批注共覆盖 {self.covered} 个单元格，超过上限 {MAX_CELLS}"
+            )
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row) of "A1", "A1:C3", "A:A" or "1:1"."""
+    try:
+        first_col, first_row, last_col, last_row = range_boundaries(ref.replace("$", ""))
+    except (ValueError, TypeError) as exc:
+        raise _corrupt(exc) from exc
+    # A whole-column or whole-row reference covers the whole grid in that direction.
+    return first_col or 1, first_row or 1, last_col or 16_384, last_row or 1_048_576
+
+
+def _coordinate(ref: str) -> tuple[int, int]:
+    try:
+        return coordinate_to_tuple(ref)
+    except (ValueError, TypeError) as exc:
+        raise _corrupt(exc) from exc
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise _corrupt(exc) from exc
