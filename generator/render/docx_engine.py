@@ -3,10 +3,11 @@
 ``DocxTemplateEngine`` knows nothing about plans. It reads a template .docx once,
 applies docxtpl's ``patch_xml`` once to ``word/document.xml`` and to each header or
 footer that holds Jinja, and compiles the results in one sandboxed, autoescaping,
-strict Jinja environment. Each ``render`` then only evaluates the compiled
-templates, applies the same post-processing as ``docxtpl.DocxTemplate.render_xml_part``
-(``\\n`` in a value becomes ``<w:br/>``), parses every rendered part strictly and
-returns zip bytes that are identical for identical inputs.
+strict Jinja environment with work limits (``limits.LimitedSandbox``). Each
+``render`` then only evaluates the compiled templates, applies the same
+post-processing as ``docxtpl.DocxTemplate.render_xml_part`` (``\\n`` in a value
+becomes ``<w:br/>``), parses every rendered part strictly and returns zip bytes
+that are identical for identical inputs.
 
 Beyond docxtpl's tags the engine knows three things a template may need:
 
@@ -18,9 +19,19 @@ Beyond docxtpl's tags the engine knows three things a template may need:
 - a last section that rendering left empty (its content sat inside ``{%p if %}``) is
   dropped, so a conditional landscape attachment leaves no blank page.
 
-Unlike docxtpl, a rendering problem is never silent: an undefined variable, a
-sandbox violation, a value with a character XML cannot hold, or XML broken by
-the template all raise ``TemplateRenderError`` with a Chinese message.
+Unlike docxtpl, a problem is never silent, and it is reported where a user finds
+it in Word (``正文第 3 段``, ``正文表格 1 第 2 行第 3 列``, ``页脚（footer1.xml）``).
+Loading refuses a template that is not a sound .docx, holds dangerous content
+(``docx_checks``: DDE/INCLUDE fields, outside templates, macros, OLE objects),
+a tag that does not close within its paragraph, or Jinja syntax errors -- all of
+them at once. Rendering refuses an undefined variable, a sandbox violation, work
+beyond the limits, a value with a character XML cannot hold, or XML broken by the
+template. Each raises ``TemplateRenderError`` with a Chinese message.
+
+To know where a Jinja line came from, each paragraph, row and cell start is marked
+before ``patch_xml`` and the mark becomes a Jinja comment holding one newline
+(``{#\\x01\\n#}``): it renders to nothing, and the line after it belongs to that
+place.
 """
 
 from __future__ import annotations
@@ -32,6 +43,8 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -44,18 +57,40 @@ from docxtpl import DocxTemplate
 from jinja2 import DictLoader, StrictUndefined, Template, meta, pass_context
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
+from generator.render.docx_checks import (
+    CONTENT_TYPES_PART,
+    MAIN_PART,
+    Place,
+    TemplateIssue,
+    dangerous_content,
+    element_places,
+    paragraph_texts,
+    part_label,
+    tag_issues,
+)
+from generator.render.limits import (
+    MAX_PART_CHARACTERS,
+    LimitedSandbox,
+    LimitExceeded,
+    budget,
+    check_printable,
+)
 from generator.render.oxml import TCPR_ORDER, sort_children
 from generator.write.atomic import normalize_zip
 
-__all__ = ["DocProperties", "DocxTemplateEngine", "Picture", "TemplateRenderError", "png_size"]
+__all__ = [
+    "DocProperties",
+    "DocxTemplateEngine",
+    "Picture",
+    "TemplateIssue",
+    "TemplateRenderError",
+    "png_size",
+]
 
-MAIN_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
-CONTENT_TYPES_PART = "[Content_Types].xml"
 HEADER_FOOTER_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
@@ -83,23 +118,67 @@ _CORE_NAMESPACES = {
     "dcmitype": "http://purl.org/dc/dcmitype/",
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
+# A template is a few hundred kilobytes; a zip that unpacks to more is not one (or a bomb).
+MAX_TEMPLATE_BYTES = 100_000_000
 
 # Characters XML 1.0 cannot carry at all (lone surrogates included): a value holding
 # one would either break the part or, through docxtpl's \a and \f shortcuts, silently
 # restructure the document.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _JINJA_MARK = re.compile(r"\{[{%#]")
-_UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+_UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined")
+_MISSING_ITEM = re.compile(r"has no attribute '([^']+)'")
 _STRICT_PARSER = etree.XMLParser(recover=False, resolve_entities=False, no_network=True)
+# Place marks: \x01 can never occur in XML 1.0, so neither in a part nor in a value.
+_ELEMENT_START = re.compile(r"<w:(?:p|tr|tc)(?=[\s/>])")
+_MARK = re.compile("\x01(\\d+)\x02")
+# The mark of place N as a Jinja comment: it renders to nothing; its newline starts a line.
+_MARK_COMMENT = re.compile("\\{#\x01(\\d+)\n#\\}")
+_BLOCK_TAGS = frozenset(
+    {"for", "if", "macro", "call", "filter", "with", "block", "autoescape", "trans"}
+)
+SYNTAX_HINT = (
+    "检查该处的 Jinja 标记：每个 {%p for %}/{%p if %} 都要有对应的 {%p endfor %}/{%p endif %}；"
+    "docxtpl 的段落、表格行、单元格标记写作 {%p …%}、{%tr …%}、{%tc …%}"
+)
+
+BROKEN_XML_HINT = (
+    "检查从这里开始的 Jinja 标记：{% if %} 与 {% endif %}、{% for %} 与 {% endfor %} "
+    "要在同一段或同一个单元格内（整段、整行用 {%p …%}、{%tr …%}）；不要用 |safe 输出文字"
+)
 
 
 class TemplateRenderError(Exception):
-    """A template could not be rendered into a valid document; the message is Chinese."""
+    """A template could not be loaded or rendered into a valid document; the message is Chinese.
 
-    def __init__(self, message: str, template: str = "", part: str = "") -> None:
+    ``issues`` lists every problem found (loading reports all of them at once),
+    each with its place; ``place`` is the first one's.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        template: str = "",
+        part: str = "",
+        issues: Iterable[TemplateIssue] = (),
+    ) -> None:
         super().__init__(message)
         self.template = template
         self.part = part
+        self.issues = list(issues)
+        self.place = self.issues[0].place if self.issues else ""
+
+
+def _template_error(
+    template: str, issues: list[TemplateIssue], part: str = ""
+) -> TemplateRenderError:
+    """One error for all of a template's issues: ``模板 plan.docx 正文第 3 段：…``."""
+    if len(issues) == 1:
+        message = f"模板 {template} {issues[0].format()}"
+    else:
+        lines = "\n".join(f"  {n}. {issue.format()}" for n, issue in enumerate(issues, 1))
+        message = f"模板 {template} 有 {len(issues)} 个问题：\n{lines}"
+    return TemplateRenderError(message, template, part, issues)
 
 
 @dataclass(frozen=True)
@@ -152,15 +231,13 @@ class Picture:
         return width, round(width * height_px / width_px)
 
 
-def _describe(template_name: str | None) -> str:
-    """``plan.docx:word/document.xml`` → ``模板 plan.docx（word/document.xml）``."""
-    template, _, part = (template_name or "?").partition(":")
-    return f"模板 {template}（{part}）" if part else f"模板 {template}"
-
-
 def _split_name(template_name: str | None) -> tuple[str, str]:
     template, _, part = (template_name or "").partition(":")
     return template, part
+
+
+class _IllegalValue(ValueError):
+    """A value to print holds a character XML cannot carry (the message is Chinese)."""
 
 
 @pass_context
@@ -168,39 +245,83 @@ def _finalize(context: Context, value: Any) -> Any:
     """Jinja ``finalize`` hook: every ``{{ … }}`` output passes here before escaping.
 
     A ``Picture`` becomes drawing XML, the only ``Markup`` the engine itself makes;
-    anything else is checked for characters XML cannot hold and then escaped.
+    anything else must be small enough to print and free of characters XML cannot
+    hold, and is then escaped.
     """
     if isinstance(value, Picture):
         pictures = _RENDERING_PICTURES.get()
         if pictures is None:  # pragma: no cover - render() always sets it
             raise TemplateRenderError("图片只能在 DocxTemplateEngine.render 中渲染")
         return pictures.drawing(value, _split_name(context.name)[1])
-    return _reject_illegal_characters(context, value)
+    check_printable(value)
+    return _reject_illegal_characters(value)
 
 
-def _reject_illegal_characters(context: Context, value: Any) -> Any:
+def _reject_illegal_characters(value: Any) -> Any:
     text = value if isinstance(value, str) else str(value)
     found = XML_ILLEGAL.search(text)
     if found is None:
         return value
-    char = found.group()
     excerpt = text[max(found.start() - 10, 0) : found.start()]
-    raise TemplateRenderError(
-        f"{_describe(context.name)}中填入的值含有 XML 不允许的字符 U+{ord(char):04X}"
-        f"（出现在“{excerpt}”之后），请删除该字符后重试",
-        *_split_name(context.name),
+    raise _IllegalValue(
+        f"填入的值含有 XML 不允许的字符 U+{ord(found.group()):04X}"
+        f"（出现在“{excerpt}”之后），请删除该字符后重试"
     )
 
 
+# --- reading the package ------------------------------------------------------------------
+
+_NOT_A_DOCX = "不是有效的 Word 文档（.docx）"
+_DOCX_HINT = "请在 Word 或 WPS 中打开后另存为“Word 文档（*.docx）”，不要加密"
+
+
 def _read_members(path: Path) -> dict[str, bytes]:
-    """Every zip member of the template, in archive order."""
-    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
+    """Every zip member of the template, in archive order; refuses what is no .docx."""
+    name = path.name
+    try:
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+            infos = archive.infolist()
+            problem = _archive_problem(infos)
+            if problem:
+                raise _template_error(name, [TemplateIssue("", f"{_NOT_A_DOCX}：{problem}")])
+            return {info.filename: archive.read(info) for info in infos}
+    except OSError as exc:
+        raise _template_error(
+            name, [TemplateIssue("", f"无法读取：{exc.strerror or exc}")]
+        ) from exc
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError) as exc:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
+        issue = TemplateIssue("", f"{_NOT_A_DOCX}（可能是 .doc 改了扩展名、已加密或已损坏：{exc}）")
+        raise _template_error(name, [issue]) from exc
 
 
-def _header_footer_parts(members: Mapping[str, bytes]) -> Iterator[str]:
-    root = etree.fromstring(members[CONTENT_TYPES_PART], _STRICT_PARSER)
-    for override in root.iter(f"{{{_CT}}}Override"):
+def _archive_problem(infos: list[zipfile.ZipInfo]) -> str:
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        return "压缩包中有重名的部件"
+    if sum(info.file_size for info in infos) > MAX_TEMPLATE_BYTES:
+        return f"解压后超过 {MAX_TEMPLATE_BYTES // 1_000_000} MB"
+    missing = [part for part in (CONTENT_TYPES_PART, MAIN_PART) if part not in names]
+    return f"缺少 {'、'.join(missing)}" if missing else ""
+
+
+def _parse_parts(
+    members: Mapping[str, bytes],
+) -> tuple[dict[str, etree._Element], list[TemplateIssue]]:
+    """Every XML part parsed strictly; a malformed one is an issue, not a repair."""
+    roots: dict[str, etree._Element] = {}
+    issues: list[TemplateIssue] = []
+    for name, data in members.items():
+        if name.endswith((".xml", ".rels")):
+            try:
+                roots[name] = etree.fromstring(data, _STRICT_PARSER)
+            except etree.XMLSyntaxError as exc:
+                issues.append(TemplateIssue(name, f"XML 格式无效：{exc}", _DOCX_HINT))
+    return roots, issues
+
+
+def _header_footer_parts(content_types: etree._Element) -> Iterator[str]:
+    for override in content_types.iter(f"{{{_CT}}}Override"):
         if override.get("ContentType") in HEADER_FOOTER_TYPES:
             yield override.get("PartName", "").lstrip("/")
 
@@ -208,6 +329,134 @@ def _header_footer_parts(members: Mapping[str, bytes]) -> Iterator[str]:
 def _has_jinja(xml: str) -> bool:
     """Jinja tags may be split across runs, so look at the text without the tags."""
     return _JINJA_MARK.search(re.sub(r"<[^>]+>", "", xml)) is not None
+
+
+# --- where a Jinja line came from ---------------------------------------------------------
+
+
+def _mark_places(xml: str, places: list[Place]) -> str:
+    """``\\x01N\\x02`` before the start tag of the N-th paragraph, row or cell.
+
+    Start tags appear in the serialised part in document order, the order of
+    ``places``; if the counts differ (an unusual prefix, a comment holding ``<w:p``)
+    nothing is marked and errors name only the part.
+    """
+    starts = [found.start() for found in _ELEMENT_START.finditer(xml)]
+    if len(starts) != len(places):
+        return xml
+    pieces, last = [], 0
+    for index, start in enumerate(starts):
+        pieces += [xml[last:start], f"\x01{index}\x02"]
+        last = start
+    pieces.append(xml[last:])
+    return "".join(pieces)
+
+
+@dataclass(frozen=True)
+class _LineMap:
+    """Which paragraph, row or cell each line of a compiled part belongs to."""
+
+    part: str
+    lines: list[int]  # first line of each entry of ``places``, ascending
+    places: list[Place]
+    marked: list[Place]  # every place, by the number of its mark
+
+    def place(self, line: int | None) -> Place:
+        index = bisect_right(self.lines, line) - 1 if line else -1
+        return self.places[index] if index >= 0 else Place(part_label(self.part), "")
+
+
+def _comment_marks(source: str, places: list[Place], part: str) -> tuple[str, _LineMap]:
+    """Turn each mark into a ``_MARK_COMMENT``; the line after it starts that place."""
+    pieces: list[str] = []
+    lines: list[int] = []
+    found_places: list[Place] = []
+    line, last = 1, 0
+    for found in _MARK.finditer(source):
+        chunk = source[last : found.start()]
+        line += chunk.count("\n") + 1  # the comment's own newline
+        pieces += [chunk, f"{{#\x01{found.group(1)}\n#}}"]
+        lines.append(line)
+        found_places.append(places[int(found.group(1))])
+        last = found.end()
+    pieces.append(source[last:])
+    return "".join(pieces), _LineMap(part, lines, found_places, places)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line an error arose on: Jinja rewrites tracebacks so the
+    template's frames carry its line numbers."""
+    line = None
+    trace = exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
+def _innermost_unclosed(environment: LimitedSandbox, source: str) -> tuple[str, int] | None:
+    """(keyword, line) of the innermost block tag still open at the end of ``source``."""
+    stack: list[tuple[str, int]] = []
+    tag: list[tuple[int, str, str]] = []
+    try:
+        for token in environment.lex(source):
+            if token[1] == "block_begin":
+                tag = []
+            elif token[1] == "block_end":
+                _track_block(tag, stack)
+            elif token[1] != "whitespace":
+                tag.append(token)
+    except TemplateSyntaxError:
+        pass
+    return stack[-1] if stack else None
+
+
+def _track_block(tag: list[tuple[int, str, str]], stack: list[tuple[str, int]]) -> None:
+    if not tag or tag[0][1] != "name":
+        return
+    line, _, keyword = tag[0]
+    block_set = keyword == "set" and all(token[1:] != ("operator", "=") for token in tag)
+    if keyword in _BLOCK_TAGS or block_set:
+        stack.append((keyword, line))
+    elif keyword.startswith("end") and stack and stack[-1][0] == keyword[3:]:
+        stack.pop()
+
+
+def _syntax_message(message: str) -> str:
+    """Jinja's English syntax message, said in Chinese where it is a common one."""
+    unknown = re.search(r"unknown tag '(\w+)'", message)
+    if unknown and unknown.group(1).startswith("end"):
+        return f"多余的 {unknown.group(1)} 标记：前面没有与之对应的开始标记（{message}）"
+    if unknown:
+        return f"未知的标记 {unknown.group(1)}（{message}）"
+    if "unexpected '}'" in message:
+        return f"标记中有多余的“}}”（{message}）"
+    return f"Jinja 语法有误（{message}）"
+
+
+def _runtime_message(exc: BaseException) -> str:
+    """What went wrong while rendering, in Chinese, with Jinja's own words kept."""
+    if isinstance(exc, UndefinedError):
+        message = exc.message or str(exc)
+        if found := _UNDEFINED_NAME.search(message):
+            return f"变量 {found.group(1)} 未定义（{message}）"
+        if found := _MISSING_ITEM.search(message):
+            return f"数据中没有 {found.group(1)} 这一项（{message}）"
+        return f"数据中没有模板要用的值（{message}）"
+    if isinstance(exc, LimitExceeded):
+        return f"超出限制：{exc}"
+    if isinstance(exc, SecurityError):
+        return f"试图执行沙箱不允许的操作：{exc}"
+    if isinstance(exc, _IllegalValue):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "宏或循环的递归过深"
+    if isinstance(exc, MemoryError):
+        return "渲染所需的内存过多"
+    if isinstance(exc, TemplateError):
+        return f"渲染失败：{exc}"
+    return f"计算出错：{type(exc).__name__}: {exc}"
 
 
 def _utc_stamp(moment: date | datetime) -> str:
@@ -550,20 +799,26 @@ class DocxTemplateEngine:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._members = _read_members(self.path)
+        roots, issues = _parse_parts(self._members)
+        if not issues:
+            issues = dangerous_content(roots, self._members)
         # docxtpl's own patch_xml and resolve_listing keep us compatible with its tags;
         # constructing DocxTemplate does not read the file.
         self._docxtpl = DocxTemplate(self.path)
-        self._sources = {
-            self._template_name(part): self._prepare(part) for part in self._template_parts()
-        }
-        self.environment = SandboxedEnvironment(
+        self._sources: dict[str, str] = {}
+        self._lines: dict[str, _LineMap] = {}
+        self.environment = LimitedSandbox(
             autoescape=True,
             undefined=StrictUndefined,
             finalize=_finalize,
             loader=DictLoader(self._sources),
         )
-        self._templates = {name: self._compile(name) for name in self._sources}
-        self._namespaces = {part: self._root_namespaces(part) for part in self.parts}
+        self._templates: dict[str, Template] = {}
+        if MAIN_PART in roots:
+            issues += self._load_parts(roots)
+        if issues:
+            raise _template_error(self.path.name, issues)
+        self._namespaces = {part: dict(roots[part].nsmap) for part in self.parts}
         self._drawing_ids_taken = _highest_drawing_id(self._members, self.parts)
 
     # --- loading ---------------------------------------------------------------------------
@@ -576,48 +831,76 @@ class DocxTemplateEngine:
     def _template_name(self, part: str) -> str:
         return f"{self.path.name}:{part}"
 
-    def _part_xml(self, part: str) -> str:
-        """The part re-serialised without pretty-printing, as docxtpl expects it."""
-        root = etree.fromstring(self._members[part], _STRICT_PARSER)
-        return etree.tostring(root, encoding="unicode")
+    def _load_parts(self, roots: Mapping[str, etree._Element]) -> list[TemplateIssue]:
+        """Prepare and compile every templated part; the issues of all of them."""
+        issues: list[TemplateIssue] = []
+        for part in self._template_parts(roots):
+            name = self._template_name(part)
+            places = element_places(roots[part], part)
+            unclosed = tag_issues(paragraph_texts(places))
+            self._sources[name], self._lines[name] = self._prepare(part, roots[part], places)
+            # After an unclosed tag Jinja's own message would only confuse.
+            issues += unclosed or self._compile(name)
+        return issues
 
-    def _root_namespaces(self, part: str) -> dict[str | None, str]:
-        return dict(etree.fromstring(self._members[part], _STRICT_PARSER).nsmap)
-
-    def _template_parts(self) -> Iterator[str]:
+    def _template_parts(self, roots: Mapping[str, etree._Element]) -> Iterator[str]:
         yield MAIN_PART
-        for part in _header_footer_parts(self._members):
-            if part in self._members and _has_jinja(self._part_xml(part)):
+        for part in _header_footer_parts(roots[CONTENT_TYPES_PART]):
+            if part in roots and _has_jinja(etree.tostring(roots[part], encoding="unicode")):
                 yield part
 
-    def _prepare(self, part: str) -> str:
-        """docxtpl's pre-processing: patch_xml, then a newline before each paragraph."""
-        patched = self._docxtpl.patch_xml(self._part_xml(part))
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+    def _prepare(
+        self, part: str, root: etree._Element, places: Mapping[etree._Element, Place]
+    ) -> tuple[str, _LineMap]:
+        """docxtpl's pre-processing (patch_xml, a newline before each paragraph), with
+        the place marks turned into comments. The part is re-serialised without
+        pretty-printing, as docxtpl expects it."""
+        ordered = list(places.values())
+        marked = _mark_places(etree.tostring(root, encoding="unicode"), ordered)
+        patched = self._docxtpl.patch_xml(marked)
+        return _comment_marks(re.sub(r"<w:p([ >])", r"\n<w:p\1", patched), ordered, part)
 
-    def _compile(self, name: str) -> Template:
+    def _compile(self, name: str) -> list[TemplateIssue]:
         try:
-            return self.environment.get_template(name)
+            self._templates[name] = self.environment.get_template(name)
         except TemplateSyntaxError as exc:
-            raise TemplateRenderError(
-                f"{_describe(name)}的 Jinja 语法有误：{exc.message}"
-                f"（附近文字：{self._nearby_text(name, exc.lineno)}）",
-                *_split_name(name),
-            ) from exc
+            return [self._syntax_issue(name, exc)]
+        except (ValueError, RecursionError, MemoryError) as exc:
+            # A 10 000-digit number, expressions nested thousands deep …
+            where = self._lines[name].place(None)
+            hint = "删除模板中过长的数字或嵌套过深的表达式"
+            return [where.issue(f"模板无法编译：{type(exc).__name__}: {exc}", hint)]
+        return []
 
-    def _nearby_text(self, name: str, line: int | None) -> str:
-        """The visible text around a Jinja line number, for a message a user can act on."""
-        lines = self._sources[name].splitlines()
-        start = max((line or 1) - 3, 0)
-        text = "".join(re.sub(r"<[^>]+>", "", chunk) for chunk in lines[start : start + 5])
-        return text.strip()[:80]
+    def _syntax_issue(self, name: str, exc: TemplateSyntaxError) -> TemplateIssue:
+        message = exc.message or str(exc)
+        line, what = exc.lineno, _syntax_message(message)
+        if message.startswith("Unexpected end of template"):
+            opened = _innermost_unclosed(self.environment, self._sources[name])
+            if opened is not None:
+                keyword, line = opened
+                what = f"{keyword} 标记没有对应的 end{keyword}（{message}）"
+        return self._lines[name].place(line).issue(what, SYNTAX_HINT)
 
     def undeclared_variables(self) -> set[str]:
-        """Every top-level context variable the template refers to."""
+        """Every top-level context variable the template refers to (globals like range excluded)."""
         names: set[str] = set()
         for source in self._sources.values():
             names |= meta.find_undeclared_variables(self.environment.parse(source))
-        return names
+        return names - set(self.environment.globals)
+
+    def places_of(self, variables: set[str]) -> list[tuple[str, str]]:
+        """(variable, place) for each place a top-level variable is read, in document order."""
+        found: list[tuple[str, str]] = []
+        for name, source in self._sources.items():
+            previous = ""
+            for line, kind, value in self.environment.lex(source):
+                # After "." or "|" or "is", a name is an attribute, filter or test.
+                if kind == "name" and value in variables and previous not in (".", "|", "is"):
+                    found.append((value, self._lines[name].place(line).label))
+                if kind != "whitespace":
+                    previous = value
+        return list(dict.fromkeys(found))
 
     # --- rendering -------------------------------------------------------------------------
 
@@ -627,9 +910,11 @@ class DocxTemplateEngine:
         pictures = _PictureParts(self._members, self._namespaces)
         token = _RENDERING_PICTURES.set(pictures)
         try:
-            roots = {
-                _split_name(name)[1]: self._render_part(name, context) for name in self._templates
-            }
+            with budget():
+                roots = {
+                    _split_name(name)[1]: self._render_part(name, context)
+                    for name in self._templates
+                }
         finally:
             _RENDERING_PICTURES.reset(token)
         _number_drawings(roots.values(), self._drawing_ids_taken)
@@ -644,68 +929,79 @@ class DocxTemplateEngine:
 
     def _render_part(self, name: str, context: Mapping[str, Any]) -> etree._Element:
         try:
-            xml = self._templates[name].render(dict(context))
-        except UndefinedError as exc:
-            raise self._undefined_error(name, exc) from exc
-        except SecurityError as exc:
-            raise TemplateRenderError(
-                f"{_describe(name)}{self._location(name, exc)}试图执行沙箱不允许的操作：{exc}",
-                *_split_name(name),
-            ) from exc
-        except TemplateError as exc:
-            raise TemplateRenderError(
-                f"{_describe(name)}渲染失败：{exc}", *_split_name(name)
-            ) from exc
-        root = self._parse(name, self._postprocess(xml))
-        for table in root.iter(_w("tbl")):
-            _fit_table_grid(table)
+            xml = self._generate(name, context)
+        except TemplateRenderError:
+            raise
+        except Exception as exc:  # whatever a template triggers is its problem
+            place = self._lines[name].place(_template_line(exc))
+            raise self._error(name, place.issue(_runtime_message(exc))) from exc
+        root = self._parse(name, self._postprocess(xml), context)
+        try:
+            for table in root.iter(_w("tbl")):
+                _fit_table_grid(table)
+        except ValueError as exc:  # a gridSpan or width that is no number
+            where = self._lines[name].place(None)
+            raise self._error(name, where.issue(f"表格格式无效：{exc}")) from exc
         _fix_cell_properties(root)
         _drop_empty_last_section(root)
         return root
 
+    def _generate(self, name: str, context: Mapping[str, Any]) -> str:
+        """The rendered part, refused as soon as it grows beyond MAX_PART_CHARACTERS."""
+        chunks: list[str] = []
+        size = 0
+        for chunk in self._templates[name].generate(dict(context)):
+            size += len(chunk)
+            if size > MAX_PART_CHARACTERS:
+                raise LimitExceeded(
+                    f"渲染结果超过 {MAX_PART_CHARACTERS:,} 个字符，模板中可能有过大的循环"
+                )
+            chunks.append(chunk)
+        return "".join(chunks)
+
+    def _error(self, name: str, issue: TemplateIssue) -> TemplateRenderError:
+        template, part = _split_name(name)
+        return _template_error(template, [issue], part)
+
     def _postprocess(self, xml: str) -> str:
         """docxtpl's render_xml_part post-processing, step for step."""
+        # A place mark inside {% raw %} is printed as it is; nothing else can print \x01.
+        xml = _MARK_COMMENT.sub("", xml)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
             xml = xml.replace(escaped, plain)
         return self._docxtpl.resolve_listing(xml)
 
-    def _parse(self, name: str, xml: str) -> etree._Element:
+    def _parse(self, name: str, xml: str, context: Mapping[str, Any]) -> etree._Element:
         """Strict parse: a template that renders broken XML is an error, not a repair."""
         try:
             return etree.fromstring(xml.encode("utf-8"), _STRICT_PARSER)
         except etree.XMLSyntaxError as exc:
-            raise TemplateRenderError(
-                f"{_describe(name)}渲染出的 XML 无效：{exc}；请检查模板中的 Jinja 标记是否成对",
-                *_split_name(name),
-            ) from exc
+            message = f"渲染出的 XML 无效（{exc}）"
+            where = self._broken_xml_place(name, context)
+            raise self._error(name, where.issue(message, BROKEN_XML_HINT)) from exc
 
-    def _undefined_error(self, name: str, exc: UndefinedError) -> TemplateRenderError:
-        message = exc.message or str(exc)
-        found = _UNDEFINED_NAME.search(message)
-        what = f"变量 {next(g for g in found.groups() if g)} 未定义" if found else message
-        return TemplateRenderError(
-            f"{_describe(name)}{self._location(name, exc)}出错：{what}（{message}）",
-            *_split_name(name),
-        )
+    def _broken_xml_place(self, name: str, context: Mapping[str, Any]) -> Place:
+        """Where rendering broke the XML: render once more with each place mark printed
+        as an XML comment; the last mark before the parse error is the place."""
+        lines = self._lines[name]
+        source = _MARK_COMMENT.sub(r"<!--\1-->", self._sources[name])
+        try:
+            xml = "".join(self.environment.from_string(source).generate(dict(context)))
+            etree.fromstring(xml.encode("utf-8"), _STRICT_PARSER)
+        except etree.XMLSyntaxError as exc:
+            marks = re.findall(r"<!--(\d+)-->", _before(xml, *exc.position))
+            if marks:
+                return lines.marked[int(marks[-1])]
+        except Exception:  # the diagnosis must not hide the error it explains
+            pass
+        return lines.place(None)
 
-    def _location(self, name: str, exc: BaseException) -> str:
-        """Where in the template (as Word shows it) an error arose: the tag text of that line.
 
-        Each source line is one paragraph (docxtpl's newline before ``<w:p``), and
-        Jinja rewrites tracebacks so the template's frames carry its line numbers.
-        """
-        line = None
-        trace = exc.__traceback__
-        while trace is not None:
-            if trace.tb_frame.f_code.co_filename == "<template>":
-                line = trace.tb_lineno
-            trace = trace.tb_next
-        lines = self._sources[name].splitlines()
-        if line is None or not 0 < line <= len(lines):
-            return ""
-        text = re.sub(r"<[^>]+>", "", lines[line - 1]).strip()
-        return f"“{text[:60]}”处" if text else ""
+def _before(text: str, line: int, column: int) -> str:
+    """``text`` up to a 1-based (line, column) position."""
+    offset = sum(len(chunk) for chunk in text.splitlines(keepends=True)[: line - 1])
+    return text[: offset + column]
 
 
 def _pack(members: Mapping[str, bytes]) -> bytes:
