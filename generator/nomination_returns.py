@@ -8,16 +8,18 @@ annotated copy like rejected ledgers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from generator.build.nomination_workbook import KIND, form_columns
+from generator.build.nomination_workbook import KIND, form_columns, nomination_form_spec
 from generator.collect import ReturnCheck, open_and_match
 from generator.model.awards import CHOICES, Award, Nominee
 from generator.model.nomination_rules import quota
+from generator.model.plan import Unit
 from generator.model.resolved import Plan
 from generator.read.returns import OpenedReturn, list_returns
 from generator.render.xlsx_engine import WorkbookIdentityError, read_sheet_map
@@ -36,10 +38,14 @@ def read_nomination_returns(plan: Plan, folder: Path) -> list[NominationReturn]:
     for file in list_returns(folder):
         if file.is_lock_file:
             continue
-        check, opened = open_and_match(plan, file, KIND, NOUN)
+        check, opened = open_and_match(plan, file, KIND, NOUN, _form_version(plan))
         nominees = _nominees(plan, opened, check) if opened else []
         results.append(NominationReturn(check, nominees if check.accepted else []))
     return results
+
+
+def _form_version(plan: Plan) -> Callable[[Unit], str]:
+    return lambda unit: nomination_form_spec(plan, unit).identity["plan_version"]
 
 
 def _nominees(plan: Plan, opened: OpenedReturn, check: ReturnCheck) -> list[Nominee]:

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from generator.build import ledger_workbook, plan_document, unit_plan
 from generator.model.plan import Unit
-from generator.model.resolved import Plan
+from generator.model.resolved import Duty, Plan
 from generator.render.docx_engine import DocProperties
 from generator.render.templates import TemplateSet
+from generator.render.xlsx_engine import WorkbookSpec
+from generator.write.manifest import inputs_digest
 from generator.write.names import safe_filename
 
 PLAN_FOLDER = "方案"
@@ -23,11 +26,45 @@ UNITS_FOLDER = "各单位"
 
 @dataclass(frozen=True)
 class Job:
-    """One output file: where it goes, what it is, and how to render it."""
+    """One output file: where it goes, what it is, and how to render it.
+
+    ``inputs`` is the digest of everything the file is rendered from; jobs that carry
+    one are skipped when a previous run wrote the same file from the same inputs.
+    """
 
     path: PurePath
     label: str
     render: Callable[[], bytes]
+    inputs: str = ""
+
+
+def docx_job(
+    templates: TemplateSet,
+    template: str,
+    path: PurePath,
+    label: str,
+    context: dict[str, Any],
+    properties: DocProperties,
+) -> Job:
+    """A Word document from a template and its context (built now, rendered on demand)."""
+    return Job(
+        path,
+        label,
+        lambda: templates.docx(template).render(context, properties),
+        inputs_digest(templates.path(template), context, properties),
+    )
+
+
+def xlsx_job(
+    templates: TemplateSet, template: str, path: PurePath, label: str, spec: WorkbookSpec
+) -> Job:
+    """A workbook from a template and its spec."""
+    return Job(
+        path,
+        label,
+        lambda: templates.xlsx(template).render(spec),
+        inputs_digest(templates.path(template), spec),
+    )
 
 
 @dataclass
@@ -62,39 +99,41 @@ def _bureau_jobs(plan: Plan, templates: TemplateSet) -> list[Job]:
     folder = PurePath(PLAN_FOLDER)
     title = plan.text.title
     return [
-        Job(
+        docx_job(
+            templates,
+            plan_document.TEMPLATE,
             folder / safe_filename(title, ".docx"),
             "方案",
-            lambda: templates.docx(plan_document.TEMPLATE).render(
-                plan_document.plan_context(plan), _properties(plan, title, plan.text.issuer)
-            ),
+            plan_document.plan_context(plan),
+            _properties(plan, title, plan.text.issuer),
         ),
-        Job(
+        xlsx_job(
+            templates,
+            ledger_workbook.TEMPLATE,
             folder / safe_filename(plan.ledger.title, ".xlsx"),
             "总台账",
-            lambda: templates.xlsx(ledger_workbook.TEMPLATE).render(
-                ledger_workbook.master_ledger_spec(plan)
-            ),
+            ledger_workbook.master_ledger_spec(plan),
         ),
     ]
 
 
-def _unit_jobs(plan: Plan, templates: TemplateSet, unit: Unit, duties: list) -> list[Job]:
+def _unit_jobs(plan: Plan, templates: TemplateSet, unit: Unit, duties: list[Duty]) -> list[Job]:
     folder = unit_folder(unit)
     title = unit_plan.unit_plan_title(plan, unit)
     return [
-        Job(
+        docx_job(
+            templates,
+            unit_plan.TEMPLATE,
             folder / safe_filename(title, ".docx"),
             f"{unit.name} 实施方案",
-            lambda: templates.docx(unit_plan.TEMPLATE).render(
-                unit_plan.unit_plan_context(plan, unit, duties), _properties(plan, title, unit.name)
-            ),
+            unit_plan.unit_plan_context(plan, unit, duties),
+            _properties(plan, title, unit.name),
         ),
-        Job(
+        xlsx_job(
+            templates,
+            ledger_workbook.TEMPLATE,
             folder / safe_filename(f"{unit.name}工作台账", ".xlsx"),
             f"{unit.name} 台账",
-            lambda: templates.xlsx(ledger_workbook.TEMPLATE).render(
-                ledger_workbook.unit_ledger_spec(plan, unit)
-            ),
+            ledger_workbook.unit_ledger_spec(plan, unit),
         ),
     ]

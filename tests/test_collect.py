@@ -192,7 +192,8 @@ def test_workbook_of_an_older_plan_version(tmp_path: Path) -> None:
     edit(data / "ledger.yaml", "真正做到便民服务\n", "真正做到便民服务（新）\n")
     newer = read_plan(data)
     result = check_return(newer, ReturnedFile(Path("x.xlsx"), Ledger("fzk").fill_all().bytes()))
-    assert_error(result, "_plandocs", "旧版方案", newer.version)
+    current = unit_ledger_spec(newer, newer.units["fzk"]).identity["plan_version"]
+    assert_error(result, "_plandocs", "旧版方案", current)
 
 
 def test_workbook_not_from_us() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -277,8 +278,8 @@ def test_master_ledger_has_every_reporting_line(out: Path) -> None:
 def test_two_runs_are_byte_identical(out: Path, tmp_path: Path) -> None:
     second = tmp_path / "again"
     run_plan(EXAMPLE, second)
-    first_files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    second_files = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    first_files = sorted(p.relative_to(out) for p in generated(out, ""))
+    second_files = sorted(p.relative_to(second) for p in generated(second, ""))
     assert first_files == second_files and len(first_files) == 2 + 2 * 20
     for rel in first_files:
         assert (out / rel).read_bytes() == (second / rel).read_bytes(), rel
@@ -299,7 +300,9 @@ def test_unit_without_tasks_gets_no_documents_and_is_named(tmp_path: Path) -> No
 def test_one_unit_only(tmp_path: Path) -> None:
     output = run_plan(EXAMPLE, tmp_path / "out", "--unit", "局法制科")
     files = sorted(
-        p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.*")
+        p.relative_to(tmp_path / "out").as_posix()
+        for p in (tmp_path / "out").rglob("*.*")
+        if p.suffix in (".docx", ".xlsx")
     )
     assert files == [unit_docx("fzk-局法制科", "局法制科"), unit_xlsx("fzk-局法制科", "局法制科")]
     assert "已生成 2 个文件" in output
@@ -325,7 +328,8 @@ def test_markup_characters_survive(tmp_path: Path) -> None:
 
 
 def generated(out: Path, suffix: str) -> list[Path]:
-    return sorted(out.rglob(f"*{suffix}"))
+    """The documents of a run (the manifest in .plandocs/ aside)."""
+    return sorted(p for p in out.rglob(f"*{suffix}") if p.suffix in (".docx", ".xlsx"))
 
 
 def test_every_word_document_meets_gbt9704(out: Path) -> None:
@@ -348,3 +352,44 @@ def test_every_file_converts_in_libreoffice(out: Path, tmp_path: Path) -> None:
     assert len(pdfs) == 42
     for pdf in pdfs:
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+
+
+def stamps(out: Path) -> dict[str, tuple[int, str]]:
+    return {
+        p.relative_to(out).as_posix(): (
+            p.stat().st_mtime_ns,
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in generated(out, "")
+    }
+
+
+def test_rerun_after_an_edit_reissues_only_the_affected_documents(tmp_path: Path) -> None:
+    data = copy_example(tmp_path)
+    out = tmp_path / "out"
+    run_plan(data, out)
+    before = stamps(out)
+    # L06 (行政审批) belongs to 局法制科, 局生产技术科 and 局绿化办 only
+    edit(data / "ledger.yaml", "一站式办理\n", "一站式办理，公开办理时限\n")
+    output = run_plan(data, out)
+    after = stamps(out)
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed == sorted(
+        [
+            PLAN_DOCX,
+            MASTER_XLSX,
+            *(unit_docx(f, n) for f, n in UNITS_OF_L06),
+            *(unit_xlsx(f, n) for f, n in UNITS_OF_L06),
+        ]
+    )
+    assert "34 个文件的输入未改动" in output
+    # nothing changed: nothing rewritten
+    output = run_plan(data, out)
+    assert stamps(out) == after and "42 个文件的输入未改动" in output
+
+
+UNITS_OF_L06 = [
+    ("fzk-局法制科", "局法制科"),
+    ("scjsk-局生产技术科", "局生产技术科"),
+    ("lhb-局绿化办", "局绿化办"),
+]

@@ -46,7 +46,7 @@ def consolidated_spec(plan: Plan, record: ProgressRecord) -> WorkbookSpec:
         rows=rows,
         merge_equal=frozenset({"seq", "project", "content", "measure"}),
     )
-    return WorkbookSpec([sheet], identity(plan, KIND, None), title, plan_created(plan))
+    return WorkbookSpec([sheet], identity(plan, KIND, None, [sheet]), title, plan_created(plan))
 
 
 def _unit_rows(plan: Plan, record: ProgressRecord, seq: int, line: LedgerRow) -> list[Row]:

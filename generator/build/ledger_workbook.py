@@ -9,6 +9,9 @@ number cell.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
 
 from generator.build.common import phase_period
 from generator.build.ledger_table import responsible_names
@@ -95,15 +98,36 @@ def _sheet(
     )
 
 
-def identity(plan: Plan, kind: str, unit: Unit | None) -> dict[str, str]:
+def identity(
+    plan: Plan, kind: str, unit: Unit | None, sheets: Sequence[SheetSpec]
+) -> dict[str, str]:
+    """What the hidden sheet records to match a returned workbook to what was issued.
+
+    ``plan_version`` is the hash of the plan data *as this workbook shows it* (its
+    sheets' columns and rows): an edit elsewhere in the plan leaves it -- and a unit's
+    return -- valid, so 1,000 ledgers need not be re-issued for one office's change.
+    """
     return {
         "kind": kind,
         "plan_id": plan.text.id,
         "plan_title": plan.text.title,
-        "plan_version": plan.version,
+        "plan_version": content_version(sheets),
         "unit_id": unit.id if unit else "",
         "unit_name": unit.name if unit else "",
     }
+
+
+def content_version(sheets: Sequence[SheetSpec]) -> str:
+    content = [
+        [
+            sheet.name,
+            [[c.key, c.title, c.kind, c.group, list(c.choices)] for c in sheet.columns],
+            [[r.key, sorted(r.values.items()), sorted(r.disabled)] for r in sheet.rows],
+        ]
+        for sheet in sheets
+    ]
+    encoded = json.dumps(content, ensure_ascii=False, default=str).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()[:16]
 
 
 def plan_created(plan: Plan) -> dt.datetime:
@@ -114,7 +138,7 @@ def master_ledger_spec(plan: Plan) -> WorkbookSpec:
     lines = [(line, None) for line in ledger_rows(plan.ledger.targets)]
     sheet = _sheet(plan, plan.ledger.title, f"发文单位：{plan.text.issuer}", lines, unit_view=False)
     return WorkbookSpec(
-        [sheet], identity(plan, KIND_MASTER, None), plan.ledger.title, plan_created(plan)
+        [sheet], identity(plan, KIND_MASTER, None, [sheet]), plan.ledger.title, plan_created(plan)
     )
 
 
@@ -125,4 +149,6 @@ def unit_ledger_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
     title = f"{plan.ledger.title}（{unit.name}）"
     subtitle = f"填报单位：{unit.name}　　填报人：　　　　联系电话：　　　　填报日期："
     sheet = _sheet(plan, title, subtitle, lines, unit_view=True)
-    return WorkbookSpec([sheet], identity(plan, KIND_UNIT, unit), title, plan_created(plan))
+    return WorkbookSpec(
+        [sheet], identity(plan, KIND_UNIT, unit, [sheet]), title, plan_created(plan)
+    )

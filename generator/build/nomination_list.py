@@ -78,7 +78,10 @@ def list_spec(plan: Plan, verdicts: list[Verdict], contact: str, date: dt.date) 
         merge_equal=frozenset({"award"}),
     )
     return WorkbookSpec(
-        [sheet], identity(plan, KIND, None), list_title(plan), dt.datetime.combine(date, dt.time())
+        [sheet],
+        identity(plan, KIND, None, [sheet]),
+        list_title(plan),
+        dt.datetime.combine(date, dt.time()),
     )
 
 

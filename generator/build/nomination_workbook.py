@@ -52,4 +52,4 @@ def nomination_form_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
     title = f"{plan.awards.title}推荐表格（{unit.name}）"
     sheets = [form_sheet(award, unit) for award in plan.awards.awards]
     created = dt.datetime.combine(plan.awards.report.date, dt.time())
-    return WorkbookSpec(sheets, identity(plan, KIND, unit), title, created)
+    return WorkbookSpec(sheets, identity(plan, KIND, unit, sheets), title, created)

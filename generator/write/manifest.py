@@ -1,0 +1,90 @@
+"""The manifest of a run's outputs (生成清单): which inputs made which file.
+
+Each document records a digest of everything it was rendered from -- its
+template, its context, the code -- and the hash of the bytes written. A re-run
+whose inputs for a document are unchanged, and whose file is still the one we
+wrote, skips it: after a plan edit only the affected units' files are re-issued,
+and with nothing changed nothing is rewritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from functools import cache
+from pathlib import Path, PurePath
+from typing import Any
+
+MANIFEST = PurePath(".plandocs") / "manifest.json"
+_CODE = Path(__file__).resolve().parents[1]
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the generator's own source: new code may render differently."""
+    digest = hashlib.sha256()
+    for path in sorted(_CODE.rglob("*.py")):
+        digest.update(path.relative_to(_CODE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)  # type: ignore[arg-type]
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)  # set order varies between processes
+    return repr(value)
+
+
+def inputs_digest(template: Path, *parts: Any) -> str:
+    """The digest of a document's inputs: template bytes, context, code."""
+    payload = json.dumps(
+        [file_digest(template), code_fingerprint(), *parts],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=_encode,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Manifest:
+    """What a previous run wrote into an output folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        path = root / MANIFEST
+        try:
+            self.entries: dict[str, dict[str, str]] = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}  # no manifest, or a damaged one: render everything
+
+    def unchanged(self, relative: PurePath, inputs: str) -> bool:
+        entry = self.entries.get(relative.as_posix())
+        target = self.root / relative
+        if entry is None or entry["inputs"] != inputs or not target.is_file():
+            return False
+        # Someone may have edited or replaced the file since: then it is re-issued.
+        return hashlib.sha256(target.read_bytes()).hexdigest() == entry["output"]
+
+    def record(self, relative: PurePath, inputs: str, data: bytes) -> None:
+        self.entries[relative.as_posix()] = {
+            "inputs": inputs,
+            "output": hashlib.sha256(data).hexdigest(),
+        }
+
+    def to_bytes(self) -> bytes:
+        return (
+            json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        ).encode()
