@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 import click
 
 from generator.collect import collect as run_collect
+from generator.lint import lint_templates
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
 from generator.model.schema import write_schemas
@@ -24,10 +25,12 @@ from generator.read.plan_reader import AWARDS_FILE, read_nominations, read_plan
 from generator.render.charts import ChartFontError
 from generator.render.docx_engine import TemplateRenderError
 from generator.render.pdf import PdfError, convert, convertible, preflight
+from generator.render.templates import BUNDLED as BUNDLED_TEMPLATES
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
 from generator.summaries import summary_jobs
 from generator.write.atomic import OutputError, OutputSet
+from generator.write.manifest import MANIFEST, Manifest
 
 EXIT_INPUT = 2
 DEFAULT_DATA = Path("data/jiaozuo2016")
@@ -424,17 +427,30 @@ def render_all(jobs: list[Job], out: Path, want_pdf: bool = False) -> list[Path]
             click.echo(f"{error}（未写出任何文件）", err=True)
             sys.exit(EXIT_INPUT)
     outputs = OutputSet(out)
+    manifest = Manifest(out)
+    unchanged = []
     try:
         with click.progressbar(
             jobs, label="正在生成", item_show_func=_job_label, file=sys.stderr
         ) as bar:
             for job in bar:
-                outputs.add(job.path, job.render())
+                if job.inputs and manifest.unchanged(job.path, job.inputs):
+                    unchanged.append(job.path)
+                    continue
+                data = job.render()
+                outputs.add(job.path, data)
+                if job.inputs:
+                    manifest.record(job.path, job.inputs, data)
     except (TemplateRenderError, WorkbookRenderError, ChartFontError) as error:
         click.echo(f"生成失败，未写出任何文件：{error}", err=True)
         sys.exit(EXIT_INPUT)
+    if unchanged:
+        click.echo(f"{len(unchanged)} 个文件的输入未改动，保留原文件未重写。")
+    if not outputs.files:
+        return []
+    outputs.add(MANIFEST, manifest.to_bytes())
     try:
-        written = outputs.commit()
+        written = outputs.commit()[:-1]  # the manifest is bookkeeping, not a document
     except OutputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_INPUT)
@@ -466,3 +482,31 @@ def schema(out: Path) -> None:
     """写出方案数据的 JSON Schema（编辑器据此补全和检查 YAML）。"""
     for path in write_schemas(out):
         click.echo(f"已写出 {path}")
+
+
+@main.command()
+@click.argument(
+    "templates_dir",
+    metavar="[模板目录]",
+    required=False,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+)
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def lint(templates_dir: Path | None) -> None:
+    """检查 Word 模板（默认检查内置模板 templates/），一次列出全部问题及其位置。
+
+    \b
+    错误：Jinja 语法有误（标记未闭合、被 Word 拆到两段、{{ x } 之类的笔误）、
+          危险内容（DDE、INCLUDETEXT 等域，外部模板，宏，嵌入对象）、
+          模板用到而数据中没有的变量、用示例数据试生成时出的错。
+    警告：数据中有而模板没有用到的变量、不认识的模板文件名。
+    位置写作“正文第 3 段”“正文表格 1 第 2 行第 3 列”“页脚（footer1.xml）第 1 段”。
+    有错误时退出码为 2，只有警告时为 0。不写出任何文件。
+    """
+    try:
+        found = lint_templates(templates_dir or BUNDLED_TEMPLATES)
+    except InputError as error:
+        fail(error)
+    click.echo(found.text())
+    if found.errors:
+        sys.exit(EXIT_INPUT)

@@ -1,0 +1,245 @@
+"""Benchmark of every stage, against a naive docxtpl loop and a write-only floor.
+
+Usage:  .venv/bin/python bench/bench.py [--units 100 1000] [--targets 30] [--jobs 2]
+
+For each size it writes a synthetic plan (bench/synthetic.py) and, per stage, runs a
+fresh Python process so each stage's peak RSS is its own. Reported per stage:
+documents per second, milliseconds per document, peak RSS; and, on the same data in
+the same run, the naive docxtpl loop (``DocxTemplate(path)``, ``render``, ``save`` for
+every document), openpyxl's default writer for ledgers, and the floor (writing the
+bytes of one rendered document N times). Wall-clock numbers move with the machine's
+load; the ratios are what to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+# --- stages (each runs in its own process) ------------------------------------------------
+
+
+def _plan(data: Path):  # type: ignore[no-untyped-def]
+    from generator.read.plan_reader import read_plan
+
+    return read_plan(data)
+
+
+def _contexts(plan):  # type: ignore[no-untyped-def]
+    from generator.build import unit_plan
+
+    units = [u for u in plan.organisation.units if plan.duties(u)]
+    return [unit_plan.unit_plan_context(plan, u, plan.duties(u)) for u in units]
+
+
+def stage_unit_plans(data: Path, out: Path) -> int:
+    from generator.build import unit_plan
+    from generator.render.templates import TemplateSet
+
+    contexts = _contexts(_plan(data))
+    engine = TemplateSet().docx(unit_plan.TEMPLATE)
+    for n, context in enumerate(contexts):
+        (out / f"{n}.docx").write_bytes(engine.render(context))
+    return len(contexts)
+
+
+def stage_naive_docxtpl(data: Path, out: Path) -> int:
+    from docxtpl import DocxTemplate
+
+    from generator.build import unit_plan
+    from generator.render.templates import TemplateSet
+
+    contexts = _contexts(_plan(data))
+    path = TemplateSet().path(unit_plan.TEMPLATE)
+    for n, context in enumerate(contexts):
+        document = DocxTemplate(path)
+        document.render(context, autoescape=True)
+        document.save(out / f"{n}.docx")
+    return len(contexts)
+
+
+def stage_floor(data: Path, out: Path) -> int:
+    from generator.build import unit_plan
+    from generator.render.templates import TemplateSet
+
+    contexts = _contexts(_plan(data))
+    rendered = TemplateSet().docx(unit_plan.TEMPLATE).render(contexts[0])
+    start = time.perf_counter()
+    for n in range(len(contexts)):
+        (out / f"{n}.docx").write_bytes(rendered)
+    return len(contexts) if time.perf_counter() > start else 0
+
+
+def stage_ledgers(data: Path, out: Path) -> int:
+    from generator.build.ledger_workbook import unit_ledger_spec
+    from generator.render.templates import TemplateSet
+
+    plan = _plan(data)
+    engine = TemplateSet().xlsx("ledger.xlsx")
+    units = [u for u in plan.organisation.units if plan.targets_for(u)]
+    for unit in units:
+        (out / f"{unit.id}.xlsx").write_bytes(engine.render(unit_ledger_spec(plan, unit)))
+    return len(units)
+
+
+def stage_openpyxl_default(data: Path, out: Path) -> int:
+    """The same ledgers the plain openpyxl way: open the template, fill, ``wb.save``."""
+    import openpyxl
+
+    from generator.build.ledger_workbook import unit_ledger_spec
+    from generator.render.templates import TemplateSet
+
+    plan = _plan(data)
+    template = TemplateSet().path("ledger.xlsx")
+    units = [u for u in plan.organisation.units if plan.targets_for(u)]
+    for unit in units:
+        spec = unit_ledger_spec(plan, unit)
+        book = openpyxl.load_workbook(template)
+        sheet = book.worksheets[0]
+        for r, row in enumerate(spec.sheets[0].rows, 5):
+            for c, column in enumerate(spec.sheets[0].columns, 1):
+                sheet.cell(r, c).value = row.values.get(column.key)
+        book.save(out / f"{unit.id}.xlsx")
+    return len(units)
+
+
+def stage_collect(data: Path, out: Path) -> int:
+    from generator.collect import collect
+
+    plan = _plan(data)
+    result = collect(plan, data / "returns")
+    assert all(c.accepted for c in result.checks), [c.errors[:1] for c in result.checks][:3]
+    return len(result.checks)
+
+
+def stage_summaries(data: Path, out: Path) -> int:
+    from generator.collect import collect
+    from generator.model.evaluation import evaluate
+    from generator.render.templates import TemplateSet
+    from generator.summaries import summary_jobs
+
+    plan = _plan(data)
+    record = collect(plan, data / "returns").record
+    result = evaluate(plan, record, plan.text.phases[1])
+    start_jobs = summary_jobs(plan, result, TemplateSet())
+    for n, job in enumerate(start_jobs):
+        (out / f"{n}{job.path.suffix}").write_bytes(job.render())
+    return len(start_jobs)
+
+
+def stage_phase1_cli(data: Path, out: Path) -> int:
+    """The whole phase-1 set through the command, as an office runs it."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["plan", "--data", str(data), "--out", str(out / "run")])
+    assert result.exit_code == 0, result.output
+    return sum(1 for p in (out / "run").rglob("*") if p.suffix in (".docx", ".xlsx"))
+
+
+STAGES: dict[str, Callable[[Path, Path], int]] = {
+    "unit_plans": stage_unit_plans,
+    "naive_docxtpl": stage_naive_docxtpl,
+    "floor": stage_floor,
+    "ledgers": stage_ledgers,
+    "openpyxl_default": stage_openpyxl_default,
+    "collect": stage_collect,
+    "summaries": stage_summaries,
+    "phase1_cli": stage_phase1_cli,
+}
+
+
+def run_stage(name: str, data: Path) -> None:
+    """Child process: time one stage, print JSON."""
+    with tempfile.TemporaryDirectory() as work:
+        start = time.perf_counter()
+        count = STAGES[name](data, Path(work))
+        seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB on Linux
+    print(json.dumps({"stage": name, "documents": count, "seconds": seconds, "peak_mb": peak}))
+
+
+# --- the parent --------------------------------------------------------------------------------
+
+
+def measure(name: str, data: Path) -> dict:  # type: ignore[type-arg]
+    output = subprocess.run(
+        [sys.executable, __file__, "--stage", name, "--data", str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def prepare(units: int, targets: int, folder: Path) -> Path:
+    from synthetic import make_plan, make_returns
+
+    from generator.read.plan_reader import read_plan
+
+    data = make_plan(folder / f"plan{units}", units=units, targets=targets)
+    make_returns(read_plan(data), data / "returns")
+    return data
+
+
+def report(units: int, results: dict[str, dict]) -> None:  # type: ignore[type-arg]
+    print(f"\n### {units} units\n")
+    print("| stage | documents | seconds | documents/s | ms/document | peak RSS MB |")
+    print("|---|---|---|---|---|---|")
+    for name, r in results.items():
+        rate = r["documents"] / r["seconds"] if r["seconds"] else 0.0
+        ms = 1000 * r["seconds"] / r["documents"] if r["documents"] else 0.0
+        cells = [name, r["documents"], f"{r['seconds']:.2f}", f"{rate:.0f}", f"{ms:.2f}"]
+        print("| " + " | ".join(map(str, [*cells, f"{r['peak_mb']:.0f}"])) + " |")
+    per = {k: v["seconds"] / max(v["documents"], 1) for k, v in results.items()}
+    print(
+        f"\nWord vs naive docxtpl: {per['naive_docxtpl'] / per['unit_plans']:.1f}x faster; "
+        f"vs floor: {per['unit_plans'] / per['floor']:.1f}x the floor's cost; "
+        "ledgers vs openpyxl default writer: "
+        f"{per['openpyxl_default'] / per['ledgers']:.1f}x faster; "
+        f"collect: {1000 * per['collect']:.1f} ms per returned workbook"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--units", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--targets", type=int, default=30)
+    parser.add_argument("--stage")
+    parser.add_argument("--data", type=Path)
+    args = parser.parse_args()
+    if args.stage:
+        run_stage(args.stage, args.data)
+        return
+    phase1 = {}
+    with tempfile.TemporaryDirectory() as work:
+        for units in args.units:
+            data = prepare(units, args.targets, Path(work))
+            results = {name: measure(name, data) for name in STAGES}
+            report(units, results)
+            phase1[units] = results["phase1_cli"]
+    sizes = sorted(phase1)
+    for small, big in itertools.pairwise(sizes):
+        ratio = phase1[big]["seconds"] / phase1[small]["seconds"]
+        print(
+            f"\nphase-1 set: {big} units took {ratio:.2f}x the time of {small} units "
+            f"({big / small:.0f}x the units); peak RSS {phase1[big]['peak_mb']:.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()
