@@ -60,6 +60,7 @@ from jinja2.runtime import Context
 from lxml import etree
 from markupsafe import Markup, escape
 
+from generator.render import rawzip
 from generator.render.docx_checks import (
     CONTENT_TYPES_PART,
     MAIN_PART,
@@ -793,6 +794,10 @@ def _drop_empty_last_section(root: etree._Element) -> None:
         body.replace(final, closing)
 
 
+_LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing
+
+
 class DocxTemplateEngine:
     """A docxtpl-compatible Word template, read and compiled once, rendered many times."""
 
@@ -820,6 +825,12 @@ class DocxTemplateEngine:
             raise _template_error(self.path.name, issues)
         self._namespaces = {part: dict(roots[part].nsmap) for part in self.parts}
         self._drawing_ids_taken = _highest_drawing_id(self._members, self.parts)
+        # The unchanged parts' compressed bytes, reused as they are in every document:
+        # re-compressing them was most of a render's cost.
+        self._compressed = {
+            member.name: member
+            for member in rawzip.members_of(normalize_zip(self.path.read_bytes()))
+        }
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -925,7 +936,15 @@ class DocxTemplateEngine:
         pictures.add_to(members)
         if properties is not None:
             members[CORE_PART] = core_properties_xml(properties)
-        return _pack(members)
+        return self._pack(members)
+
+    def _pack(self, members: Mapping[str, bytes]) -> bytes:
+        """Zip ``members`` in order: template parts left untouched are copied compressed."""
+        packed = []
+        for name, data in members.items():
+            unchanged = data is self._members.get(name) and name in self._compressed
+            packed.append(self._compressed[name] if unchanged else rawzip.deflate(name, data))
+        return rawzip.write(packed)
 
     def _render_part(self, name: str, context: Mapping[str, Any]) -> etree._Element:
         try:
@@ -970,7 +989,17 @@ class DocxTemplateEngine:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
             xml = xml.replace(escaped, plain)
-        return self._docxtpl.resolve_listing(xml)
+        # resolve_listing only rewrites these characters inside text runs; it is costly,
+        # and most parts have none of them there.
+        if _LISTING_TEXT.search(xml):
+            xml = _PARAGRAPH.sub(self._resolve_paragraph, xml)
+        return xml
+
+    def _resolve_paragraph(self, match: re.Match[str]) -> str:
+        paragraph = match.group(0)
+        if _LISTING_TEXT.search(paragraph):
+            return self._docxtpl.resolve_listing(paragraph)
+        return paragraph
 
     def _parse(self, name: str, xml: str, context: Mapping[str, Any]) -> etree._Element:
         """Strict parse: a template that renders broken XML is an error, not a repair."""
@@ -1002,12 +1031,3 @@ def _before(text: str, line: int, column: int) -> str:
     """``text`` up to a 1-based (line, column) position."""
     offset = sum(len(chunk) for chunk in text.splitlines(keepends=True)[: line - 1])
     return text[: offset + column]
-
-
-def _pack(members: Mapping[str, bytes]) -> bytes:
-    """Zip ``members`` in order; normalize_zip pins timestamps for byte-identical output."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return normalize_zip(buffer.getvalue())
