@@ -16,6 +16,7 @@ from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
 from generator.model.schema import write_schemas
 from generator.nomination_returns import read_nomination_returns
+from generator.parallel import RenderFailed, render_many
 from generator.phase1 import Job, phase1_jobs
 from generator.phase2 import FOLDER as COLLECT_FOLDER
 from generator.phase2 import RECORD, collect_outputs, load_record
@@ -200,9 +201,21 @@ def check(data: Path) -> None:
 @click.option("--unit", "unit_ref", metavar="单位", help="只生成该单位（编号或名称）的文件。")
 @templates_option
 @pdf_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="同时渲染文件的进程数（每个 CPU 核一个为上限；双核机器上提升有限）。",
+)
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def plan(
-    data: Path, out: Path, unit_ref: str | None, templates: Path | None, want_pdf: bool
+    data: Path,
+    out: Path,
+    unit_ref: str | None,
+    templates: Path | None,
+    want_pdf: bool,
+    jobs: int,
 ) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
     loaded = load(data)
@@ -222,7 +235,7 @@ def plan(
                 ]
             )
     phase = phase1_jobs(loaded, TemplateSet(templates), only)
-    written = render_all(phase.jobs, out, want_pdf)
+    written = render_all(phase.jobs, out, want_pdf, jobs)
     report(written, out)
     if phase.units_without_tasks:
         names = "、".join(u.name for u in phase.units_without_tasks)
@@ -414,7 +427,9 @@ def convert_to_pdf(sources: list[Path], jobs: int | None = None) -> None:
         sys.exit(EXIT_INPUT)
 
 
-def render_all(jobs: list[Job], out: Path, want_pdf: bool = False) -> list[Path]:
+def render_all(
+    jobs: list[Job], out: Path, want_pdf: bool = False, workers: int | None = None
+) -> list[Path]:
     """Render every job in memory (with a progress bar), then write them all atomically.
 
     With ``want_pdf`` LibreOffice and the fonts are checked first, so a missing one
@@ -428,20 +443,21 @@ def render_all(jobs: list[Job], out: Path, want_pdf: bool = False) -> list[Path]
             sys.exit(EXIT_INPUT)
     outputs = OutputSet(out)
     manifest = Manifest(out)
-    unchanged = []
+    unchanged = [j.path for j in jobs if j.inputs and manifest.unchanged(j.path, j.inputs)]
+    pending = [j for j in jobs if j.path not in set(unchanged)]
     try:
         with click.progressbar(
-            jobs, label="正在生成", item_show_func=_job_label, file=sys.stderr
+            render_many(pending, workers or 1),
+            length=len(pending),
+            label="正在生成",
+            item_show_func=_done_label,
+            file=sys.stderr,
         ) as bar:
-            for job in bar:
-                if job.inputs and manifest.unchanged(job.path, job.inputs):
-                    unchanged.append(job.path)
-                    continue
-                data = job.render()
+            for job, data in bar:
                 outputs.add(job.path, data)
                 if job.inputs:
                     manifest.record(job.path, job.inputs, data)
-    except (TemplateRenderError, WorkbookRenderError, ChartFontError) as error:
+    except (TemplateRenderError, WorkbookRenderError, ChartFontError, RenderFailed) as error:
         click.echo(f"生成失败，未写出任何文件：{error}", err=True)
         sys.exit(EXIT_INPUT)
     if unchanged:
@@ -459,8 +475,8 @@ def render_all(jobs: list[Job], out: Path, want_pdf: bool = False) -> list[Path]
     return written
 
 
-def _job_label(job: Job | None) -> str:
-    return job.label if job else ""
+def _done_label(item: tuple[Job, bytes] | None) -> str:
+    return item[0].label if item else ""
 
 
 def report(written: list[Path], out: Path) -> None:

@@ -393,3 +393,13 @@ UNITS_OF_L06 = [
     ("scjsk-局生产技术科", "局生产技术科"),
     ("lhb-局绿化办", "局绿化办"),
 ]
+
+
+def test_several_processes_give_the_same_files(out: Path, tmp_path: Path) -> None:
+    parallel = tmp_path / "parallel"
+    run_plan(EXAMPLE, parallel, "--jobs", "2")
+    assert stamps_only_hashes(parallel) == stamps_only_hashes(out)
+
+
+def stamps_only_hashes(folder: Path) -> dict[str, str]:
+    return {name: digest for name, (_, digest) in stamps(folder).items()}
