@@ -23,13 +23,14 @@ from generator.phase2 import RECORD, collect_outputs, load_record
 from generator.phase3 import commendation_sentence, form_jobs, nomination_jobs, returns_outputs
 from generator.problems import InputError, Problem
 from generator.read.plan_reader import AWARDS_FILE, read_nominations, read_plan
+from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
 from generator.render.charts import ChartFontError
 from generator.render.docx_engine import TemplateRenderError
 from generator.render.pdf import PdfError, convert, convertible, preflight
 from generator.render.templates import BUNDLED as BUNDLED_TEMPLATES
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
-from generator.summaries import summary_jobs
+from generator.summaries import chinese_font_available, summary_jobs
 from generator.write.atomic import OutputError, OutputSet
 from generator.write.manifest import MANIFEST, Manifest
 
@@ -323,6 +324,8 @@ def summary(
     if year_end and loaded.awards is not None:
         verdicts = judge(loaded, read_nominations(data, loaded).nominations, result)
         commendations = commendation_sentence(loaded, verdicts)
+    if result.reported and not chinese_font_available():
+        click.echo(f"提示：{CHART_FONT_HINT}；本次阶段总结不含图表。", err=True)
     jobs = summary_jobs(loaded, result, TemplateSet(templates), year_end, commendations)
     written = render_all(jobs, out, want_pdf)
     report(written, out)

@@ -14,7 +14,7 @@ from generator.build.summary_parts import percent, phase_end
 from generator.model.evaluation import DONE, LAGGING, NOT_STARTED, UNDER_WAY, PhaseResult
 from generator.model.resolved import Plan
 from generator.phase1 import Job
-from generator.render.charts import bar_chart
+from generator.render.charts import ChartFontError, bar_chart, find_cjk_font
 from generator.render.docx_engine import DocProperties
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_stats import ChartSpec, StatsSpec, StatsTable, render_statistics
@@ -77,9 +77,13 @@ def summary_jobs(
 
 
 def charts(result: PhaseResult) -> list[dict[str, Any]]:
-    """Completion by unit and by 创建项目, as pictures (none before any return)."""
+    """Completion by unit and by 创建项目, as pictures (none before any return).
+
+    Without a Chinese font the labels would be boxes: then the Word summary goes
+    without charts (the CLI says so) -- the statistics workbook keeps its native charts.
+    """
     units = result.reported
-    if not units:
+    if not units or not chinese_font_available():
         return []
     by_unit = bar_chart(
         [u.unit.name for u in units],
@@ -139,3 +143,11 @@ def statistics_spec(plan: Plan, result: PhaseResult) -> StatsSpec:
             ),
         ],
     )
+
+
+def chinese_font_available() -> bool:
+    try:
+        find_cjk_font()
+    except ChartFontError:
+        return False
+    return True
