@@ -985,8 +985,10 @@ class DocxTemplateEngine:
     def _postprocess(self, xml: str) -> str:
         """docxtpl's render_xml_part post-processing, step for step."""
         # A place mark inside {% raw %} is printed as it is; nothing else can print \x01.
-        xml = _MARK_COMMENT.sub("", xml)
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        if "\x01" in xml:
+            xml = _MARK_COMMENT.sub("", xml)
+        # docxtpl's re.sub(r"\n<w:p([ >])", r"<w:p\1"), as two plain replacements (faster)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
             xml = xml.replace(escaped, plain)
         # resolve_listing only rewrites these characters inside text runs; it is costly,
