@@ -19,6 +19,7 @@ import posixpath
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -26,6 +27,7 @@ from xml.parsers import expat
 import openpyxl
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.merge import MergedCellRange
 
 from generator.render.xlsx_engine import WorkbookIdentityError, read_identity
 
@@ -123,6 +125,21 @@ def list_returns(folder: Path) -> Iterator[ReturnedFile]:
         yield ReturnedFile(path, path.read_bytes())
 
 
+@contextmanager
+def _merged_cells_unstyled() -> Iterator[None]:
+    """Skip openpyxl's copying of borders and protection onto every cell under a merge.
+
+    It is half of a ledger's load time, and we only read values and merge ranges
+    (the annotated copy is made from the original bytes, not from this workbook).
+    """
+    originals = MergedCellRange.format, MergedCellRange._get_borders
+    MergedCellRange.format = MergedCellRange._get_borders = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        MergedCellRange.format, MergedCellRange._get_borders = originals  # type: ignore[method-assign]
+
+
 def open_return(file: ReturnedFile) -> OpenedReturn:
     """Open a returned workbook in memory; raise :class:`UnreadableReturn` if we cannot."""
     _sniff(file)
@@ -130,7 +147,8 @@ def open_return(file: ReturnedFile) -> OpenedReturn:
     try:
         # Formulas come back as formulas (data_only=False): a cached result is whatever the
         # sender's file says, so it is never read.
-        workbook = openpyxl.load_workbook(io.BytesIO(file.data), rich_text=False)
+        with _merged_cells_unstyled():
+            workbook = openpyxl.load_workbook(io.BytesIO(file.data), rich_text=False)
     except Exception as exc:  # openpyxl fails on malformed parts in many different ways
         raise _corrupt(exc) from exc
     try:
