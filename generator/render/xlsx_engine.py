@@ -30,6 +30,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -579,6 +580,7 @@ class _SheetRenderer:
         self.frame = _frame(sheet)
         self.last_col = len(sheet.columns)
         self.heights: dict[int, float] = {}
+        self._style_arrays: dict[str, StyleArray] = {}
         self.blocks = list(self._merge_blocks())
         # (column index, row offset) of cells inside a vertical merge: sized per block.
         self.in_block = {
@@ -601,7 +603,13 @@ class _SheetRenderer:
 
     def _put(self, row: int, col: int, value: object, style: str) -> Cell:
         cell = self.ws.cell(row=row, column=col)
-        cell.style = style
+        # Assigning a named style makes openpyxl hash and look up every part of it;
+        # for the thousands of cells of one style the resulting index array is the same.
+        if style not in self._style_arrays:
+            cell.style = style
+            self._style_arrays[style] = copy(cell._style)
+        else:
+            cell._style = copy(self._style_arrays[style])
         write_value(cell, value, f"{self.ws.title}!{cell.coordinate}")
         return cell
 
