@@ -82,6 +82,10 @@ _CLICK_MESSAGES = [
 ]
 
 
+# click 8.2+ raises this for a bare `plandocs`; older click prints the help itself.
+_NO_ARGS: type[Exception] | tuple[()] = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def chinese_usage_error(message: str) -> str:
     for pattern, replacement in _CLICK_MESSAGES:
         translated, count = re.subn(pattern, replacement, message)
@@ -98,6 +102,9 @@ class ChineseGroup(click.Group):
         kwargs["standalone_mode"] = False
         try:
             return super().main(*args, **kwargs)
+        except _NO_ARGS as error:
+            click.echo(error.format_message())  # plain `plandocs`: the help, not an error
+            return 0
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "plandocs"
             click.echo(f"命令用法有误：{chinese_usage_error(error.format_message())}", err=True)
@@ -162,7 +169,7 @@ def load(data: Path) -> Any:
         fail(error)
 
 
-@click.group(cls=ChineseGroup, context_settings=CONTEXT)
+@click.group(name="plandocs", cls=ChineseGroup, context_settings=CONTEXT)
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def main() -> None:
     """plandocs：由一份年度活动方案生成全年所需的公文和台账。
@@ -174,6 +181,8 @@ def main() -> None:
       plandocs collect 回收目录    回收并检查各单位报回的台账
       plandocs summary --phase 2  写出阶段工作总结（最后一个阶段为年度总结）
       plandocs nominate           评选推荐：审核推荐对象，写出推荐表、汇总表和推荐报告
+      plandocs pdf out/           把生成的文件转换为 PDF
+      plandocs lint               检查本局修改过的 Word 模板
     出错时退出码为 2，且不会写出任何文件。
     """
 

@@ -197,3 +197,13 @@ def test_every_problem_in_one_run_and_nothing_written(data: Path, tmp_path: Path
     assert not out.exists()
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.rglob("*.*")}
     assert before == after
+
+
+def test_help_and_usage_errors_are_chinese() -> None:
+    runner = CliRunner()
+    bare = runner.invoke(main, [])
+    assert bare.exit_code == 0 and "用法：plandocs" in bare.output
+    typo = runner.invoke(main, ["plan", "--outt", "x"])
+    assert typo.exit_code == 2 and "没有选项 --outt" in typo.output and "--out" in typo.output
+    missing = runner.invoke(main, ["collect", "不存在的目录"])
+    assert missing.exit_code == 2 and "RETURNS 指定的 不存在的目录 不存在" in missing.output
