@@ -41,13 +41,15 @@ def phase_columns(plan: Plan) -> list[Column]:
     return columns
 
 
-def _target_columns(unit_view: bool) -> list[Column]:
+def _target_columns(unit_view: bool, deadlines: bool) -> list[Column]:
     columns = [
         Column("seq", "序号", 5, "text"),
         Column("project", "创建项目", 12, "text"),
         Column("content", "具体目标内容", 36, "text"),
         Column("responsible", "责任单位", 14, "text"),
     ]
+    if deadlines:  # only plans that set them get the column
+        columns.append(Column("deadline", "完成时限", 10, "text"))
     if unit_view:
         columns.append(Column("role", "本单位职责", 7, "text"))
     columns.append(Column("measure", "量化指标", 18, "text"))
@@ -68,6 +70,8 @@ def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None) -> Row:
         "responsible": responsible_names(plan, line.target),
         "measure": measure_text(line.measure),
     }
+    if plan.has_deadlines:
+        values["deadline"] = plan.deadline(line.target)[0]
     if role:
         values["role"] = ROLE_NAMES[role]
     disabled = (
@@ -92,7 +96,7 @@ def _sheet(
         name=SHEET,
         title=title,
         subtitle=subtitle,
-        columns=[*_target_columns(unit_view), *phase_columns(plan)],
+        columns=[*_target_columns(unit_view, plan.has_deadlines), *phase_columns(plan)],
         rows=rows,
         merge_equal=frozenset({"seq", "project", "content"}),
     )

@@ -7,6 +7,7 @@ from typing import Any
 from generator.build.common import (
     Block,
     block,
+    chinese_date,
     chinese_number,
     outline_number,
     paragraphs,
@@ -18,6 +19,7 @@ from generator.build.summary_parts import (
     next_phase,
     numbered,
     percent,
+    phase_end,
     phase_label,
     short_name,
     summary_date,
@@ -174,11 +176,27 @@ def _problems(result: PhaseResult) -> list[Block]:
                 f"全系统{measure.wording}：目前为{number(value)}{measure.unit}"
                 + (f"，须在{measure.deadline_year}年前达到。" if measure.deadline_year else "。")
             )
+    problems.extend(_overdue(result))
     if result.missing and result.reported:
         problems.append(f"{'、'.join(u.name for u in result.missing)}未按时报送工作台账。")
     if not problems:
         return paragraphs(["各项任务推进顺利，未发现滞后或未达标的情况。"])
     return numbered(3, problems)
+
+
+def _overdue(result: PhaseResult) -> list[str]:
+    """Targets past their 完成时限 at the end of the phase, with the units not done."""
+    as_of = phase_end(result.phase)
+    found = []
+    for target in result.targets:
+        late = [line for line in target.lines if line.report and line.overdue(as_of)]
+        if late:
+            units = "、".join(dict.fromkeys(line.unit.name for line in late))
+            deadline = chinese_date(late[0].deadline)  # type: ignore[arg-type]
+            found.append(
+                f"{short_name(target.target)}：已过完成时限（{deadline}），{units}尚未完成。"
+            )
+    return found
 
 
 def _next_steps(plan: Plan, result: PhaseResult) -> list[Block]:

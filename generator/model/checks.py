@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from generator.model.awards import COLLECTIVE_FIELDS, INDIVIDUAL_FIELDS, Awards, Nominations
+from generator.model.deadlines import FORMS as DEADLINE_FORMS
+from generator.model.deadlines import parse_deadline
 from generator.model.plan import Item, Ledger, Organisation, PlanText
 from generator.problems import Problem
 
@@ -129,6 +131,14 @@ def check_plan_text(plan: PlanText, org: Organisation | None, where: Locator) ->
     refs = None if org is None else _references(org)
     for item, path, level in _items(plan.sections, ("sections",)):
         problems.extend(_check_item(item, path, level, where))
+        if item.deadline and parse_deadline(item.deadline, plan.year) is None:
+            problems.append(
+                where.problem(
+                    (*path, "deadline"),
+                    f"无法识别的完成时限「{item.deadline}」",
+                    f"请写成如 {DEADLINE_FORMS} 的形式",
+                )
+            )
         if item.id:
             if item.id in ids:
                 problems.append(_duplicate(where, (*path, "id"), item.id, ids[item.id]))

@@ -8,6 +8,7 @@ has done it; lagging when any unit lags; not started when nobody has started.
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections import Counter
 from collections.abc import Iterable
@@ -71,6 +72,11 @@ class LineResult:
     measure: Measure | None
     role: Role
     report: PhaseReport | None  # None: the unit has not reported
+    deadline: dt.date | None = None  # 完成时限 of the target's task
+
+    def overdue(self, as_of: dt.date) -> bool:
+        """Past its deadline at ``as_of`` and not done."""
+        return self.deadline is not None and self.deadline < as_of and self.status != DONE
 
     @cached_property
     def value(self) -> float | None:
@@ -215,7 +221,8 @@ def evaluate(
             for line in ledger_rows([target]):
                 submission = accepted.get(unit.id)
                 report = _latest(submission, line.key, considered) if submission else None
-                result = LineResult(unit, target, line.measure, role, report)
+                deadline = plan.deadline(target)[1]
+                result = LineResult(unit, target, line.measure, role, report, deadline)
                 per_target[target.id].append(result)
                 per_unit.setdefault(unit.id, []).append(result)
     targets = [TargetResult(t, per_target[t.id]) for t in plan.ledger.targets]

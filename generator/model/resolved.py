@@ -6,6 +6,7 @@ reference here resolves.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from functools import cached_property
 from typing import Literal
 
 from generator.model.awards import Awards
+from generator.model.deadlines import parse_deadline
 from generator.model.plan import Group, Item, Ledger, Organisation, PlanText, Target, Unit
 
 Role = Literal["lead", "cooperating"]
@@ -139,6 +141,15 @@ class Plan:
     @cached_property
     def tasks_by_id(self) -> dict[str, Task]:
         return {task.item.id: task for task in self.tasks if task.item.id}
+
+    def deadline(self, target: Target) -> tuple[str, dt.date | None]:
+        """The target's task deadline (完成时限): as written, and as a date."""
+        text = self.tasks_by_id[target.task].item.deadline
+        return text, parse_deadline(text, self.text.year) if text else None
+
+    @cached_property
+    def has_deadlines(self) -> bool:
+        return any(task.item.deadline for task in self.tasks)
 
     def target_refs(self, target: Target) -> tuple[list[str], list[str]]:
         """(named, lead) references of a target: its own, else its task's."""
