@@ -98,10 +98,8 @@ def results_text(plan: Plan, verdicts: list[Verdict], year: PhaseResult) -> str:
         f"  {n}. {v.award.name}：{v.nominee.name}（{v.unit.name}）"
         for n, v in enumerate(nomination_list.in_order(plan, verdicts), 1)
     ]
-    lines += [
-        "",
-        f"三、各单位全年台账完成情况排名（供评选参考，截至{chinese_date(phase_end(year.phase))}）",
-    ]
+    as_of = chinese_date(phase_end(year.phase, year.year))
+    lines += ["", f"三、各单位全年台账完成情况排名（供评选参考，截至{as_of}）"]
     for n, unit in enumerate(rank_units(year), 1):
         state = percent(unit.rate) if unit.reported else "未报送台账"
         lines.append(f"  {n}. {unit.unit.name}：{state}")

@@ -40,7 +40,7 @@ def summary_jobs(
 ) -> list[Job]:
     """The bureau's summary, the statistics and each reporting unit's summary."""
     folder = summary_folder(result, year_end)
-    date = phase_end(result.phase)
+    date = phase_end(result.phase, result.year)
     title = f"{plan.text.issuer}{phase_summary.summary_title(plan, result, year_end)}"
     jobs = [
         Job(
@@ -118,7 +118,7 @@ def statistics_spec(plan: Plan, result: PhaseResult) -> StatsSpec:
     ]
     return StatsSpec(
         title=f"{plan.text.title}{result.phase.name}统计",
-        created=dt.datetime.combine(phase_end(result.phase), dt.time()),
+        created=dt.datetime.combine(phase_end(result.phase, result.year), dt.time()),
         tables=[
             StatsTable(
                 "按单位",

@@ -131,7 +131,7 @@ def test_phase_ending_before_it_starts(data: Path) -> None:
     line = edit(data / "plan.yaml", "end: 2016-11", "end: 2016-04")
     code, output = run_check(data)
     assert code == 2
-    assert_reported(output, data / "plan.yaml", line, "早于开始月份")
+    assert_reported(output, data / "plan.yaml", line, "早于开始时间")
 
 
 def test_impossible_date(data: Path) -> None:

@@ -50,14 +50,24 @@ def chinese_date(day: dt.date) -> str:
 
 
 def phase_period(phase: Phase) -> str:
-    """The months of a phase as offices write them: 5月份, 6至11月份."""
-    start_year, start_month = (int(x) for x in phase.start.split("-"))
-    end_year, end_month = (int(x) for x in phase.end.split("-"))
-    if (start_year, start_month) == (end_year, end_month):
-        return f"{start_month}月份"
-    if start_year == end_year:
-        return f"{start_month}至{end_month}月份"
-    return f"{start_year}年{start_month}月至{end_year}年{end_month}月"
+    """A phase's time as offices write it: 5月份, 6至11月份, 5月10日至6月30日; "" if none."""
+    first, last = phase.first_day(), phase.last_day()
+    if first is None or last is None:
+        return ""
+    if isinstance(phase.start, dt.date) or isinstance(phase.end, dt.date):
+        end_year = f"{last.year}年" if last.year != first.year else ""
+        return f"{first.month}月{first.day}日至{end_year}{last.month}月{last.day}日"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.month}月份"
+    if first.year == last.year:
+        return f"{first.month}至{last.month}月份"
+    return f"{first.year}年{first.month}月至{last.year}年{last.month}月"
+
+
+def phase_heading(phase: Phase) -> str:
+    """宣传教育阶段（5月份）, or just the name when the plan gives no time."""
+    period = phase_period(phase)
+    return f"{phase.name}（{period}）" if period else phase.name
 
 
 def block(level: int, number: str = "", heading: str = "", text: str = "") -> Block:
@@ -102,7 +112,7 @@ def phase_blocks(phases: Iterable[Phase], level: int, unit_view: bool = False) -
         block(
             level,
             outline_number(level, n),
-            f"{phase.name}（{phase_period(phase)}）。",
+            f"{phase_heading(phase)}。",
             phase.unit_text if unit_view else phase.text,
         )
         for n, phase in enumerate(phases, 1)

@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from generator.build.common import phase_period
+from generator.build.common import phase_heading
 from generator.build.ledger_table import responsible_names
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Measure, Unit
@@ -27,7 +27,7 @@ KIND_MASTER, KIND_UNIT = "master-ledger", "unit-ledger"
 
 def phase_groups(plan: Plan) -> list[tuple[str, str]]:
     """(phase id, header) per phase: 宣传教育阶段（5月份）."""
-    return [(p.id, f"{p.name}（{phase_period(p)}）") for p in plan.text.phases]
+    return [(p.id, phase_heading(p)) for p in plan.text.phases]
 
 
 def phase_columns(plan: Plan) -> list[Column]:

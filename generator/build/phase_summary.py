@@ -75,7 +75,7 @@ def summary_context(
         "charts": charts,
         "attachments": [{"label": "附件", "title": ledger_title(plan, result, year_end)}],
         "signature": plan.text.issuer,
-        "date": summary_date(result.phase),
+        "date": summary_date(result.phase, result.year),
         "ledger": {
             "title": ledger_title(plan, result, year_end),
             "columns": ["序号", "创建项目", "具体目标内容", "完成情况", "完成率"],
@@ -186,7 +186,7 @@ def _problems(result: PhaseResult) -> list[Block]:
 
 def _overdue(result: PhaseResult) -> list[str]:
     """Targets past their 完成时限 at the end of the phase, with the units not done."""
-    as_of = phase_end(result.phase)
+    as_of = phase_end(result.phase, result.year)
     found = []
     for target in result.targets:
         late = [line for line in target.lines if line.report and line.overdue(as_of)]

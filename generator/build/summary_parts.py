@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 
-from generator.build.common import Block, block, chinese_date, outline_number, phase_period
+from generator.build.common import Block, block, chinese_date, outline_number, phase_heading
 from generator.model.evaluation import DONE, LAGGING, NOT_STARTED, UNDER_WAY, LineResult
 from generator.model.plan import Phase, Target
 from generator.model.resolved import Plan
@@ -27,18 +26,17 @@ def figures_sentence(noun: str, total: int, counts: Counter[str]) -> str:
     return text + "。"
 
 
-def phase_end(phase: Phase) -> dt.date:
-    """A summary is dated the last day of its phase."""
-    year, month = (int(x) for x in phase.end.split("-"))
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+def phase_end(phase: Phase, year: int) -> dt.date:
+    """A summary is dated the last day of its phase (the plan year's end when none is given)."""
+    return phase.last_day() or dt.date(year, 12, 31)
 
 
-def summary_date(phase: Phase) -> str:
-    return chinese_date(phase_end(phase))
+def summary_date(phase: Phase, year: int) -> str:
+    return chinese_date(phase_end(phase, year))
 
 
 def phase_label(phase: Phase) -> str:
-    return f"{phase.name}（{phase_period(phase)}）"
+    return phase_heading(phase)
 
 
 def next_phase(plan: Plan, phase: Phase) -> Phase | None:

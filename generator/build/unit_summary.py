@@ -56,7 +56,7 @@ def unit_summary_context(
         "charts": [],
         "attachments": [{"label": "附件", "title": ledger_title}],
         "signature": unit.unit.name,
-        "date": summary_date(result.phase),
+        "date": summary_date(result.phase, result.year),
         "ledger": {
             "title": ledger_title,
             "columns": ["序号", "创建项目", "具体目标内容", "状态", "实施情况", "完成数/目标"],

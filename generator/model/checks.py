@@ -6,7 +6,6 @@ from, and returns problems located at the offending value.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -199,17 +198,16 @@ def check_phases(plan: PlanText, where: Locator) -> list[Problem]:
     problems = []
     previous_end: dt.date | None = None
     for i, phase in enumerate(plan.phases):
-        start = _month(phase.start, ("phases", i, "start"), where, problems)
-        end = _month(phase.end, ("phases", i, "end"), where, problems, last_day=True)
+        start = _phase_day(phase.start, phase.first_day(), ("phases", i, "start"), where, problems)
+        end = _phase_day(phase.end, phase.last_day(), ("phases", i, "end"), where, problems)
         if start is None or end is None:
-            previous_end = None
-            continue
+            continue  # a phase without dates (the source gives none) is not ordered
         if end < start:
             problems.append(
                 where.problem(
                     ("phases", i, "end"),
-                    f"结束月份 {phase.end} 早于开始月份 {phase.start}",
-                    "请交换或改正开始、结束月份",
+                    f"结束时间 {phase.end} 早于开始时间 {phase.start}",
+                    "请交换或改正开始、结束时间",
                 )
             )
         if previous_end is not None and start <= previous_end:
@@ -224,17 +222,14 @@ def check_phases(plan: PlanText, where: Locator) -> list[Problem]:
     return problems
 
 
-def _month(
-    value: str, path: PathKey, where: Locator, problems: list[Problem], last_day: bool = False
+def _phase_day(
+    value: object, day: dt.date | None, path: PathKey, where: Locator, problems: list[Problem]
 ) -> dt.date | None:
-    year, month = (int(part) for part in value.split("-"))
-    if not 1 <= month <= 12:
+    if value is not None and day is None:
         problems.append(
             where.problem(path, f"月份「{value}」不存在", "月份应为 1 至 12，如 2016-05")
         )
-        return None
-    day = calendar.monthrange(year, month)[1] if last_day else 1
-    return dt.date(year, month, day)
+    return day
 
 
 def check_ledger(

@@ -182,6 +182,7 @@ class PhaseResult:
     phase: Phase
     targets: list[TargetResult]
     units: list[UnitResult] = field(default_factory=list)
+    year: int = 0  # the plan's year: the end of a phase the plan gives no time for
 
     @property
     def counts(self) -> Counter[str]:
@@ -227,7 +228,7 @@ def evaluate(
                 per_unit.setdefault(unit.id, []).append(result)
     targets = [TargetResult(t, per_target[t.id]) for t in plan.ledger.targets]
     units = [UnitResult(plan.units[uid], lines, uid in accepted) for uid, lines in per_unit.items()]
-    return PhaseResult(phase, targets, units)
+    return PhaseResult(phase, targets, units, plan.text.year)
 
 
 def _latest(submission: Submission, key: str, phase_ids: list[str]) -> PhaseReport:

@@ -13,6 +13,7 @@ unknown keys, so typos are caught. Cross-file rules (references, ordering) live 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -119,10 +120,30 @@ class Phase(Model):
 
     id: Identifier
     name: Text = Field(description="阶段名称，如 宣传教育阶段")
-    start: Month = Field(description="开始月份，如 2016-05")
-    end: Month = Field(description="结束月份，如 2016-11")
+    start: Month | dt.date | None = Field(
+        default=None, description="开始月份（2016-05）或日期（2016-05-10）；原方案未写可空"
+    )
+    end: Month | dt.date | None = Field(
+        default=None, description="结束月份（2016-11）或日期（2016-11-30）；原方案未写可空"
+    )
     text: Text = Field(description="本阶段工作（方案原文）")
     unit_text: Text = Field(description="各单位在本阶段做什么（写入各单位实施方案）")
+
+    def first_day(self) -> dt.date | None:
+        return _day(self.start, last=False)
+
+    def last_day(self) -> dt.date | None:
+        return _day(self.end, last=True)
+
+
+def _day(value: str | dt.date | None, last: bool) -> dt.date | None:
+    """A month (2016-05) as its first or last day; a date as it is; None when blank or invalid."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    year, month = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        return None
+    return dt.date(year, month, calendar.monthrange(year, month)[1] if last else 1)
 
 
 class PlanText(Model):
