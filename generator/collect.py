@@ -53,6 +53,7 @@ from generator.render.xlsx_engine import (
     Row,
     SheetSpec,
     WorkbookIdentityError,
+    WorkbookSpec,
     read_sheet_map,
     replace_illegal_chars,
 )
@@ -110,7 +111,8 @@ def collect(plan: Plan, folder: Path, previous: ProgressRecord | None = None) ->
     """Check every file in ``folder`` and merge the accepted ones into the record."""
     files = list(list_returns(folder))
     ignored = [f for f in files if f.is_lock_file]
-    checks = [check_return(plan, f) for f in files if not f.is_lock_file]
+    issued: dict[str, WorkbookSpec] = {}  # one spec per unit, whatever it sends
+    checks = [check_return(plan, f, issued) for f in files if not f.is_lock_file]
     _reject_ambiguous_duplicates(checks)
     record = _fresh_record(plan, previous)
     superseded = []
@@ -176,15 +178,28 @@ def open_and_match(
     return check, opened
 
 
-def check_return(plan: Plan, file: ReturnedFile) -> ReturnCheck:
-    check, opened = open_and_match(plan, file, KIND_UNIT, "台账", _ledger_version(plan))
+def check_return(
+    plan: Plan, file: ReturnedFile, issued: dict[str, WorkbookSpec] | None = None
+) -> ReturnCheck:
+    """Check one returned ledger; ``issued`` caches each unit's issued spec across files."""
+    cache = {} if issued is None else issued
+
+    def spec_of(unit: Unit) -> WorkbookSpec:
+        if unit.id not in cache:
+            cache[unit.id] = unit_ledger_spec(plan, unit)
+        return cache[unit.id]
+
+    def version_of(unit: Unit) -> str:
+        return spec_of(unit).identity["plan_version"]
+
+    check, opened = open_and_match(plan, file, KIND_UNIT, "台账", version_of)
     if opened is None or check.unit is None:
         return check
     workbook = opened.workbook
     if not _has_ledger_sheet(workbook, check):
         return check
     _note_sheets(workbook, check)
-    table = _issued_table(workbook, unit_ledger_spec(plan, check.unit).sheets[0], check)
+    table = _issued_table(workbook, spec_of(check.unit).sheets[0], check)
     if table is not None:
         _check_table(plan, table, check)
     return check
@@ -192,10 +207,6 @@ def check_return(plan: Plan, file: ReturnedFile) -> ReturnCheck:
 
 def _stamp(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
-
-
-def _ledger_version(plan: Plan) -> Callable[[Unit], str]:
-    return lambda unit: unit_ledger_spec(plan, unit).identity["plan_version"]
 
 
 def _match_unit(
