@@ -26,6 +26,10 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.
 Reference = Text  # a unit or group, by id or by name
 NUMBERING_LEVELS = {"一、": 1, "（一）": 2, "1.": 3, "（1）": 4}
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{1,2}$")]
+# 发文字号 as GB/T 9704 7.2.4 writes it: 机关代字 + 〔年份〕 + 序号 + 号, e.g. 焦文明办〔2020〕1号.
+DocNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[^\s〔〕]+〔\d{4}〕\d+号$")
+]
 
 
 STATUSES = ("已完成", "正在推进", "滞后", "未启动")
@@ -146,6 +150,32 @@ def _day(value: str | dt.date | None, last: bool) -> dt.date | None:
     return dt.date(year, month, calendar.monthrange(year, month)[1] if last else 1)
 
 
+class Notice(Model):
+    """The issuing notice (印发通知) that wraps the plan: 关于印发《方案》的通知.
+
+    Optional: a plan with a notice is rendered as the notice (版头, 发文字号, 主送, body,
+    signature, date) followed by the plan, and closes with the 版记 (抄送, 印发机关 and
+    印发日期 between rules) at the foot of the last page.
+    """
+
+    authority: Text = Field(description="发文机关标志，如 焦作市文明办文件")
+    number: DocNumber = Field(description="发文字号，如 焦文明办〔2020〕1号（年份用六角括号〔〕）")
+    title: OptionalText = Field(
+        default="", description="通知标题，缺省为 关于印发《方案标题》的通知"
+    )
+    addressee: Text = Field(description="主送机关，如 各县（市）区文明办，市直各单位")
+    body: list[Text] = Field(
+        default_factory=list,
+        description="通知正文段落，缺省为 现将《方案标题》印发给你们，请结合实际，认真贯彻落实。",
+    )
+    issuer: OptionalText = Field(default="", description="署名，缺省同方案署名")
+    date: dt.date | None = Field(default=None, description="成文日期，缺省同方案日期")
+    disclosure: OptionalText = Field(default="", description="公开方式，如 此件公开发布（可空）")
+    copy_to: list[Text] = Field(default_factory=list, description="抄送机关")
+    printer: Text = Field(description="印发机关，如 焦作市文明办秘书科")
+    print_date: dt.date | None = Field(default=None, description="印发日期，缺省同成文日期")
+
+
 class PlanText(Model):
     """The plan document (方案): everything of ``plan.yaml``."""
 
@@ -157,6 +187,9 @@ class PlanText(Model):
     date: dt.date = Field(description="成文日期，如 2016-06-07")
     addressee: OptionalText = Field(default="", description="主送机关（可空）")
     preamble: list[Text] = Field(default_factory=list, description="开头段落")
+    notice: Notice | None = Field(
+        default=None, description="印发通知（发文字号、主送、版记），可无"
+    )
     sections: list[Item] = Field(min_length=1, description="正文各部分（一、二、……）")
     phases: list[Phase] = Field(min_length=1, description="工作步骤")
 
@@ -185,6 +218,10 @@ class Measure(Model):
         default="unit", description="unit 每个单位各自达到；system 全系统合计达到"
     )
     deadline_year: int | None = Field(default=None, ge=1949, le=2100, description="目标年份")
+    planned: dict[Reference, float] = Field(
+        default_factory=dict,
+        description="各单位计划数（单位编号或名称 → 计划数），缺省各单位均为 value；台账列出计划与完成",
+    )
 
 
 class Target(Model):
