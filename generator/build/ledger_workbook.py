@@ -41,7 +41,7 @@ def phase_columns(plan: Plan) -> list[Column]:
     return columns
 
 
-def _target_columns(unit_view: bool, deadlines: bool) -> list[Column]:
+def _target_columns(unit_view: bool, deadlines: bool, planned: bool) -> list[Column]:
     columns = [
         Column("seq", "序号", 5, "text"),
         Column("project", "创建项目", 12, "text"),
@@ -53,6 +53,8 @@ def _target_columns(unit_view: bool, deadlines: bool) -> list[Column]:
     if unit_view:
         columns.append(Column("role", "本单位职责", 7, "text"))
     columns.append(Column("measure", "量化指标", 18, "text"))
+    if planned:  # 计划数 beside the 完成数 units report, only where the plan sets them
+        columns.append(Column("planned", "计划数", 8, "text"))
     return columns
 
 
@@ -62,7 +64,16 @@ def measure_text(measure: Measure | None) -> str:
     return f"{measure.wording}\n填报：{measure.reported}（{measure.report_unit}）"
 
 
-def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None) -> Row:
+def planned_figure(plan: Plan, line: LedgerRow, unit: Unit | None) -> float | None:
+    """A unit's 计划数 on the line; for the master ledger, all units' together."""
+    if line.measure is None or not line.measure.planned:
+        return None
+    if unit is not None:
+        return plan.planned(line.measure, unit)
+    return sum(line.measure.planned.values())
+
+
+def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None, unit: Unit | None) -> Row:
     values: dict[str, str | int | float | None] = {
         "seq": str(seq),
         "project": line.target.project,
@@ -74,6 +85,8 @@ def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None) -> Row:
         values["deadline"] = plan.deadline(line.target)[0]
     if role:
         values["role"] = ROLE_NAMES[role]
+    if plan.has_planned:
+        values["planned"] = planned_figure(plan, line, unit)
     disabled = (
         frozenset() if line.measure else frozenset(f"{p.id}.figure" for p in plan.text.phases)
     )
@@ -85,18 +98,21 @@ def _sheet(
     title: str,
     subtitle: str,
     lines: list[tuple[LedgerRow, Role | None]],
-    unit_view: bool,
+    unit: Unit | None,
 ) -> SheetSpec:
     seq_of: dict[str, int] = {}
     rows = []
     for line, role in lines:
         seq = seq_of.setdefault(line.target.id, len(seq_of) + 1)
-        rows.append(_row(plan, seq, line, role))
+        rows.append(_row(plan, seq, line, role, unit))
     return SheetSpec(
         name=SHEET,
         title=title,
         subtitle=subtitle,
-        columns=[*_target_columns(unit_view, plan.has_deadlines), *phase_columns(plan)],
+        columns=[
+            *_target_columns(unit is not None, plan.has_deadlines, plan.has_planned),
+            *phase_columns(plan),
+        ],
         rows=rows,
         merge_equal=frozenset({"seq", "project", "content"}),
     )
@@ -140,7 +156,7 @@ def plan_created(plan: Plan) -> dt.datetime:
 
 def master_ledger_spec(plan: Plan) -> WorkbookSpec:
     lines = [(line, None) for line in ledger_rows(plan.ledger.targets)]
-    sheet = _sheet(plan, plan.ledger.title, f"发文单位：{plan.text.issuer}", lines, unit_view=False)
+    sheet = _sheet(plan, plan.ledger.title, f"发文单位：{plan.text.issuer}", lines, None)
     return WorkbookSpec(
         [sheet], identity(plan, KIND_MASTER, None, [sheet]), plan.ledger.title, plan_created(plan)
     )
@@ -152,7 +168,7 @@ def unit_ledger_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
     ]
     title = f"{plan.ledger.title}（{unit.name}）"
     subtitle = f"填报单位：{unit.name}　　填报人：　　　　联系电话：　　　　填报日期："
-    sheet = _sheet(plan, title, subtitle, lines, unit_view=True)
+    sheet = _sheet(plan, title, subtitle, lines, unit)
     return WorkbookSpec(
         [sheet], identity(plan, KIND_UNIT, unit, [sheet]), title, plan_created(plan)
     )

@@ -21,6 +21,7 @@ from generator.build.summary_parts import (
     percent,
     phase_end,
     phase_label,
+    planned_totals_texts,
     short_name,
     summary_date,
 )
@@ -150,6 +151,7 @@ def _practice_text(target: TargetResult) -> str:
         if line.status == DONE and (text := line_result_text(line))
     ][:EXAMPLES_PER_TARGET]
     text = f"{short_name(target.target)}：{len(done)}/{total}个单位已完成"
+    text = "，".join([text, *planned_totals_texts(target)])
     return text + ("。" + "；".join(quotes) + "。" if quotes else "。")
 
 
@@ -226,6 +228,7 @@ def _ledger_row(n: int, target: TargetResult) -> dict[str, Any]:
             parts.append(f"{line.unit.name}{line.actual_text()}")
     for measure, value, _ in target.system_totals():
         parts.append(f"全系统{measure.reported.split('（')[0]}：{number(value)}{measure.unit}")
+    parts.extend(f"全系统{text}" for text in planned_totals_texts(target))
     rate = len(done) / len(units) if units else 0.0
     return {
         "cells": [

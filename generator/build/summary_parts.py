@@ -6,7 +6,16 @@ import datetime as dt
 from collections import Counter
 
 from generator.build.common import Block, block, chinese_date, outline_number, phase_heading
-from generator.model.evaluation import DONE, LAGGING, NOT_STARTED, UNDER_WAY, LineResult
+from generator.model.evaluation import (
+    DONE,
+    LAGGING,
+    NOT_STARTED,
+    UNDER_WAY,
+    LineResult,
+    TargetResult,
+    number,
+    percent_of,
+)
 from generator.model.plan import Phase, Target
 from generator.model.resolved import Plan
 
@@ -24,6 +33,16 @@ def figures_sentence(noun: str, total: int, counts: Counter[str]) -> str:
         if counts[status]:
             text += f"；{status}{counts[status]}项"
     return text + "。"
+
+
+def planned_totals_texts(target: TargetResult) -> list[str]:
+    """志愿服务时长计划5000小时，完成5500小时，完成率110.0%: units' 计划数 against their 完成数."""
+    return [
+        f"{measure.reported.split('（')[0]}计划{number(planned)}{measure.unit}，"
+        f"完成{number(done)}{measure.unit}，完成率{percent_of(done, planned)}"
+        for measure, planned, done in target.planned_totals()
+        if planned
+    ]
 
 
 def phase_end(phase: Phase, year: int) -> dt.date:

@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from generator.model.awards import COLLECTIVE_FIELDS, INDIVIDUAL_FIELDS, Awards, Nominations
 from generator.model.deadlines import FORMS as DEADLINE_FORMS
 from generator.model.deadlines import parse_deadline
 from generator.model.plan import Item, Ledger, Organisation, PlanText
 from generator.problems import Problem
+
+if TYPE_CHECKING:
+    from generator.model.resolved import Plan
 
 PathKey = tuple[str | int, ...]
 
@@ -272,18 +275,54 @@ def check_ledger(
                         "如 2-3个：value: 2, value_max: 3",
                     )
                 )
+            if measure.planned and (measure.comparator == "between" or measure.scope != "unit"):
+                problems.append(
+                    where.problem(
+                        (*mpath, "planned"),
+                        "计划数只能用于各单位分别达到（scope: unit）且不是区间的指标",
+                        "请删去 planned，或把指标改为 scope: unit 和 >=、<=、== 之一",
+                    )
+                )
     if staff is not None and task_ids is not None and refs is not None and not problems:
-        problems.extend(_staff_counts(ledger, plan, org, staff, where))  # type: ignore[arg-type]
+        resolved = _resolved(plan, org, ledger)  # type: ignore[arg-type]
+        problems.extend(_staff_counts(ledger, resolved, staff, where))
+        problems.extend(_planned_units(ledger, resolved, where))
+    return problems
+
+
+def _resolved(plan: PlanText, org: Organisation, ledger: Ledger) -> Plan:
+    from generator.model.resolved import Plan  # resolved needs checked models
+
+    return Plan(plan, org, ledger)
+
+
+def _planned_units(ledger: Ledger, resolved: Plan, where: Locator) -> list[Problem]:
+    """Each 计划数 must belong to a unit that reports on the target."""
+    problems = []
+    known = _references(resolved.organisation)  # unknown names are reported elsewhere
+    for i, target in enumerate(ledger.targets):
+        if not any(m.planned for m in target.measures):
+            continue
+        named, _ = resolved.target_refs(target)
+        reporting = {u.id for ref in named if ref in known for u in resolved.members(ref)}
+        for j, measure in enumerate(target.measures):
+            for ref in measure.planned:
+                unit = resolved.unit_by_ref(ref)
+                if unit is None or unit.id not in reporting:
+                    problems.append(
+                        where.problem(
+                            ("targets", i, "measures", j, "planned", ref),
+                            f"计划数写给了「{ref}」，但它不是本目标的责任单位",
+                            "请填写本目标责任单位中某个单位的编号或名称（不能写分组）",
+                        )
+                    )
     return problems
 
 
 def _staff_counts(
-    ledger: Ledger, plan: PlanText, org: Organisation, staff: dict[str, int | None], where: Locator
+    ledger: Ledger, resolved: Plan, staff: dict[str, int | None], where: Locator
 ) -> list[Problem]:
     """A share-of-staff target needs each responsible unit's 职工总数."""
-    from generator.model.resolved import Plan  # resolved needs checked models
-
-    resolved = Plan(plan, org, ledger)
     problems = []
     for i, target in enumerate(ledger.targets):
         if not any(m.basis == "staff_share" for m in target.measures):

@@ -26,10 +26,11 @@ NOT_REPORTED = "未报"
 _COMPARE = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
 
 
-def measure_met(measure: Measure, value: float) -> bool:
+def measure_met(measure: Measure, value: float, planned: float | None = None) -> bool:
+    """Whether ``value`` meets the measure -- or the unit's own ``planned`` figure (计划数)."""
     if measure.comparator == "between":
         return measure.value <= value <= (measure.value_max or measure.value)
-    return _COMPARE[measure.comparator](value, measure.value)
+    return _COMPARE[measure.comparator](value, measure.value if planned is None else planned)
 
 
 def unit_value(measure: Measure, figure: float, unit: Unit) -> float | None:
@@ -43,12 +44,17 @@ def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def target_wording(measure: Measure) -> str:
+def target_wording(measure: Measure, planned: float | None = None) -> str:
     """6次, 2-3个, 30%: the target value as offices write it next to the actual figure."""
-    low = number(measure.value)
+    low = number(measure.value if planned is None else planned)
     if measure.comparator == "between" and measure.value_max is not None:
         return f"{low}-{number(measure.value_max)}{measure.unit}"
     return f"{low}{measure.unit}"
+
+
+def percent_of(actual: float, planned: float) -> str:
+    """完成率 as offices print it: 110.0%."""
+    return f"{actual / planned * 100:.1f}%" if planned else ""
 
 
 def combine(statuses: Iterable[str]) -> str:
@@ -73,6 +79,7 @@ class LineResult:
     role: Role
     report: PhaseReport | None  # None: the unit has not reported
     deadline: dt.date | None = None  # 完成时限 of the target's task
+    planned: float | None = None  # the unit's own 计划数, where the plan sets one
 
     def overdue(self, as_of: dt.date) -> bool:
         """Past its deadline at ``as_of`` and not done."""
@@ -92,7 +99,7 @@ class LineResult:
     def met(self) -> bool | None:
         if not self.unit_measure or self.value is None:
             return None
-        return measure_met(self.measure, self.value)  # type: ignore[arg-type]
+        return measure_met(self.measure, self.value, self.planned)  # type: ignore[arg-type]
 
     @property
     def status(self) -> str:
@@ -109,10 +116,14 @@ class LineResult:
         return self.report is not None and self.report.status == DONE and self.status == LAGGING
 
     def actual_text(self) -> str:
-        """4/6次, or 25.0%/30%（53人）for a share of staff."""
+        """4/6次; 25.0%/30%（53人）for a share of staff; 完成5500小时/计划5000小时（110.0%）."""
         if self.measure is None or self.report is None or self.report.figure is None:
             return ""
         m = self.measure
+        if self.planned is not None and self.value is not None:
+            return f"完成{number(self.value)}{m.unit}/计划{target_wording(m, self.planned)}" + (
+                f"（{percent_of(self.value, self.planned)}）" if self.planned else ""
+            )
         if m.basis == "staff_share" and self.value is not None:
             return (
                 f"{self.value:.1f}%/{target_wording(m)}（{number(self.report.figure)}"
@@ -158,6 +169,16 @@ class TargetResult:
             value = total / units * 100 if measure.basis == "unit_share" and units else total
             totals.append((measure, value, measure_met(measure, value)))
         return totals
+
+    def planned_totals(self) -> list[tuple[Measure, float, float]]:
+        """Measures with units' 计划数: (measure, planned in all, done in all)."""
+        totals: dict[str, tuple[Measure, float, float]] = {}
+        for line in self.lines:
+            if line.measure is None or line.planned is None:
+                continue
+            measure, planned, done = totals.get(line.measure.id, (line.measure, 0.0, 0.0))
+            totals[measure.id] = (measure, planned + line.planned, done + (line.value or 0.0))
+        return list(totals.values())
 
 
 @dataclass
@@ -223,7 +244,8 @@ def evaluate(
                 submission = accepted.get(unit.id)
                 report = _latest(submission, line.key, considered) if submission else None
                 deadline = plan.deadline(target)[1]
-                result = LineResult(unit, target, line.measure, role, report, deadline)
+                planned = plan.planned(line.measure, unit) if line.measure else None
+                result = LineResult(unit, target, line.measure, role, report, deadline, planned)
                 per_target[target.id].append(result)
                 per_unit.setdefault(unit.id, []).append(result)
     targets = [TargetResult(t, per_target[t.id]) for t in plan.ledger.targets]

@@ -220,7 +220,7 @@ class Measure(Model):
     deadline_year: int | None = Field(default=None, ge=1949, le=2100, description="目标年份")
     planned: dict[Reference, float] = Field(
         default_factory=dict,
-        description="各单位计划数（单位编号或名称 → 计划数），缺省各单位均为 value；台账列出计划与完成",
+        description="各单位计划数（单位编号或名称 → 计划数），缺省均为 value；台账列出计划与完成",
     )
 
 

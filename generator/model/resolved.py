@@ -16,7 +16,16 @@ from typing import Literal
 
 from generator.model.awards import Awards
 from generator.model.deadlines import parse_deadline
-from generator.model.plan import Group, Item, Ledger, Organisation, PlanText, Target, Unit
+from generator.model.plan import (
+    Group,
+    Item,
+    Ledger,
+    Measure,
+    Organisation,
+    PlanText,
+    Target,
+    Unit,
+)
 
 Role = Literal["lead", "cooperating"]
 ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperating": "配合"}
@@ -146,6 +155,18 @@ class Plan:
         """The target's task deadline (完成时限): as written, and as a date."""
         text = self.tasks_by_id[target.task].item.deadline
         return text, parse_deadline(text, self.text.year) if text else None
+
+    def planned(self, measure: Measure, unit: Unit) -> float | None:
+        """The unit's own 计划数 for ``measure``, if the ledger sets one (by unit id or name)."""
+        for ref, figure in measure.planned.items():
+            if self._unit_refs.get(ref) is unit:
+                return figure
+        return None
+
+    @cached_property
+    def has_planned(self) -> bool:
+        """Whether any measure sets units' 计划数 (the ledgers then get a 计划数 column)."""
+        return any(m.planned for target in self.ledger.targets for m in target.measures)
 
     @cached_property
     def has_deadlines(self) -> bool:
