@@ -71,6 +71,7 @@ def plan_context() -> dict[str, object]:
     title = "焦作市园林局2016年文明服务活动\n实施方案"
     ledger_title = "焦作市园林局2016年文明服务活动工作台账"
     return {
+        "notice": None,  # no issuing notice (印发通知); see test_templates_gbt9704.with_notice
         "title": title,
         "addressee": "局属各单位、机关各科室：",
         "blocks": [

@@ -1,5 +1,8 @@
 """Check a .docx against the GB/T 9704-2012 numbers (checks 1-7 of gbt9704.md).
 
+With an issuing notice (印发通知) it also checks the 版头 (发文机关标志, 发文字号, the red
+rule) and the 版记, which plandocs sets in the footers of a last page of its own.
+
 ``check_gbt9704(docx)`` returns a list of failures (empty = pass), each a Chinese
 sentence naming the element and the number it should have; ``assert_gbt9704``
 raises ``AssertionError`` listing them all. Properties are resolved the way Word
@@ -59,7 +62,15 @@ STYLE_FONTS: dict[str, tuple[str, int]] = {
     g.STYLE_CHART: (g.FONT_FANGSONG, g.SIZE_SANHAO),  # its run holds a picture, no text
     g.STYLE_CHART_CAPTION: (g.FONT_FANGSONG, g.SIZE_SIHAO),
     g.STYLE_FORM_NUMBER: (g.FONT_FANGSONG, g.SIZE_SIHAO),  # 编号：N03 above a form
+    g.STYLE_AUTHORITY: (g.FONT_XIAOBIAOSONG, g.AUTHORITY_SIZE),
+    g.STYLE_DOC_NUMBER: (g.FONT_FANGSONG, g.SIZE_SANHAO),
+    g.STYLE_REMARK: (g.FONT_FANGSONG, g.SIZE_SANHAO),
 }
+RECORD_FONT = (g.FONT_FANGSONG, g.SIZE_SIHAO)
+MM_PER_EIGHTH_POINT = 25.4 / 72 / 8
+RULE_TOLERANCE_MM = 0.05
+RECORD_RULES_MM = {"thick": 0.35, "thin": 0.25}
+NO_LINE = frozenset({None, "nil", "none"})
 # Table paragraphs in 黑体 outside a header row: the label cells of a form.
 TABLE_LABEL_STYLES = frozenset({g.STYLE_FORM_LABEL})
 # The one exception to exact line spacing: a picture paragraph (style 图表, a drawing
@@ -336,14 +347,19 @@ def check_line_spacing(view: DocxView) -> list[str]:
         rule = view.paragraph_value(p, "w:spacing", "lineRule")
         before = twips(view.paragraph_value(p, "w:spacing", "before"))
         after = twips(view.paragraph_value(p, "w:spacing", "after"))
+        wanted_before = 0
         if is_picture_paragraph(view, p):
             right, wanted = (rule or "auto", twips(line)) == PICTURE_LINE, "单倍行距"
+        elif view.paragraph_style_name(p) == g.STYLE_AUTHORITY:
+            # 发文机关标志: its own line for the large type, 35 mm below the 版心 top.
+            right = rule == "exact" and twips(line) == g.AUTHORITY_LINE
+            wanted, wanted_before = f"固定值 {g.AUTHORITY_LINE}", g.AUTHORITY_SPACE_BEFORE
         else:
             right, wanted = rule == "exact" and twips(line) in BODY_LINES, f"固定值 {g.LINE_PITCH}"
-        if not right or before or after:
+        if not right or before != wanted_before or after:
             failures.append(
                 f"段落“{paragraph_text(p)[:12]}”行距为 {rule} {line}、段前 {before}、段后 {after}，"
-                f"应为{wanted}、段前段后 0"
+                f"应为{wanted}、段前 {wanted_before}、段后 0"
             )
     return failures
 
@@ -494,7 +510,8 @@ def check_addressee(view: DocxView) -> list[str]:
         text = paragraph_text(p)
         if not text.endswith("："):
             failures.append(f"主送机关“{text[:12]}”应以全角冒号“：”结尾")
-        if twips(view.paragraph_value(p, "w:ind", "firstLine")):
+        indents = (view.paragraph_value(p, "w:ind", side) for side in ("firstLine", "left"))
+        if any(twips(indent) for indent in indents):
             failures.append(f"主送机关“{text[:12]}”应顶格编排")
     return failures
 
@@ -678,8 +695,13 @@ def _field_layout(p: Element) -> tuple[str, str, bool]:
     return "".join(before), "".join(after), seen
 
 
+def page_number_lines(footer: Element) -> list[Element]:
+    """The footer's paragraphs that hold a PAGE field."""
+    return [p for p in footer.iter(qn("w:p")) if _field_layout(p)[2]]
+
+
 def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> list[str]:
-    lines = [p for p in footer.iter(qn("w:p")) if _field_layout(p)[2]]
+    lines = page_number_lines(footer)
     if len(lines) != 1:
         return [f"{where}页脚应有一个 PAGE 页码域"]
     p = lines[0]
@@ -707,15 +729,25 @@ def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> lis
 
 def _footer_position(view: DocxView, sect_pr: Element, footer: Element, number: int) -> list[str]:
     """The page-number line sits 7 mm (±1 mm) below the text block."""
-    p = next(footer.iter(qn("w:p")))
-    line = twips(view.paragraph_value(p, "w:spacing", "line"))
-    if view.paragraph_value(p, "w:spacing", "lineRule") != "exact":
-        line = round(g.SIZE_SIHAO * 10 * 1.3)  # half-points → twips, single spacing
+    lines = page_number_lines(footer)
+    if not lines:
+        return []  # _check_footer reports it
     margins = sect_pr.find(qn("w:pgMar"))
-    gap = twips(margins.get(qn("w:bottom"))) - twips(margins.get(qn("w:footer"))) - line
+    gap = (
+        twips(margins.get(qn("w:bottom")))
+        - twips(margins.get(qn("w:footer")))
+        - footer_line_height(view, lines[0])
+    )
     if abs(gap - g.PAGE_NUMBER_GAP) > g.MARGIN_TOLERANCE:
         return [f"第 {number} 节页码距版心下边缘 {gap / g.TWIPS_PER_MM:.1f} mm，应为 7 mm"]
     return []
+
+
+def footer_line_height(view: DocxView, p: Element) -> int:
+    """The height of a one-line footer paragraph, in twips."""
+    if view.paragraph_value(p, "w:spacing", "lineRule") == "exact":
+        return twips(view.paragraph_value(p, "w:spacing", "line"))
+    return round(g.SIZE_SIHAO * 10 * 1.3)  # half-points → twips, single spacing
 
 
 def check_footers(view: DocxView) -> list[str]:
@@ -737,6 +769,283 @@ def check_footers(view: DocxView) -> list[str]:
     return failures
 
 
+# --- 8. the issuing notice: 版头 ---------------------------------------------------------
+
+
+def _text_indexes(paragraphs: Sequence[Paragraph]) -> list[int]:
+    return [i for i, p in enumerate(paragraphs) if paragraph_text(p.element).strip()]
+
+
+def _blank_lines_between(paragraphs: Sequence[Paragraph], first: int, last: int) -> int:
+    """How many empty paragraphs separate ``first`` and ``last`` (-1: text between them)."""
+    between = paragraphs[first + 1 : last]
+    return -1 if any(paragraph_text(p.element).strip() for p in between) else len(between)
+
+
+def paragraph_border(view: DocxView, p: Element, edge: str) -> Element | None:
+    """The ``w:pBdr`` edge of ``p``, from direct formatting or its style chain."""
+    for ppr in view.ppr_chain(p):
+        line = ppr.find(f"{qn('w:pBdr')}/{qn(f'w:{edge}')}") if ppr is not None else None
+        if line is not None:
+            return line
+    return None
+
+
+def _is_centred(view: DocxView, p: Element) -> bool:
+    return view.paragraph_value(p, "w:jc", "val") == "center"
+
+
+def _check_authority(view: DocxView, p: Element) -> list[str]:
+    """发文机关标志: red, centred (font, size and weight: check_body_fonts)."""
+    text, failures = paragraph_text(p), []
+    if not _is_centred(view, p):
+        failures.append(f"发文机关标志“{text[:12]}”应居中")
+    colours = {view.run_value(r, p, "w:color") for r in runs(p) if run_text(r).strip()}
+    if colours != {g.RED}:
+        failures.append(
+            f"发文机关标志“{text[:12]}”应为红色（{g.RED}），实为 {sorted(map(str, colours))}"
+        )
+    return failures
+
+
+def _check_doc_number(view: DocxView, p: Element) -> list[str]:
+    """发文字号 X〔2020〕1号, centred; under it the red rule as wide as the 版心."""
+    text, failures = paragraph_text(p), []
+    if not re.fullmatch(g.DOC_NUMBER_PATTERN, text):
+        failures.append(
+            f"发文字号“{text}”应写作“焦文明办〔2020〕1号”（年份用六角括号〔〕，序号不编虚位）"
+        )
+    if not _is_centred(view, p):
+        failures.append(f"发文字号“{text}”应居中")
+    rule = paragraph_border(view, p, "bottom")
+    if rule is None or rule.get(qn("w:val")) in NO_LINE or rule.get(qn("w:color")) != g.RED:
+        return [*failures, "发文字号下方应有红色分隔线（段落下边框，红色）"]
+    space = twips(rule.get(qn("w:space")))
+    if abs(space - g.RULE_SPACE_PT) > 1:
+        failures.append(
+            f"红色分隔线与发文字号的间距为 {space} 磅，应为 {g.RULE_SPACE_PT} 磅（4 mm）"
+        )
+    if any(twips(view.paragraph_value(p, "w:ind", side)) for side in ("left", "right")):
+        failures.append("红色分隔线应与版心等宽（发文字号段落不缩进）")
+    return failures
+
+
+def _check_remarks(view: DocxView, paragraphs: Sequence[Paragraph]) -> list[str]:
+    """附注 such as （此件公开发布）: in full-width parentheses, indented 2 字, after the date."""
+    failures = []
+    texts = _text_indexes(paragraphs)
+    for index, paragraph in enumerate(paragraphs):
+        p = paragraph.element
+        if view.paragraph_style_name(p) != g.STYLE_REMARK:
+            continue
+        text = paragraph_text(p)
+        if not re.fullmatch(r"（[^（）]+）", text):
+            failures.append(f"附注“{text[:12]}”应加全角圆括号")
+        if twips(view.paragraph_value(p, "w:ind", "firstLine")) != g.FIRST_LINE_INDENT:
+            failures.append(f"附注“{text[:12]}”应居左空二字")
+        before = [i for i in texts if i < index]
+        if not before or view.paragraph_style_name(paragraphs[before[-1]].element) != g.STYLE_DATE:
+            failures.append(f"附注“{text[:12]}”应编排在成文日期下一行")
+    return failures
+
+
+def check_notice_head(view: DocxView) -> list[str]:
+    """版头: 发文机关标志 first, 发文字号 two lines below, the title two lines below the rule."""
+    paragraphs = view.body_paragraphs()
+    styles = [view.paragraph_style_name(p.element) for p in paragraphs]
+    heads = [i for i, style in enumerate(styles) if style == g.STYLE_AUTHORITY]
+    numbers = [i for i, style in enumerate(styles) if style == g.STYLE_DOC_NUMBER]
+    failures = _check_remarks(view, paragraphs)
+    if not heads and not numbers:
+        return failures
+    if len(heads) != 1 or len(numbers) != 1:
+        return [*failures, "版头应有且只有一个发文机关标志和一个发文字号"]
+    head, number = heads[0], numbers[0]
+    failures += _check_authority(view, paragraphs[head].element)
+    failures += _check_doc_number(view, paragraphs[number].element)
+    if _text_indexes(paragraphs)[0] != head:
+        failures.append("发文机关标志应位于首页最上方")
+    if _blank_lines_between(paragraphs, head, number) != g.BLANK_LINES_BEFORE_DOC_NUMBER:
+        failures.append("发文字号应编排在发文机关标志下空二行位置")
+    title = next((i for i in _text_indexes(paragraphs) if i > number), None)
+    if (
+        title is None
+        or styles[title] != g.STYLE_TITLE
+        or _blank_lines_between(paragraphs, number, title) != g.BLANK_LINES_AFTER_RULE
+    ):
+        failures.append("公文标题应编排在红色分隔线下空二行位置")
+    return failures
+
+
+# --- 9. the issuing notice: 版记 ---------------------------------------------------------
+
+
+def _record_footers(view: DocxView) -> list[tuple[int, str, Element]]:
+    """(section, footer type, footer) for every footer that holds a 版记 line."""
+    found = []
+    record_styles = (g.STYLE_COPY_TO, g.STYLE_PRINTER)
+    for number, sect_pr in enumerate(view.section_properties()):
+        for reference in sect_pr.findall(qn("w:footerReference")):
+            footer = view.part_element(reference.get(qn("r:id")))
+            if any(view.paragraph_style_name(p) in record_styles for p in footer.iter(qn("w:p"))):
+                found.append((number, reference.get(qn("w:type")), footer))
+    return found
+
+
+def _rule_failures(borders: Element | None, rows: int) -> list[str]:
+    """Thick rules above and below, thin ones between (if any), none at the sides."""
+    wanted = {"top": "thick", "bottom": "thick"} | ({"insideH": "thin"} if rows > 1 else {})
+    failures = []
+    for edge in (*wanted, "left", "right", "insideV"):
+        line = borders.find(qn(f"w:{edge}")) if borders is not None else None
+        kind = None if line is None else line.get(qn("w:val"))
+        weight = wanted.get(edge)
+        if weight is None:
+            if kind not in NO_LINE:
+                failures.append(f"版记的 {edge} 边不应有线")
+            continue
+        size_mm = twips(line.get(qn("w:sz"))) * MM_PER_EIGHTH_POINT if line is not None else 0
+        if kind in NO_LINE or abs(size_mm - RECORD_RULES_MM[weight]) > RULE_TOLERANCE_MM:
+            failures.append(
+                f"版记的 {edge} 分隔线为 {kind} {size_mm:.2f} mm，"
+                f"应为 {RECORD_RULES_MM[weight]} mm（首末条粗线，中间细线）"
+            )
+    return failures
+
+
+def _record_table_layout(table: Element, width: int) -> list[str]:
+    tbl_pr = table.find(qn("w:tblPr"))
+    failures = []
+    have = twips(first_value([tbl_pr], "w:tblW", "w"))
+    cell_margins = tbl_pr.find(qn("w:tblCellMar"))
+    margins = [first_value([cell_margins], f"w:{side}", "w") for side in ("left", "right")]
+    if abs(have - width) > INDENT_TOLERANCE or any(m is None or twips(m) for m in margins):
+        failures.append(f"版记应与版心等宽（表宽 {have}，应为 {width}，单元格左右边距 0）")
+    rows = table.findall(qn("w:tr"))
+    failures += _rule_failures(tbl_pr.find(qn("w:tblBorders")), len(rows))
+    return failures
+
+
+def _check_record_fonts(view: DocxView, p: Element) -> list[str]:
+    return [
+        failure
+        for r in runs(p)
+        if run_text(r).strip()
+        for failure in _check_run_font(view, r, p, RECORD_FONT, "版记文字")
+    ]
+
+
+def _check_copy_to(view: DocxView, p: Element) -> list[str]:
+    """抄送：A，B。 1 字 in from both sides; wrapped lines under the first name."""
+    text, failures = paragraph_text(p), []
+    if not re.fullmatch(rf"{g.COPY_TO_LABEL}[^,]+。", text) or "。" in text[:-1]:
+        failures.append(
+            f"抄送机关应写作“抄送：A，B。”（全角逗号隔开，末尾句号），实为“{text[:16]}”"
+        )
+    left = twips(view.paragraph_value(p, "w:ind", "left"))
+    hanging = twips(view.paragraph_value(p, "w:ind", "hanging"))
+    right = twips(view.paragraph_value(p, "w:ind", "right"))
+    if (left - hanging, left, right) != (g.RECORD_INDENT, g.COPY_TO_NAME_START, g.RECORD_INDENT):
+        failures.append(
+            f"抄送机关应左右各空一字、回行与冒号后首字对齐（左 {g.COPY_TO_NAME_START} 悬挂 "
+            f"{g.COPY_TO_NAME_START - g.RECORD_INDENT} 右 {g.RECORD_INDENT}），"
+            f"实为左 {left} 悬挂 {hanging} 右 {right}"
+        )
+    return failures
+
+
+def _right_tabs(view: DocxView, p: Element) -> list[int]:
+    tabs = []
+    for ppr in view.ppr_chain(p):
+        for tab in ppr.iterfind(f"{qn('w:tabs')}/{qn('w:tab')}") if ppr is not None else ():
+            if tab.get(qn("w:val")) in ("right", "end"):
+                tabs.append(twips(tab.get(qn("w:pos"))))
+    return tabs
+
+
+def _check_printer(view: DocxView, p: Element, width: int) -> list[str]:
+    """印发机关 1 字 from the left, 2020年3月5日印发 1 字 from the right (a right tab)."""
+    text, failures = paragraph_text(p), []
+    parts = text.split("\t")
+    if len(parts) != 2 or not re.fullmatch(g.DATE_PATTERN + g.PRINTED, parts[1]):
+        failures.append(f"印发机关和印发日期应写作“机关名称<制表符>2020年3月5日印发”，实为“{text}”")
+    left = twips(view.paragraph_value(p, "w:ind", "left"))
+    if left != g.RECORD_INDENT or twips(view.paragraph_value(p, "w:ind", "firstLine")):
+        failures.append(f"印发机关应左空一字（左缩进 {g.RECORD_INDENT}），实为 {left}")
+    if width - g.RECORD_INDENT not in _right_tabs(view, p):
+        failures.append(f"印发日期应右空一字（右对齐制表位 {width - g.RECORD_INDENT}）")
+    return failures
+
+
+def _check_record_place(view: DocxView, table: Element, sect_pr: Element, where: str) -> list[str]:
+    """The 版记's last rule on the bottom edge of the 版心: below the table only the page
+    number, 7 mm lower (space before it), at the footer distance from the page edge."""
+    after = [p for p in table.itersiblings() if p.tag == qn("w:p")]
+    if len(after) != 1 or not page_number_lines(after[0]):
+        return [f"{where}版记之后应只有页码"]
+    number = after[0]
+    margins = sect_pr.find(qn("w:pgMar"))
+    bottom = (
+        twips(margins.get(qn("w:footer")))
+        + footer_line_height(view, number)
+        + twips(view.paragraph_value(number, "w:spacing", "before"))
+    )
+    if abs(bottom - twips(margins.get(qn("w:bottom")))) > g.MARGIN_TOLERANCE:
+        return [
+            f"{where}版记末条分隔线距页面下边缘 {bottom / g.TWIPS_PER_MM:.1f} mm，"
+            f"应与版心下边缘重合（{twips(margins.get(qn('w:bottom'))) / g.TWIPS_PER_MM:.0f} mm）"
+        ]
+    return []
+
+
+def _check_record_footer(view: DocxView, footer: Element, section: int, where: str) -> list[str]:
+    tables = footer.findall(qn("w:tbl"))
+    if len(tables) != 1:
+        return [f"{where}版记应为一个表格（分隔线为表格边框）"]
+    table = tables[0]
+    width = _text_width_of_section(view, section)
+    lines = [p for p in table.iter(qn("w:p")) if paragraph_text(p).strip()]
+    styles = [view.paragraph_style_name(p) for p in lines]
+    if styles not in ([g.STYLE_PRINTER], [g.STYLE_COPY_TO, g.STYLE_PRINTER]):
+        return [f"{where}版记应依次为抄送机关（可无）、印发机关和印发日期，实为 {styles}"]
+    sect_pr = view.section_properties()[section]
+    failures = _record_table_layout(table, width)
+    failures += _check_record_place(view, table, sect_pr, where)
+    for p in lines:
+        failures += _check_record_fonts(view, p)
+    if len(lines) == 2:
+        failures += _check_copy_to(view, lines[0])
+    failures += _check_printer(view, lines[-1], width)
+    return failures
+
+
+def check_record(view: DocxView) -> list[str]:
+    """版记 in the footers of the last section: a page of its own, even, 版记 at its foot.
+
+    A footer repeats on every page of its section, so that section must hold no text
+    (one page); it starts on an even page (``evenPage``), the last page of a 公文.
+    """
+    found = _record_footers(view)
+    if not found:
+        return []
+    sections = view.section_properties()
+    last = len(sections) - 1
+    failures = []
+    if {section for section, _, _ in found} != {last}:
+        failures.append("版记只能在最后一节（最后一页）的页脚中")
+    kind = sections[last].find(qn("w:type"))
+    if kind is None or kind.get(qn("w:val")) != "evenPage":
+        failures.append("版记页应为偶数页（最后一节的分节符类型应为 evenPage）")
+    if any(paragraph_text(p.element).strip() for p in view.body_paragraphs() if p.section == last):
+        failures.append("版记页不应有正文（版记所在节只有一页）")
+    if "even" not in {footer_type for _, footer_type, _ in found}:
+        failures.append("版记页是偶数页，偶数页页脚中应有版记")
+    for section, kind, footer in found:
+        where = f"第 {section + 1} 节{'偶数' if kind == 'even' else '奇数'}页页脚："
+        failures += _check_record_footer(view, footer, section, where)
+    return failures
+
+
 # --- entry points -------------------------------------------------------------------------
 
 CHECKS: tuple[Callable[[DocxView], list[str]], ...] = (
@@ -752,6 +1061,8 @@ CHECKS: tuple[Callable[[DocxView], list[str]], ...] = (
     check_date_and_signature,
     check_attachments,
     check_footers,
+    check_notice_head,
+    check_record,
 )
 
 

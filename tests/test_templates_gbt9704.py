@@ -121,6 +121,24 @@ def test_template_names_chinese_fonts_everywhere(name: str) -> None:
 # --- rendered documents meet GB/T 9704 ------------------------------------------------------
 
 
+def with_notice(context: dict[str, Any], **changes: object) -> dict[str, Any]:
+    """``context`` issued inside a notice (印发通知), with ``changes`` to the notice."""
+    context["notice"] = {
+        "authority": "焦作市园林局文件",
+        "number": "焦园〔2016〕12号",
+        "title": "关于印发《焦作市园林局2016年\n文明服务活动实施方案》的通知",
+        "addressee": "局属各单位，机关各科室：",
+        "body": ["现将《焦作市园林局2016年文明服务活动实施方案》印发给你们，请认真贯彻落实。"],
+        "signature": "焦作市园林局",
+        "date": "2016年6月7日",
+        "remark": "（此件公开发布）",
+        "copy_to": "抄送：市文明办，市直机关工委，焦作日报社。",
+        "printer": "焦作市园林局办公室",
+        "print_date": "2016年6月8日印发",
+    } | changes
+    return context
+
+
 def test_plan_meets_gbt9704(plan_context: dict[str, Any]) -> None:
     assert_gbt9704(render("plan.docx", plan_context))
 
@@ -128,6 +146,33 @@ def test_plan_meets_gbt9704(plan_context: dict[str, Any]) -> None:
 def test_plan_without_addressee_meets_gbt9704(plan_context: dict[str, Any]) -> None:
     plan_context["addressee"] = ""
     assert_gbt9704(render("plan.docx", plan_context))
+
+
+@pytest.mark.parametrize("copy_to", ["抄送：市文明办，市直机关工委，焦作日报社。", ""])
+def test_plan_with_notice_meets_gbt9704(plan_context: dict[str, Any], copy_to: str) -> None:
+    data = render("plan.docx", with_notice(plan_context, copy_to=copy_to, remark=""))
+    assert_gbt9704(data)
+    document = docx.Document(io.BytesIO(data))
+    styles = [p.style.name for p in document.paragraphs if p.text]
+    assert styles[:3] == [g.STYLE_AUTHORITY, g.STYLE_DOC_NUMBER, g.STYLE_TITLE]
+    assert styles.count(g.STYLE_DATE) == 1  # the plan is not signed again under the notice
+    assert g.STYLE_REMARK not in styles
+    plan_title = [p for p in document.paragraphs if p.style.name == g.STYLE_TITLE][1]
+    assert plan_title.paragraph_format.page_break_before
+    record = document.sections[-1]
+    assert record.page_width < record.page_height
+    rows = [row.cells[0].text for row in record.even_page_footer.tables[0].rows]
+    assert rows == [*([copy_to] if copy_to else []), "焦作市园林局办公室\t2016年6月8日印发"]
+
+
+def test_plan_without_notice_has_no_notice_parts(plan_context: dict[str, Any]) -> None:
+    plan_context["notice"] = None
+    document = docx.Document(io.BytesIO(render("plan.docx", plan_context)))
+    assert len(document.sections) == 2  # body and ledger, no 版记 page
+    styles = {p.style.name for p in document.paragraphs}
+    assert not styles & {g.STYLE_AUTHORITY, g.STYLE_DOC_NUMBER, g.STYLE_REMARK}
+    assert not document.paragraphs[0].paragraph_format.page_break_before
+    assert {g.STYLE_SIGNATURE, g.STYLE_DATE} <= styles  # the plan is signed itself
 
 
 def test_unit_plan_meets_gbt9704(unit_plan_context: dict[str, Any]) -> None:
@@ -387,10 +432,82 @@ def test_checker_reports_wrong_content(
 def test_checker_reports_wrong_layout(
     plan_context: dict[str, Any], part: str, old: str, new: str, expected: str
 ) -> None:
-    data = render("plan.docx", plan_context)
+    assert_break_is_reported(plan_context, part, old, new, expected)
+
+
+def assert_break_is_reported(
+    context: dict[str, Any], part: str, old: str, new: str, expected: str
+) -> None:
+    """plan.docx rendered with ``context`` passes, and fails with ``expected`` once broken."""
+    data = render("plan.docx", context)
     assert check_gbt9704(data) == []
     failures = check_gbt9704(replace_in(data, part, old, new))
     assert any(expected in failure for failure in failures), failures
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"number": "焦园[2016]12号"}, "六角括号"),
+        ({"number": "焦园〔2016〕012号"}, "不编虚位"),
+        ({"remark": "此件公开发布"}, "全角圆括号"),
+        ({"copy_to": "抄送：市文明办、市直机关工委"}, "末尾句号"),
+        ({"print_date": "2016年06月08日印发"}, "印发日期应写作"),
+        ({"addressee": "局属各单位"}, "全角冒号"),
+    ],
+)
+def test_checker_reports_wrong_notice_content(
+    plan_context: dict[str, Any], changes: dict[str, str], expected: str
+) -> None:
+    failures = check_gbt9704(render("plan.docx", with_notice(plan_context, **changes)))
+    assert any(expected in failure for failure in failures), failures
+
+
+NOTICE_LAYOUT_BREAKS = [
+    ("word/document.xml", '(?#all)<w:color w:val="FF0000"/>', '<w:color w:val="000000"/>', "红色"),
+    (
+        "word/styles.xml",
+        '(w:styleId="IssuingAuthority">.*?)<w:jc w:val="center"/>',
+        r'\1<w:jc w:val="left"/>',
+        "发文机关标志“焦作市园林局文件”应居中",
+    ),
+    ("word/styles.xml", 'w:before="1984"', 'w:before="0"', "段前 1984"),
+    ("word/styles.xml", '(<w:bottom [^>]*)w:color="FF0000"', r'\1w:color="000000"', "红色分隔线"),
+    ("word/styles.xml", '(<w:bottom [^>]*)w:space="5"', r'\1w:space="20"', "4 mm"),
+    (
+        "word/document.xml",
+        '(<w:pStyle w:val="DocNumber"/>)',
+        r'\1<w:ind w:left="640"/>',
+        "与版心等宽",
+    ),
+    (
+        "word/document.xml",
+        '(<w:pStyle w:val="Addressee"/>)',
+        r'\1<w:ind w:left="320"/>',
+        "应顶格编排",
+    ),
+    ("word/document.xml", '<w:type w:val="evenPage"/>', '<w:type w:val="nextPage"/>', "偶数页"),
+    ("word/footer4.xml", 'w:before="397"', 'w:before="0"', "与版心下边缘重合"),
+    (
+        "word/footer4.xml",
+        '<w:top w:val="single" w:sz="8"',
+        '<w:top w:val="single" w:sz="4"',
+        "0.35",
+    ),
+    ("word/footer4.xml", '(<w:insideH [^>]*)w:sz="6"', r'\1w:sz="12"', "0.25"),
+    ("word/footer4.xml", '<w:left w:val="nil"/>', '<w:left w:val="single" w:sz="4"/>', "不应有线"),
+    ("word/footer4.xml", '<w:left w:w="0" w:type="dxa"/>', "", "与版心等宽"),
+    ("word/styles.xml", 'w:left="1120"', 'w:left="560"', "回行与冒号后首字对齐"),
+    ("word/styles.xml", '(<w:tab [^>]*w:pos=)"8564"', r'\1"8000"', "右空一字"),
+    ("word/footer4.xml", '(?#all)w:eastAsia="仿宋_GB2312"', 'w:eastAsia="黑体"', "版记文字"),
+]
+
+
+@pytest.mark.parametrize(("part", "old", "new", "expected"), NOTICE_LAYOUT_BREAKS)
+def test_checker_reports_wrong_notice_layout(
+    plan_context: dict[str, Any], part: str, old: str, new: str, expected: str
+) -> None:
+    assert_break_is_reported(with_notice(plan_context), part, old, new, expected)
 
 
 def test_assert_lists_every_failure(plan_context: dict[str, Any]) -> None:

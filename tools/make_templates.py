@@ -13,6 +13,7 @@ intact. The context each template expects is documented on its builder.
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,13 +25,15 @@ from docx.document import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.section import Section
+from docx.oxml.ns import qn
+from docx.section import Section, _Footer
 from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from generator.render import gbt9704 as g
 from generator.render import oxml
@@ -60,6 +63,7 @@ FORM_NUMBER = RunFormat(g.FONT_FANGSONG, g.SIZE_SIHAO, char_spacing=0)
 FORM_LABEL = RunFormat(g.FONT_HEITI, g.SIZE_XIAOSI, char_spacing=0)
 FORM_TEXT = RunFormat(g.FONT_FANGSONG, g.SIZE_XIAOSI, char_spacing=0)
 TABLE_END = RunFormat(g.FONT_FANGSONG, g.FORM_END_SIZE, char_spacing=0)
+AUTHORITY = RunFormat(g.FONT_XIAOBIAOSONG, g.AUTHORITY_SIZE)
 
 PORTRAIT = PageSetup(
     width=g.PAGE_WIDTH,
@@ -223,11 +227,56 @@ FORM_STYLES: tuple[ParagraphStyleSpec, ...] = (
         snap_to_grid=False,
     ),
 )
+
+
+def record_style(
+    name: str, style_id: str, alignment: WD_PARAGRAPH_ALIGNMENT, **layout: int
+) -> ParagraphStyleSpec:
+    """A 版记 line: 仿宋 四号 in a table cell, 1 字 in from the right edge."""
+    return ParagraphStyleSpec(
+        name,
+        style_id,
+        TABLE_TEXT,
+        alignment,
+        right=g.RECORD_INDENT,
+        line=g.RECORD_LINE,
+        snap_to_grid=False,
+        **layout,
+    )
+
+
+# Only in plan.docx: the issuing notice (印发通知) around the plan.
+NOTICE_STYLES: tuple[ParagraphStyleSpec, ...] = (
+    # Off the grid: the 小初 line keeps its own height under the 35 mm space above it.
+    ParagraphStyleSpec(
+        g.STYLE_AUTHORITY,
+        "IssuingAuthority",
+        AUTHORITY,
+        ALIGN.CENTER,
+        line=g.AUTHORITY_LINE,
+        space_before=g.AUTHORITY_SPACE_BEFORE,
+        snap_to_grid=False,
+    ),
+    ParagraphStyleSpec(g.STYLE_DOC_NUMBER, "DocNumber", BODY, ALIGN.CENTER),
+    ParagraphStyleSpec(
+        g.STYLE_REMARK, "Remark", BODY, ALIGN.JUSTIFY, first_line=g.FIRST_LINE_INDENT
+    ),
+    # 抄送：A，B。 wraps under A; 印发机关 at the left, 印发日期 at a right tab.
+    record_style(
+        g.STYLE_COPY_TO,
+        "CopyTo",
+        ALIGN.JUSTIFY,
+        left=g.COPY_TO_NAME_START,
+        hanging=g.COPY_TO_NAME_START - g.RECORD_INDENT,
+    ),
+    record_style(g.STYLE_PRINTER, "Printer", ALIGN.LEFT, left=g.RECORD_INDENT),
+)
 BODY_STYLE = ParagraphStyleSpec(
     g.STYLE_BODY, "Normal", BODY, ALIGN.JUSTIFY, first_line=g.FIRST_LINE_INDENT
 )
 STYLE_RUNS: dict[str, RunFormat] = {
-    spec.name: spec.run for spec in (BODY_STYLE, *PARAGRAPH_STYLES, *CHART_STYLES, *FORM_STYLES)
+    spec.name: spec.run
+    for spec in (BODY_STYLE, *PARAGRAPH_STYLES, *CHART_STYLES, *FORM_STYLES, *NOTICE_STYLES)
 }
 HEADING_2_STYLE_ID = "LevelTwoHeading"
 
@@ -291,7 +340,7 @@ def set_up_styles(document: Document) -> None:
 # --- paragraphs ---------------------------------------------------------------------------
 
 
-def add_paragraph(container: Document | _Cell, style: str, text: str = "") -> Paragraph:
+def add_paragraph(container: Document | _Cell | _Footer, style: str, text: str = "") -> Paragraph:
     """A paragraph of ``style`` whose run (if any) and mark carry the style's fonts.
 
     A table cell is born with one empty paragraph; the first call fills that one.
@@ -310,7 +359,7 @@ def add_paragraph(container: Document | _Cell, style: str, text: str = "") -> Pa
 
 
 def add_control(
-    container: Document | _Cell, tag: str, style: str = g.STYLE_BODY, scope: str = "p"
+    container: Document | _Cell | _Footer, tag: str, style: str = g.STYLE_BODY, scope: str = "p"
 ) -> None:
     """A paragraph holding only a ``{%p … %}`` (or ``{%tr … %}``) tag.
 
@@ -399,12 +448,17 @@ def add_attachment_note(document: Document) -> None:
     add_control(document, "endif")
 
 
-def add_signature_and_date(document: Document) -> Paragraph:
-    """加盖印章的公文: room for the seal, organ centred over the date, date 右空四字."""
+def add_signature_and_date(
+    document: Document, signature: str = "signature", date: str = "date"
+) -> Paragraph:
+    """加盖印章的公文: room for the seal, organ centred over the date, date 右空四字.
+
+    ``signature`` and ``date`` name the context values shown.
+    """
     add_blank_lines(document, g.BLANK_LINES_BEFORE_SIGNATURE, keep_with_next=True)
-    signature = add_paragraph(document, g.STYLE_SIGNATURE, "{{ signature }}")
-    signature.paragraph_format.keep_with_next = True  # never split organ from date
-    return add_paragraph(document, g.STYLE_DATE, "{{ date }}")
+    organ = add_paragraph(document, g.STYLE_SIGNATURE, f"{{{{ {signature} }}}}")
+    organ.paragraph_format.keep_with_next = True  # never split organ from date
+    return add_paragraph(document, g.STYLE_DATE, f"{{{{ {date} }}}}")
 
 
 # --- sections and footers -----------------------------------------------------------------
@@ -712,6 +766,171 @@ def build_nomination_template(form: NominationForm) -> Document:
     return document
 
 
+# --- the issuing notice (印发通知) -----------------------------------------------------------
+
+
+def set_colour(rpr: etree._Element, colour: str) -> None:
+    oxml.set_w_attributes(oxml.ensure_child(rpr, "w:color", oxml.RPR_ORDER), val=colour)
+
+
+def set_border(
+    borders: etree._Element,
+    edge: str,
+    size: int,
+    order: Sequence[str],
+    colour: str = "000000",
+    space: int = 0,
+) -> None:
+    """One edge of a ``w:pBdr`` or ``w:tblBorders``: a single line, or none for size 0."""
+    line = oxml.ensure_child(borders, f"w:{edge}", tuple(f"w:{name}" for name in order))
+    line.attrib.clear()
+    if size:
+        oxml.set_w_attributes(line, val="single", sz=size, space=space, color=colour)
+    else:
+        oxml.set_w_attributes(line, val="nil")
+
+
+PARAGRAPH_BORDER_EDGES = ("top", "left", "bottom", "right", "between", "bar")
+
+
+def finish_notice_styles(document: Document) -> None:
+    """What ParagraphStyleSpec cannot say: the red 标志, the red rule, the 印发日期 tab."""
+    styles = document.styles
+    set_colour(oxml.run_properties(styles[g.STYLE_AUTHORITY]), g.RED)
+    number = styles[g.STYLE_DOC_NUMBER].element.get_or_add_pPr()
+    rule = oxml.ensure_child(number, "w:pBdr", oxml.PPR_ORDER)
+    set_border(rule, "bottom", g.RULE_WIDTH, PARAGRAPH_BORDER_EDGES, g.RED, space=g.RULE_SPACE_PT)
+    tabs = styles[g.STYLE_PRINTER].paragraph_format.tab_stops
+    tabs.add_tab_stop(Twips(g.PRINT_DATE_TAB), WD_TAB_ALIGNMENT.RIGHT)
+
+
+def add_notice(document: Document) -> None:
+    """版头 and 主体 of the notice, all inside ``{%p if notice %}``.
+
+    发文机关标志 (35 mm down, red), two blank lines, 发文字号 with the red rule under it,
+    two blank lines, the title, one blank line, 主送机关, the body, signature and date,
+    and 附注 (公开方式) on the line after the date.
+    """
+    add_control(document, "if notice")
+    authority = add_paragraph(document, g.STYLE_AUTHORITY, "{{ notice.authority }}")
+    for rpr in (oxml.paragraph_mark_properties(authority), oxml.run_properties(authority.runs[0])):
+        set_colour(rpr, g.RED)
+    add_blank_lines(document, g.BLANK_LINES_BEFORE_DOC_NUMBER)
+    add_paragraph(document, g.STYLE_DOC_NUMBER, "{{ notice.number }}")
+    add_blank_lines(document, g.BLANK_LINES_AFTER_RULE)
+    add_paragraph(document, g.STYLE_TITLE, "{{ notice.title }}")
+    add_blank_lines(document)
+    add_paragraph(document, g.STYLE_ADDRESSEE, "{{ notice.addressee }}")
+    add_control(document, "for para in notice.body")
+    add_paragraph(document, g.STYLE_BODY, "{{ para }}")
+    add_control(document, "endfor")
+    add_signature_and_date(document, "notice.signature", "notice.date")
+    add_control(document, "if notice.remark")
+    add_paragraph(document, g.STYLE_REMARK, "{{ notice.remark }}")
+    add_control(document, "endif")
+    add_control(document, "endif")
+
+
+def add_plan_title(document: Document) -> None:
+    """The plan's title; after a notice it starts a new page, as the plan follows it."""
+    add_control(document, "if notice")
+    title = add_paragraph(document, g.STYLE_TITLE, "{{ title }}")
+    title.paragraph_format.page_break_before = True
+    add_control(document, "else")
+    add_paragraph(document, g.STYLE_TITLE, "{{ title }}")
+    add_control(document, "endif")
+    add_blank_lines(document)
+
+
+def add_plan_closing(document: Document) -> tuple[Paragraph, Paragraph]:
+    """The two ways the plan's text ends; each paragraph returned closes its section.
+
+    Issued inside a notice, the plan has no signature and date of its own: the notice
+    bears the organ's signature, seal and date for both (one 公文, one 成文日期), as
+    bureaus print a 印发通知; an empty line then ends the section. Otherwise the plan
+    is signed and dated itself.
+    """
+    add_control(document, "if notice")
+    end = add_paragraph(document, g.STYLE_BODY)
+    add_control(document, "else")
+    date = add_signature_and_date(document)
+    add_control(document, "endif")
+    return end, date
+
+
+def share_section_break(source: Paragraph, target: Paragraph) -> None:
+    """``target`` closes the same section as ``source`` (footers included), in the other
+    branch of an ``if``: whichever of the two is rendered ends the section."""
+    sect_pr = copy.deepcopy(source._p.pPr.sectPr)
+    oxml.insert_in_order(target._p.get_or_add_pPr(), sect_pr, oxml.PPR_ORDER)
+
+
+def set_record_table_layout(table: Table) -> None:
+    """版心 wide, no cell margins (the lines' own indents make the 1 字), no side rules;
+    the rules thick above and below, thin between the lines."""
+    oxml.set_table_layout(table, (g.TEXT_WIDTH,), g.RECORD_RULE_THICK)
+    tbl_pr = table._tbl.tblPr
+    borders = tbl_pr.find(qn("w:tblBorders"))
+    for edge in ("left", "right", "insideV"):
+        set_border(borders, edge, 0, oxml.BORDER_EDGES)
+    set_border(borders, "insideH", g.RECORD_RULE_THIN, oxml.BORDER_EDGES)
+    margins = oxml.ensure_child(tbl_pr, "w:tblCellMar", oxml.TBLPR_ORDER)
+    for edge in ("top", "left", "bottom", "right"):
+        side = oxml.ensure_child(margins, f"w:{edge}", ("w:top", "w:left", "w:bottom", "w:right"))
+        oxml.set_w_attributes(side, w=0, type="dxa")
+
+
+def add_record_table(footer: _Footer) -> None:
+    """版记: the 抄送 line (if any), then 印发机关 and, at a right tab, 印发日期."""
+    table = footer.add_table(4, 1, Twips(g.TEXT_WIDTH))
+    set_record_table_layout(table)
+    add_control_row(table.rows[0].cells, "if notice.copy_to")
+    add_paragraph(table.rows[1].cells[0], g.STYLE_COPY_TO, "{{ notice.copy_to }}")
+    add_control_row(table.rows[2].cells, "endif")
+    printer = add_paragraph(table.rows[3].cells[0], g.STYLE_PRINTER, "{{ notice.printer }}")
+    oxml.add_text_run(printer, "", TABLE_TEXT).add_tab()
+    oxml.add_text_run(printer, "{{ notice.print_date }}", TABLE_TEXT)
+    sort_cell_properties(table)
+
+
+def fill_record_footer(footer: _Footer, odd: bool) -> None:
+    """The 版记 page's footer: the 版记, then the page number 7 mm below it.
+
+    A footer grows upwards from its fixed distance to the page edge, so the 版记's
+    last rule lands exactly on the bottom edge of the 版心 (footer distance + number
+    line + the 7 mm gap), in Word and LibreOffice alike, however many 抄送 lines.
+    """
+    footer.is_linked_to_previous = False
+    placeholder = footer.paragraphs[0]._p  # the empty paragraph a new footer starts with
+    add_control(footer, "if notice")
+    add_record_table(footer)
+    add_control(footer, "endif")
+    number = footer.add_paragraph()
+    fill_page_number(number, odd)
+    number.paragraph_format.space_before = Twips(g.PAGE_NUMBER_GAP)
+    placeholder.getparent().remove(placeholder)
+    oxml.strip_layout_whitespace(footer._element)
+
+
+def add_record(document: Document, after: Paragraph) -> None:
+    """The notice's 版记, at the foot of a last portrait page of its own after the ledger.
+
+    The ledger attachment is landscape; a 版记 at the foot of that page would lie along
+    the binding edge, so the 版记 gets a portrait page, which starts on an even page as
+    GB/T 9704 wants the last page (Word and LibreOffice insert a blank page when
+    needed). The 版记 sits in that page's footers; its body is one empty line. Without
+    a notice the section renders empty and the engine drops it (with its footers).
+    """
+    record = end_section_at(document, after)
+    set_up_section(record, PORTRAIT)
+    record.start_type = WD_SECTION.EVEN_PAGE
+    add_control(document, "if notice")
+    add_paragraph(document, g.STYLE_BODY)
+    add_control(document, "endif")
+    fill_record_footer(record.footer, odd=True)
+    fill_record_footer(record.even_page_footer, odd=False)
+
+
 # --- documents ----------------------------------------------------------------------------
 
 
@@ -741,13 +960,14 @@ def add_landscape_attachment(
     after: Paragraph,
     add_table: Callable[[Document], None],
     condition: str | None = None,
-) -> None:
+) -> Paragraph:
     """A new landscape section after ``after``: attachments[0].label, ledger.title, a table.
 
     With ``condition`` the section's content sits inside ``{%p if condition %}`` and
     the section ends with a break of its own; the portrait section after it holds only
     the ``endif`` and renders empty, and the engine then drops it (when the condition
     is false, the landscape section goes as well and the document keeps one section).
+    Returns the paragraph after the table.
     """
     attachment = end_section_at(document, after)
     set_up_section(attachment, LANDSCAPE)
@@ -761,22 +981,32 @@ def add_landscape_attachment(
     if condition:
         set_up_section(end_section_at(document, last), PORTRAIT)
         add_control(document, "endif")
+    return last
 
 
 def build_plan_template() -> Document:
-    """plan.docx. Context: title, addressee, blocks, attachments, signature, date, ledger.
+    """plan.docx. Context: notice, title, addressee, blocks, attachments, signature, date,
+    ledger.
 
     attachments: [{label: "附件" | "附件1", title}]; the landscape attachment page shows
     attachments[0].label and the ledger {title, groups: [{project, rows: [{seq,
-    content: [str], responsible, status}]}]}.
+    content: [str], responsible, status}]}]}. notice: None, or the issuing notice
+    {authority, number, title, addressee, body: [str], signature, date, remark, copy_to,
+    printer, print_date} (strings ready to print, see generator/build/notice.py).
     """
     document = new_template("年度工作方案（模板）")
-    add_title(document)
+    for spec in NOTICE_STYLES:
+        add_paragraph_style(document, spec)
+    finish_notice_styles(document)
+    add_notice(document)
+    add_plan_title(document)
     add_addressee(document)
     add_blocks_loop(document, "blocks")
     add_attachment_note(document)
-    date = add_signature_and_date(document)
-    add_landscape_attachment(document, date, add_ledger_table)
+    end, date = add_plan_closing(document)
+    last = add_landscape_attachment(document, date, add_ledger_table)
+    share_section_break(date, end)
+    add_record(document, last)
     return document
 
 

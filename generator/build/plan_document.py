@@ -1,4 +1,8 @@
-"""The plan itself (方案) as an official document, with its ledger attached."""
+"""The plan itself (方案) as an official document, with its ledger attached.
+
+With a ``notice`` in plan.yaml the plan is issued inside it (印发通知): the notice
+comes first and the 版记 closes the document (see :mod:`generator.build.notice`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 from generator.build.common import chinese_date, outline_blocks, paragraphs, title_lines
 from generator.build.ledger_table import ledger_groups
+from generator.build.notice import notice_context
 from generator.model.resolved import Plan
 
 TEMPLATE = "plan.docx"
@@ -14,6 +19,7 @@ TEMPLATE = "plan.docx"
 def plan_context(plan: Plan) -> dict[str, Any]:
     text = plan.text
     return {
+        "notice": notice_context(text),
         "title": title_lines(text.title),
         "addressee": text.addressee,
         "blocks": [*paragraphs(text.preamble), *outline_blocks(plan, text.sections)],

@@ -7,6 +7,7 @@ from, and returns problems located at the offending value.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
@@ -153,6 +154,46 @@ def check_plan_text(plan: PlanText, org: Organisation | None, where: Locator) ->
             problems.append(_duplicate(where, ("phases", i, "id"), phase.id, ids[phase.id]))
         ids.setdefault(phase.id, ("phases", i))
     problems.extend(check_phases(plan, where))
+    problems.extend(check_notice(plan, where))
+    return problems
+
+
+# 发文字号: the year in 〔〕 and the sequence number (the model checks the whole form).
+_DOC_NUMBER_PARTS = re.compile(r"〔(\d{4})〕(\d+)号$")
+
+
+def check_notice(plan: PlanText, where: Locator) -> list[Problem]:
+    """The issuing notice's dates agree with its 发文字号 and with each other."""
+    notice = plan.notice
+    if notice is None:
+        return []
+    problems = []
+    date = notice.date or plan.date
+    parts = _DOC_NUMBER_PARTS.search(notice.number)
+    if parts and int(parts[1]) != date.year:
+        problems.append(
+            where.problem(
+                ("notice", "number"),
+                f"发文字号「{notice.number}」的年份 {parts[1]} 与成文日期 {date} 不是同一年",
+                f"〔〕中应为成文日期所在的年份，如 〔{date.year}〕；或改正成文日期 date",
+            )
+        )
+    if parts and parts[2].startswith("0"):
+        problems.append(
+            where.problem(
+                ("notice", "number"),
+                f"发文字号「{notice.number}」的序号编了虚位",
+                "序号不编虚位：1号 不写作 01号",
+            )
+        )
+    if notice.print_date and notice.print_date < date:
+        problems.append(
+            where.problem(
+                ("notice", "print_date"),
+                f"印发日期 {notice.print_date} 早于成文日期 {date}",
+                "印发日期应不早于成文日期（缺省同成文日期）",
+            )
+        )
     return problems
 
 

@@ -86,6 +86,41 @@ FOOTER_DISTANCE: Final = MARGIN_BOTTOM - PAGE_NUMBER_GAP - PAGE_NUMBER_LINE
 LANDSCAPE_FOOTER_DISTANCE: Final = LANDSCAPE_MARGIN_BOTTOM - PAGE_NUMBER_GAP - PAGE_NUMBER_LINE
 HEADER_DISTANCE: Final = 851  # 15 mm; no header is used, Word only needs a value
 
+# --- Issuing notice (印发通知): 版头 (7.2) ----------------------------------------------
+# 发文机关标志: red 小标宋, centred, its top edge 35 mm below the top of the 版心. The size
+# is left to the bureau ("醒目、美观、庄重"); 小初 fits a 12-character name on one line.
+SIZE_XIAOCHU: Final = 72  # 小初 36 pt
+AUTHORITY_SIZE: Final = SIZE_XIAOCHU
+AUTHORITY_LINE: Final = 800  # exact 40 pt: the 36 pt glyphs and little room above them
+AUTHORITY_SPACE_BEFORE: Final = round(35 * TWIPS_PER_MM)  # 1984
+RED: Final = "FF0000"
+# 发文字号 two blank lines below the 标志, centred; the red 分隔线 4 mm below it, as wide
+# as the 版心 (a bottom border of the 发文字号 paragraph, which has no indents). The
+# border lies w:space points below the 579 line, which ends about 7 pt below the
+# characters: 5 pt more puts the rule 4 mm (11.3 pt) below them. The standard gives
+# the rule no weight; 1.5 pt is the usual one.
+BLANK_LINES_BEFORE_DOC_NUMBER: Final = 2
+RULE_SPACE_PT: Final = 5
+RULE_GAP_MM: Final = 4  # from the bottom of the 发文字号 characters to the rule
+RULE_WIDTH: Final = 12  # eighths of a point: 1.5 pt
+BLANK_LINES_AFTER_RULE: Final = 2  # the title 2 lines below the red rule (7.3.1)
+DOC_NUMBER_PATTERN: Final = r"[^\s〔〕]+〔\d{4}〕[1-9]\d*号"  # 焦文明办〔2020〕1号, no 第 or 01
+
+# --- Issuing notice: 版记 (7.4) at the foot of the last page -----------------------------
+# 抄送 and 印发 lines in 仿宋 四号, each 1 字 in from both sides; rules as wide as the 版心,
+# the first and last thick (0.35 mm), the one between them thin (0.25 mm); the last rule
+# lies on the bottom edge of the 版心. Border widths in eighths of a point.
+RECORD_RULE_THICK: Final = 8  # 1 pt ≈ 0.35 mm
+RECORD_RULE_THIN: Final = 6  # 0.75 pt ≈ 0.25 mm
+RECORD_INDENT: Final = CHAR_WIDTH_SIHAO  # 280, 左右各空一字
+RECORD_LINE: Final = LINE_PITCH  # one body line per 版记 line
+COPY_TO_LABEL: Final = "抄送："
+# A wrapped 抄送 line continues under the first name, after "抄送：" (3 字).
+COPY_TO_NAME_START: Final = RECORD_INDENT + len(COPY_TO_LABEL) * CHAR_WIDTH_SIHAO  # 1120
+PRINTED: Final = "印发"  # 2020年3月5日印发
+# The 印发日期 ends 1 字 from the right edge: a right tab stop there.
+PRINT_DATE_TAB: Final = TEXT_WIDTH - RECORD_INDENT
+
 # --- Ledger table in the landscape attachment -------------------------------------
 TABLE_LINE: Final = 400  # exact 20 pt lines for 14 pt table text
 TABLE_BORDER: Final = 4  # eighths of a point: 0.5 pt single rules
@@ -144,6 +179,12 @@ STYLE_PAGE_NUMBER: Final = "页码"
 # A picture paragraph keeps single (auto) line spacing: an exact line would clip the picture.
 STYLE_CHART: Final = "图表"
 STYLE_CHART_CAPTION: Final = "图表标题"
+# The issuing notice (印发通知) around the plan.
+STYLE_AUTHORITY: Final = "发文机关标志"
+STYLE_DOC_NUMBER: Final = "发文字号"
+STYLE_REMARK: Final = "附注"  # （此件公开发布）
+STYLE_COPY_TO: Final = "抄送机关"
+STYLE_PRINTER: Final = "印发机关"
 # Nomination forms (推荐表).
 STYLE_FORM_NUMBER: Final = "表格编号"  # 编号：N03, right-aligned above the table
 STYLE_FORM_LABEL: Final = "表格标签"  # 黑体 label cells
