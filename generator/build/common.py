@@ -78,19 +78,31 @@ def paragraphs(texts: Iterable[str]) -> list[Block]:
     return [block(0, text=text) for text in texts]
 
 
-def responsibility_line(plan: Plan, item: Item) -> str:
+def units_line(plan: Plan, item: Item) -> str:
     """责任单位：A、B — or 牵头单位/配合单位 when the plan names them separately."""
-    names = [plan.display_name(ref) for ref in item.named]
-    if item.lead:
-        lead = "、".join(plan.display_name(ref) for ref in item.lead)
-        line = f"牵头单位：{lead}"
-        if item.cooperating:
-            line += "；配合单位：" + "、".join(plan.display_name(ref) for ref in item.cooperating)
-    else:
-        line = "责任单位：" + "、".join(names)
-    if item.deadline:
-        line += f"；完成时限：{item.deadline}"
+    if not item.lead:
+        return "责任单位：" + "、".join(plan.display_name(ref) for ref in item.named)
+    line = "牵头单位：" + "、".join(plan.display_name(ref) for ref in item.lead)
+    if item.cooperating:
+        line += "；配合单位：" + "、".join(plan.display_name(ref) for ref in item.cooperating)
     return line
+
+
+def task_terms(item: Item) -> list[str]:
+    """完成时限, 责任领导 and 分值 of a task, those the plan gives."""
+    terms = []
+    if item.deadline:
+        terms.append(f"完成时限：{item.deadline}")
+    if item.leader:
+        terms.append(f"责任领导：{item.leader}")
+    if item.score is not None:
+        terms.append(f"分值：{format_number(item.score)}分")
+    return terms
+
+
+def responsibility_line(plan: Plan, item: Item) -> str:
+    """The line under a task: its units, then its deadline, leader and score."""
+    return "；".join([units_line(plan, item), *task_terms(item)])
 
 
 def item_blocks(item: Item, level: int, number: str, plan: Plan) -> Iterator[Block]:
@@ -162,9 +174,14 @@ def _break_point(text: str, width: int) -> int:
     return -(-len(text) // lines)
 
 
-def measure_line(measure: Measure) -> str:
-    """量化指标：不少于6次（本单位；填报全年举办讲座次数，单位：次；2016年底前）."""
+def measure_line(measure: Measure, planned: float | None = None) -> str:
+    """量化指标：不少于6次（本单位；填报全年举办讲座次数，单位：次；2016年底前）.
+
+    With the unit's own 计划数: 量化指标：不少于6次（本单位计划8次；填报……）.
+    """
     scope = "全系统合计" if measure.scope == "system" else "本单位"
+    if planned is not None:
+        scope += f"计划{format_number(planned)}{measure.unit}"
     deadline = f"；{measure.deadline_year}年底前" if measure.deadline_year else ""
     return (
         f"量化指标：{measure.wording}（{scope}；填报{measure.reported}，"

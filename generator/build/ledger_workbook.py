@@ -68,9 +68,9 @@ def planned_figure(plan: Plan, line: LedgerRow, unit: Unit | None) -> float | No
     """A unit's 计划数 on the line; for the master ledger, all units' together."""
     if line.measure is None or not line.measure.planned:
         return None
-    if unit is not None:
-        return plan.planned(line.measure, unit)
-    return sum(line.measure.planned.values())
+    figure = plan.planned(line.measure, unit) if unit else sum(line.measure.planned.values())
+    # A whole number is written as one (8, not 8.0): Excel shows and returns it so.
+    return int(figure) if figure is not None and float(figure).is_integer() else figure
 
 
 def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None, unit: Unit | None) -> Row:

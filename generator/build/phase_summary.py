@@ -22,6 +22,7 @@ from generator.build.summary_parts import (
     phase_end,
     phase_label,
     planned_totals_texts,
+    reported_label,
     short_name,
     summary_date,
 )
@@ -162,7 +163,7 @@ def _problems(result: PhaseResult) -> list[Block]:
         if not lagging:
             continue
         shortfalls = [
-            f"{line.unit.name}{line.measure.reported}{line.actual_text()}，未达到目标"
+            f"{line.unit.name}{reported_label(line.measure)}{line.actual_text()}，未达到目标"
             for line in lagging
             if line.shortfall and line.measure
         ]
@@ -227,7 +228,7 @@ def _ledger_row(n: int, target: TargetResult) -> dict[str, Any]:
         if line.unit_measure and line.actual_text():
             parts.append(f"{line.unit.name}{line.actual_text()}")
     for measure, value, _ in target.system_totals():
-        parts.append(f"全系统{measure.reported.split('（')[0]}：{number(value)}{measure.unit}")
+        parts.append(f"全系统{reported_label(measure)}：{number(value)}{measure.unit}")
     parts.extend(f"全系统{text}" for text in planned_totals_texts(target))
     rate = len(done) / len(units) if units else 0.0
     return {

@@ -16,7 +16,7 @@ from generator.model.evaluation import (
     number,
     percent_of,
 )
-from generator.model.plan import Phase, Target
+from generator.model.plan import Measure, Phase, Target
 from generator.model.resolved import Plan
 
 
@@ -38,7 +38,7 @@ def figures_sentence(noun: str, total: int, counts: Counter[str]) -> str:
 def planned_totals_texts(target: TargetResult) -> list[str]:
     """志愿服务时长计划5000小时，完成5500小时，完成率110.0%: units' 计划数 against their 完成数."""
     return [
-        f"{measure.reported.split('（')[0]}计划{number(planned)}{measure.unit}，"
+        f"{reported_label(measure)}计划{number(planned)}{measure.unit}，"
         f"完成{number(done)}{measure.unit}，完成率{percent_of(done, planned)}"
         for measure, planned, done in target.planned_totals()
         if planned
@@ -78,8 +78,14 @@ def line_result_text(line: LineResult) -> str:
     if line.report and line.report.progress:
         parts.append(line.report.progress.rstrip("。；;"))
     if line.measure and line.actual_text():
-        parts.append(f"{line.measure.reported}{line.actual_text()}")
+        parts.append(f"{reported_label(line.measure)}{line.actual_text()}")
     return "，".join(parts)
+
+
+def reported_label(measure: Measure) -> str:
+    """What was reported, without the filling instruction: 本单位通过达标验收（是填1，否填0）."""
+    label = measure.reported
+    return label[: label.rindex("（")] if label.endswith("）") and "（" in label else label
 
 
 def numbered(level: int, texts: list[str]) -> list[Block]:

@@ -13,7 +13,9 @@ from generator.build.common import (
     outline_blocks,
     outline_number,
     phase_blocks,
+    task_terms,
     title_lines,
+    units_line,
 )
 from generator.model.plan import Unit
 from generator.model.resolved import ROLE_NAMES, Duty, Plan
@@ -32,7 +34,7 @@ def unit_plan_context(plan: Plan, unit: Unit, duties: list[Duty]) -> dict[str, A
         "plan_title": plan.text.title,
         "unit_name": unit.name,
         "year": str(plan.text.year),
-        "task_blocks": task_blocks(plan, duties),
+        "task_blocks": task_blocks(plan, unit, duties),
         "phase_blocks": phase_blocks(plan.text.phases, 2, unit_view=True),
         "requirement_blocks": [
             b for section in requirements for b in outline_blocks(plan, section.items, 2)
@@ -42,7 +44,7 @@ def unit_plan_context(plan: Plan, unit: Unit, duties: list[Duty]) -> dict[str, A
     }
 
 
-def task_blocks(plan: Plan, duties: list[Duty]) -> list[Block]:
+def task_blocks(plan: Plan, unit: Unit, duties: list[Duty]) -> list[Block]:
     """The unit's tasks grouped by category: （一） category, 1. task, （1） target."""
     blocks: list[Block] = []
     for n, (_, in_category) in enumerate(groupby(duties, key=lambda d: id(d.task.category)), 1):
@@ -50,23 +52,26 @@ def task_blocks(plan: Plan, duties: list[Duty]) -> list[Block]:
         category = category_duties[0].task.category
         blocks.append(block(2, outline_number(2, n), category.title, category.text))
         if category_duties[0].task.item is category:
-            blocks.extend(_duty_details(plan, category_duties[0], target_level=3))
+            blocks.extend(_duty_details(plan, unit, category_duties[0], target_level=3))
             continue
         for m, duty in enumerate(category_duties, 1):
             item = duty.task.item
             blocks.append(block(3, outline_number(3, m), item.title, item.text))
-            blocks.extend(_duty_details(plan, duty, target_level=4))
+            blocks.extend(_duty_details(plan, unit, duty, target_level=4))
     return blocks
 
 
-def _duty_details(plan: Plan, duty: Duty, target_level: int) -> list[Block]:
-    named = "、".join(plan.display_name(ref) for ref in duty.task.item.named)
-    lines = [block(0, text=f"本单位职责：{ROLE_NAMES[duty.role]}（责任单位：{named}）")]
-    if duty.task.item.deadline:
-        lines.append(block(0, text=f"完成时限：{duty.task.item.deadline}"))
+def _duty_details(plan: Plan, unit: Unit, duty: Duty, target_level: int) -> list[Block]:
+    item = duty.task.item
+    lines = [block(0, text=f"本单位职责：{ROLE_NAMES[duty.role]}（{units_line(plan, item)}）")]
+    if terms := task_terms(item):
+        lines.append(block(0, text="；".join(terms)))
     if duty.targets:
         lines.append(block(0, text="台账目标："))
     for k, target in enumerate(duty.targets, 1):
         lines.append(block(target_level, outline_number(target_level, k), "", target.text))
-        lines.extend(block(0, text=measure_line(measure)) for measure in target.measures)
+        lines.extend(
+            block(0, text=measure_line(measure, plan.planned(measure, unit)))
+            for measure in target.measures
+        )
     return lines

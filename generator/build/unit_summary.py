@@ -12,6 +12,7 @@ from generator.build.summary_parts import (
     next_phase,
     numbered,
     phase_label,
+    reported_label,
     short_name,
     summary_date,
 )
@@ -94,7 +95,7 @@ def _problems(unit: UnitResult) -> list[Block]:
     problems = [
         f"{short_name(line.target)}："
         + (
-            f"{line.measure.reported}{line.actual_text()}，未达到目标。"
+            f"{reported_label(line.measure)}{line.actual_text()}，未达到目标。"
             if line.shortfall and line.measure
             else "进度滞后。"
         )

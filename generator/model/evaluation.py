@@ -120,6 +120,10 @@ class LineResult:
         if self.measure is None or self.report is None or self.report.figure is None:
             return ""
         m = self.measure
+        if m.basis == "unit_share":  # each unit answers yes (1) or no (0)
+            return "：是" if self.report.figure else "：否"
+        if m.scope == "system":  # a unit's part of a system total: no target of its own
+            return f"{number(self.report.figure)}{m.report_unit}"
         if self.planned is not None and self.value is not None:
             return f"完成{number(self.value)}{m.unit}/计划{target_wording(m, self.planned)}" + (
                 f"（{percent_of(self.value, self.planned)}）" if self.planned else ""
