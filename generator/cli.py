@@ -21,8 +21,17 @@ from generator.phase1 import Job, phase1_jobs
 from generator.phase2 import FOLDER as COLLECT_FOLDER
 from generator.phase2 import RECORD, collect_outputs, load_record
 from generator.phase3 import commendation_sentence, form_jobs, nomination_jobs, returns_outputs
+from generator.plan_files import (
+    PLAN_FILES,
+    converted_files,
+    destination,
+    plan_files,
+    starter_plan,
+    write_files,
+)
 from generator.problems import InputError, Problem
-from generator.read.plan_reader import AWARDS_FILE, read_nominations, read_plan
+from generator.read.plan_import import import_plan, write_import
+from generator.read.plan_reader import AWARDS_FILE, is_workbook, read_nominations, read_plan
 from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
 from generator.render.charts import ChartFontError
 from generator.render.docx_engine import TemplateRenderError
@@ -124,10 +133,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 data_option = click.option(
     "--data",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=DEFAULT_DATA,
     show_default=True,
-    help="方案数据目录（含 plan.yaml、units.yaml、ledger.yaml）。",
+    help="方案数据目录（含 plan.yaml、units.yaml、ledger.yaml），或 Excel 方案工作簿（.xlsx）。",
 )
 
 
@@ -537,4 +546,103 @@ def lint(templates_dir: Path | None) -> None:
         fail(error)
     click.echo(found.text())
     if found.errors:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command(name="import")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="写出方案数据的目录（默认 data/源文件名）。",
+)
+@click.option("--force", is_flag=True, help="覆盖目录中已有的 plan.yaml 等文件。")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
+    """导入已有的方案（SOURCE 为 .docx 或 .txt），读成方案数据，免去重新录入。
+
+    \b
+    按 一、（一）1.（1） 编号读出各部分和条目，按 责任单位：… 行读出责任单位，
+    按 ……阶段（5月份） 读出工作步骤，按署名、成文日期和附件台账表格读出其余内容。
+    写出 plan.yaml、units.yaml、ledger.yaml 和 导入说明.txt（未能导入的内容及其行号、
+    需要核对的推断、尚待补充的数据）。分组（各单位 等）的成员原方案没有，
+    请在 units.yaml 填写后运行 plandocs check。已有文件时不覆盖，除非加 --force。
+    """
+    folder = out if out is not None else Path("data") / source.stem
+    try:
+        imported = import_plan(source, folder)
+        written = write_import(imported, force)
+    except InputError as error:
+        fail(error)
+    except OutputError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(imported.report())
+    report(written, folder)
+
+
+@main.command()
+@click.argument(
+    "folder",
+    metavar="[目录]",
+    required=False,
+    default=Path("."),
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option(
+    "--xlsx", "workbook", is_flag=True, help="写出 Excel 方案工作簿 plan.xlsx，而不是 YAML 文件。"
+)
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def init(folder: Path, workbook: bool) -> None:
+    """在目录（默认当前目录）中写出一份示例方案，照着改写即可。
+
+    \b
+    默认写出 plan.yaml、units.yaml、ledger.yaml；加 --xlsx 则写出一个 Excel 方案工作簿
+    plan.xlsx（各工作表带表头、下拉选项和示例行，说明 工作表解释每一列）。
+    目录中已有方案文件时不写出任何文件（退出码 2）。
+    """
+    files = plan_files(*starter_plan(), workbook=workbook)
+    hint = "init 不会覆盖已有的方案；请换一个目录，或先移走这些文件"
+    written = write_plan_files(folder, files, guard=PLAN_FILES, hint=hint)
+    report(written, folder)
+    data = folder / "plan.xlsx" if workbook else folder
+    click.echo(f"填写后运行 plandocs check --data {data} 检查。")
+
+
+@main.command(name="convert")
+@click.argument("source", metavar="源", type=click.Path(exists=True, path_type=Path))
+@click.argument("dest", metavar="目标", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="覆盖目标处已有的文件。")
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def convert_plan(source: Path, dest: Path, force: bool) -> None:
+    """在 YAML 方案目录和 Excel 方案工作簿之间转换。
+
+    \b
+    目标以 .xlsx 结尾时写出方案工作簿，否则在目标目录中写出 plan.yaml 等 YAML 文件。
+    源先经过与 plandocs check 相同的检查，有问题时列出全部问题、不写出任何文件（退出码 2）。
+    awards.yaml 和 nominations.yaml 随方案一并复制；returns/ 不复制。
+    目标处已有文件时不覆盖，除非加 --force。例如：
+      plandocs convert data/jiaozuo2016 方案/plan.xlsx
+      plandocs convert 方案/plan.xlsx data/新方案
+    """
+    loaded = load(source)
+    try:
+        read_nominations(source, loaded)
+    except InputError as error:
+        fail(error)
+    folder, _ = destination(dest)
+    files = converted_files(source, dest, loaded.text, loaded.organisation, loaded.ledger)
+    report(write_plan_files(folder, files, force=force), folder)
+    if not is_workbook(dest) and (folder / "plan.xlsx").exists():
+        click.echo(f"提示：{folder} 中还有 plan.xlsx；运行时请用 --data 指定工作簿或先移走它。")
+
+
+def write_plan_files(folder: Path, files: dict[str, bytes], **options: Any) -> list[Path]:
+    try:
+        return write_files(folder, files, **options)
+    except InputError as error:
+        fail(error)
+    except OutputError as error:
+        click.echo(str(error), err=True)
         sys.exit(EXIT_INPUT)

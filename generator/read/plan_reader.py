@@ -1,7 +1,14 @@
-"""Read a plan folder (plan.yaml, units.yaml, ledger.yaml) into a checked :class:`Plan`.
+"""Read a plan (a folder of YAML files, or a plan workbook) into a checked :class:`Plan`.
 
-Every problem of every file is collected before anything is raised, so one run of
-``plandocs check`` lists them all.
+A plan is either a folder with plan.yaml, units.yaml and ledger.yaml, or one workbook
+``plan.xlsx`` (:mod:`generator.read.plan_workbook`): given as the .xlsx path, or as a
+folder holding plan.xlsx instead of the three YAML files. awards.yaml, nominations.yaml
+and returns/ stay YAML files in the folder either way.
+
+Both forms give plain data with the place of every value (YAML ``line:column``, or
+``sheet!cell``), validated and explained by the same code here, so every problem is
+reported with the same words. Every problem of every file is collected before anything
+is raised, so one run of ``plandocs check`` lists them all.
 """
 
 from __future__ import annotations
@@ -23,13 +30,18 @@ from generator.model.checks import (
     check_plan_text,
 )
 from generator.model.plan import Ledger, Organisation, PlanText
+from generator.model.plan_layout import WORKBOOK_FILE, Document, field_info, inner_model
 from generator.model.resolved import Plan
 from generator.problems import InputError, Problem
+from generator.read.plan_workbook import WorkbookDocument, read_workbook
 from generator.read.yaml_source import PathKey, YamlDocument, read_yaml
 
 PLAN_FILE, UNITS_FILE, LEDGER_FILE = "plan.yaml", "units.yaml", "ledger.yaml"
 AWARDS_FILE, NOMINATIONS_FILE = "awards.yaml", "nominations.yaml"  # optional
+FILES: dict[Document, str] = {"plan": PLAN_FILE, "units": UNITS_FILE, "ledger": LEDGER_FILE}
 M = TypeVar("M", bound=BaseModel)
+# Where validated data came from; both kinds locate a value by its path in the data.
+Source = YamlDocument | WorkbookDocument
 
 _TYPE_NAMES = {
     "string_type": "文字",
@@ -43,22 +55,27 @@ _TYPE_NAMES = {
 }
 
 
-def read_plan(folder: Path) -> Plan:
-    """Read and check the plan in ``folder``; raise :class:`InputError` with every problem."""
+def read_plan(path: Path) -> Plan:
+    """Read and check the plan at ``path`` (a folder or a plan workbook).
+
+    Raises :class:`InputError` with every problem.
+    """
     problems: list[Problem] = []
-    documents = {
-        name: read_yaml(folder / name, problems) for name in (PLAN_FILE, UNITS_FILE, LEDGER_FILE)
-    }
-    org = _validate(documents[UNITS_FILE], Organisation, problems)
-    text = _validate(documents[PLAN_FILE], PlanText, problems)
-    ledger = _validate(documents[LEDGER_FILE], Ledger, problems)
-    if org is not None:
-        problems.extend(check_organisation(org, documents[UNITS_FILE]))  # type: ignore[arg-type]
+    documents = read_documents(path, problems)
+    org = _validate(documents["units"], Organisation, problems)
+    text = _validate(documents["plan"], PlanText, problems)
+    ledger = _validate(documents["ledger"], Ledger, problems)
+    org_problems = [] if org is None else check_organisation(org, documents["units"])  # type: ignore[arg-type]
+    problems.extend(org_problems)
     if text is not None:
-        problems.extend(check_plan_text(text, org, documents[PLAN_FILE]))  # type: ignore[arg-type]
+        problems.extend(check_plan_text(text, org, documents["plan"]))  # type: ignore[arg-type]
     if ledger is not None:
-        problems.extend(check_ledger(ledger, text, org, documents[LEDGER_FILE]))  # type: ignore[arg-type]
+        # The ledger checks resolve groups into units: only an organisation without problems
+        # can be resolved (a unit whose name was set aside leaves its groups dangling).
+        usable = None if org_problems else org
+        problems.extend(check_ledger(ledger, text, usable, documents["ledger"]))  # type: ignore[arg-type]
     awards = None
+    folder = plan_folder(path)
     if (folder / AWARDS_FILE).is_file():
         awards_doc = read_yaml(folder / AWARDS_FILE, problems)
         awards = _validate(awards_doc, Awards, problems)
@@ -69,9 +86,46 @@ def read_plan(folder: Path) -> Plan:
     return Plan(text, org, ledger, awards)
 
 
-def read_nominations(folder: Path, plan: Plan) -> Nominations:
-    """The nominees in ``nominations.yaml`` (none if the file is absent), checked."""
-    path = folder / NOMINATIONS_FILE
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() == ".xlsx"
+
+
+def plan_folder(path: Path) -> Path:
+    """The folder that holds the plan's awards.yaml, nominations.yaml and returns/."""
+    return path.parent if is_workbook(path) else path
+
+
+def read_documents(path: Path, problems: list[Problem]) -> dict[Document, Source | None]:
+    """The plan's three documents from a folder of YAML files or from a plan workbook."""
+    workbook = path / WORKBOOK_FILE
+    if not is_workbook(path) and workbook.is_file():
+        present = [name for name in FILES.values() if (path / name).exists()]
+        if present:
+            problems.append(
+                Problem(
+                    workbook,
+                    "",
+                    "",
+                    f"目录中同时有 {WORKBOOK_FILE} 和 {'、'.join(present)}，不知道以哪个为准",
+                    f"请只保留一种：用 --data {workbook} 指定工作簿，或移走其中一种文件",
+                )
+            )
+            return dict.fromkeys(FILES)
+        path = workbook
+    if is_workbook(path):
+        return {**dict.fromkeys(FILES), **(read_workbook(path, problems) or {})}
+    if path.is_file():
+        problems.append(Problem(path, "", "", "不是方案目录，也不是 .xlsx 方案工作簿", _WHERE_HINT))
+        return dict.fromkeys(FILES)
+    return {key: read_yaml(path / name, problems) for key, name in FILES.items()}
+
+
+_WHERE_HINT = "--data 请指定含 plan.yaml、units.yaml、ledger.yaml 的目录，或 .xlsx 方案工作簿"
+
+
+def read_nominations(path: Path, plan: Plan) -> Nominations:
+    """The nominees in ``nominations.yaml`` beside the plan (none if absent), checked."""
+    path = plan_folder(path) / NOMINATIONS_FILE
     if not path.is_file():
         return Nominations()
     problems: list[Problem] = []
@@ -86,7 +140,7 @@ def read_nominations(folder: Path, plan: Plan) -> Nominations:
     return nominations
 
 
-def _validate(document: YamlDocument | None, model: type[M], problems: list[Problem]) -> M | None:
+def _validate(document: Source | None, model: type[M], problems: list[Problem]) -> M | None:
     if document is None:
         return None
     if not isinstance(document.data, dict):
@@ -111,9 +165,7 @@ class _CannotRepair(Exception):
     pass
 
 
-def _explain_all(
-    document: YamlDocument, model: type[BaseModel], errors: list[Any]
-) -> list[Problem]:
+def _explain_all(document: Source, model: type[BaseModel], errors: list[Any]) -> list[Problem]:
     extras: dict[PathKey, list[str]] = {}
     for error in errors:
         if error["type"] == "extra_forbidden":
@@ -157,13 +209,7 @@ def _at(data: Any, path: PathKey) -> Any:
 
 
 def _field_at(model: type[BaseModel], path: PathKey) -> Any:
-    keys = [p for p in path if not isinstance(p, int)]
-    current: Any = model
-    for key in keys[:-1]:
-        current = _inner_model(current.model_fields[key].annotation)
-        if current is None:
-            return None
-    return current.model_fields.get(keys[-1]) if keys else None
+    return field_info(model, ".".join(str(p) for p in path if not isinstance(p, int)))
 
 
 def _placeholder(field: Any) -> Any:
@@ -188,11 +234,13 @@ def _placeholder(field: Any) -> Any:
     raise _CannotRepair
 
 
-def _explain(document: YamlDocument, model: type[BaseModel], error: Any) -> Problem:
+def _explain(document: Source, model: type[BaseModel], error: Any) -> Problem:
     path: PathKey = tuple(error["loc"])
     kind = error["type"]
     field = path[-1] if path else ""
     if kind == "missing":
+        if isinstance(document, WorkbookDocument):
+            return document.missing(path)  # named by its column, at its cell
         return document.problem(path, f"缺少必填字段「{field}」", f"请在此处补上 {field}: …")
     if kind == "extra_forbidden":
         return document.problem(path, f"未知字段「{field}」", _suggest(model, path))
@@ -237,18 +285,7 @@ def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
     for part in path:
         if isinstance(part, int):
             continue
-        annotation = current.model_fields[part].annotation
-        current = _inner_model(annotation)
+        current = inner_model(current.model_fields[part].annotation)
         if current is None:
             return []
     return list(current.model_fields)
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found:
-            return found
-    return None

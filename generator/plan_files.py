@@ -1,0 +1,198 @@
+"""Plan data as files, for ``plandocs init`` and ``plandocs convert``.
+
+A plan is written either as the three YAML files (:mod:`generator.write.plan_yaml`) or
+as one plan workbook (:mod:`generator.build.plan_workbook`). Files are written all or
+nothing (:class:`generator.write.atomic.OutputSet`) and never over existing ones unless
+asked to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from generator.build.plan_workbook import plan_workbook_bytes
+from generator.model.plan import Ledger, Organisation, PlanText
+from generator.model.plan_layout import WORKBOOK_FILE
+from generator.problems import InputError, Problem
+from generator.read.plan_reader import AWARDS_FILE, FILES, NOMINATIONS_FILE, is_workbook
+from generator.read.plan_reader import plan_folder as folder_of
+from generator.write.atomic import OutputSet
+from generator.write.plan_yaml import plan_yaml_texts
+
+PLAN_FILES = (*FILES.values(), WORKBOOK_FILE)  # either form of a plan in a folder
+COMPANIONS = (AWARDS_FILE, NOMINATIONS_FILE)  # YAML beside either form
+
+
+def plan_files(
+    text: PlanText, organisation: Organisation, ledger: Ledger, workbook: bool
+) -> dict[str, bytes]:
+    """File name -> bytes of the plan in one form: plan.xlsx, or the three YAML files."""
+    if workbook:
+        return {WORKBOOK_FILE: plan_workbook_bytes(text, organisation, ledger)}
+    texts = plan_yaml_texts(text, organisation, ledger)
+    return {name: content.encode("utf-8") for name, content in texts.items()}
+
+
+def destination(dest: Path) -> tuple[Path, str | None]:
+    """The folder written into, and the workbook's own name when ``dest`` is a .xlsx path."""
+    return (dest.parent, dest.name) if is_workbook(dest) else (dest, None)
+
+
+def converted_files(
+    source: Path, dest: Path, text: PlanText, organisation: Organisation, ledger: Ledger
+) -> dict[str, bytes]:
+    """What ``convert`` writes into the destination folder: the plan and its companions.
+
+    awards.yaml and nominations.yaml go along (copied as they are) unless the destination
+    is the source's own folder, so the converted plan is the same plan.
+    """
+    folder, name = destination(dest)
+    files = plan_files(text, organisation, ledger, workbook=name is not None)
+    if name is not None:
+        files = {name: files[WORKBOOK_FILE]}
+    source_folder = folder_of(source)
+    if source_folder.resolve() != folder.resolve():
+        for companion in COMPANIONS:
+            if (source_folder / companion).is_file():
+                files[companion] = (source_folder / companion).read_bytes()
+    return files
+
+
+OVERWRITE_HINT = "如要覆盖请加 --force，或换一个目录"
+
+
+def write_files(
+    folder: Path,
+    files: dict[str, bytes],
+    force: bool = False,
+    guard: tuple[str, ...] = (),
+    hint: str = OVERWRITE_HINT,
+) -> list[Path]:
+    """Write ``files`` into ``folder``, all or nothing.
+
+    Raises :class:`InputError` naming every existing file among ``files`` and ``guard``
+    (unless ``force``), or :class:`generator.write.atomic.OutputError` when the disk refuses.
+    """
+    if not force:
+        existing = [folder / name for name in dict.fromkeys([*files, *guard])]
+        problems = [
+            Problem(path, "", "", "文件已存在，未覆盖", hint) for path in existing if path.exists()
+        ]
+        if problems:
+            raise InputError(problems)
+    outputs = OutputSet(folder)
+    for name, data in files.items():
+        outputs.add(name, data)
+    return outputs.commit()
+
+
+def starter_plan(year: int | None = None) -> tuple[PlanText, Organisation, Ledger]:
+    """A small complete plan to fill in: every sheet and most columns have an example."""
+    y = year or dt.date.today().year
+    return (
+        PlanText.model_validate(_starter_text(y)),
+        Organisation.model_validate(_STARTER_UNITS),
+        Ledger.model_validate(_starter_ledger(y)),
+    )
+
+
+_STARTER_UNITS: dict[str, Any] = {
+    "units": [
+        {"id": "bgs", "name": "局办公室", "kind": "office", "staff_count": 8},
+        {"id": "ywk", "name": "局业务科", "kind": "office", "staff_count": 6},
+        {"id": "glc1", "name": "第一管理处", "kind": "unit", "staff_count": 40},
+        {"id": "glc2", "name": "第二管理处", "kind": "unit", "staff_count": 35},
+    ],
+    "groups": [{"id": "all", "name": "各单位", "members": ["第一管理处", "第二管理处"]}],
+}
+
+
+def _starter_text(y: int) -> dict[str, Any]:
+    return {
+        "id": f"example-{y}",
+        "title": f"{y}年××局文明服务活动方案",
+        "year": y,
+        "activity": "文明服务活动",
+        "issuer": "××局",
+        "date": dt.date(y, 3, 1),
+        "preamble": ["为进一步提升服务水平，结合本局实际，制定本方案。"],
+        "sections": [
+            {
+                "title": "指导思想",
+                "paragraphs": [
+                    "以培育和践行社会主义核心价值观为引领，在全系统深入开展文明服务活动。"
+                ],
+            },
+            {
+                "title": "活动内容",
+                "items": [
+                    {
+                        "id": "T1",
+                        "title": "开展文明服务宣传教育。",
+                        "text": "在各单位办公区设置文明服务宣传栏，举办文明服务讲座。",
+                        "responsible": ["局办公室", "各单位"],
+                        "deadline": "6月底前",
+                    },
+                    {
+                        "id": "T2",
+                        "title": "规范窗口服务。",
+                        "text": "制定窗口服务规范，实行承诺服务、限时服务。",
+                        "lead": ["局业务科"],
+                        "cooperating": ["局办公室"],
+                        "deadline": "年底前",
+                        "score": 10,
+                    },
+                ],
+            },
+            {"title": "工作步骤", "role": "phases"},
+            {
+                "title": "工作要求",
+                "role": "requirements",
+                "paragraphs": ["各单位要高度重视，明确专人负责，按时报送台账。"],
+            },
+        ],
+        "phases": [
+            _phase("P1", "动员部署阶段", f"{y}-04", f"{y}-04", "制定实施方案，动员部署。"),
+            _phase("P2", "组织实施阶段", f"{y}-05", f"{y}-11", "按方案逐项落实各项任务。"),
+            _phase("P3", "总结评比阶段", f"{y}-12", f"{y}-12", "总结全年工作，评选先进。"),
+        ],
+    }
+
+
+def _phase(pid: str, name: str, start: str, end: str, text: str) -> dict[str, Any]:
+    return {"id": pid, "name": name, "start": start, "end": end, "text": text, "unit_text": text}
+
+
+def _starter_ledger(y: int) -> dict[str, Any]:
+    project = "文明服务宣传教育"
+    lectures = {
+        "id": "lectures",
+        "wording": "不少于4次",
+        "reported": "全年举办文明服务讲座次数",
+        "report_unit": "次",
+        "comparator": ">=",
+        "value": 4,
+        "unit": "次",
+        "deadline_year": y,
+    }
+    return {
+        "title": "××局文明服务活动工作台账",
+        "targets": [
+            {"id": "L01", "task": "T1", "project": project, "text": "在办公区设置文明服务宣传栏。"},
+            {
+                "id": "L02",
+                "task": "T1",
+                "project": project,
+                "text": "全年举办文明服务讲座不少于4次。",
+                "measures": [lectures],
+            },
+            {
+                "id": "L03",
+                "task": "T2",
+                "project": "窗口服务规范化",
+                "text": "制定窗口服务规范并上墙公示。",
+            },
+        ],
+    }
