@@ -59,9 +59,10 @@ templates: setup
 	$(BIN)/python tools/make_templates.py
 	$(BIN)/python tools/make_xlsx_template.py
 
-# Rebuild the example's returned ledgers after changing the example plan.
+# Rebuild the example's returned ledgers after changing the example plan
+# (what each unit writes is the example's scenario in tools/returns_scenarios.py).
 returns: setup
-	$(BIN)/python tools/make_example_returns.py
+	$(BIN)/python tools/make_example_returns.py $(EXAMPLE)
 
 schema: setup
 	$(BIN)/plandocs schema --out data/schema

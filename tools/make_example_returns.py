@@ -1,10 +1,12 @@
-"""Write the bundled example's returned ledgers (data/jiaozuo2016/returns/).
+"""Write the bundled examples' returned ledgers (data/<example>/returns/).
 
-Each unit's phase-1 ledger is filled the way its office would fill it in November,
-then saved with the time its Excel would record. The set shows every path of
+Each unit's issued ledger is filled the way its office would fill it late in the
+year, then saved with the time its Excel would record. What each unit writes is the
+example's scenario in ``tools/returns_scenarios.py``. Each set shows every path of
 ``plandocs collect``: complete units, lagging ones, a quantitative target missed,
 a unit that never reports, and a careless return followed by its correction.
-Run ``python tools/make_example_returns.py`` after changing the example plan.
+Run ``python tools/make_example_returns.py [data/<example> ...]`` (all examples when
+none is named) after changing an example plan.
 """
 
 from __future__ import annotations
@@ -20,114 +22,82 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.build.ledger_workbook import SHEET, unit_ledger_spec  # noqa: E402
+from generator.model.plan import Measure, Unit  # noqa: E402
+from generator.model.resolved import Plan  # noqa: E402
 from generator.read.plan_reader import read_plan  # noqa: E402
 from generator.render.templates import TemplateSet  # noqa: E402
 from generator.render.xlsx_engine import read_sheet_map, workbook_bytes  # noqa: E402
 from generator.write.atomic import write_bytes_atomic  # noqa: E402
+from tools.returns_scenarios import SCENARIOS, OfPlan, Scenario, Share  # noqa: E402
 
-DATA = ROOT / "data" / "jiaozuo2016"
-RETURNS = DATA / "returns"
-
-# What a unit writes for a target, by target id: (done, under way).
-TEXTS = {
-    "L01a": (
-        "辖区绿地内灯杆、阅报栏商业广告已全部更换为核心价值观公益广告",
-        "已更换灯杆广告，阅报栏广告正在更换",
-    ),
-    "L01b": ("主要出入口均已设置核心价值观宣传栏、宣传墙", "部分出入口宣传栏已设置，其余正在制作"),
-    "L01c": ("主题公园、主题道路宣传设施已建成并投入使用", "主题道路宣传设施正在施工"),
-    "L02": ("机关办公区建成核心价值观文化墙一处、黑板报两块", "文化廊设计方案已定稿，正在施工"),
-    "L03": (
-        "已将核心价值观学习列入年度学习计划，举办讲座和道德讲堂",
-        "已举办讲座，道德讲堂按计划推进",
-    ),
-    "L04": (
-        "文明单位创建已列入班子议事日程，按测评体系逐项落实",
-        "已对照测评体系梳理差距，正在整改",
-    ),
-    "L05": ("修订岗位职责和文明服务规范，汇编规章制度", "岗位职责已修订，服务规范正在征求意见"),
-    "L06": ("审批事项全部实行承诺服务、限时办结和一站式办理", "已公布承诺时限，一站式办理正在完善"),
-    "L07": (
-        "权力清单和行政许可流程已在局网站公布，网上审批已开通",
-        "网站栏目已建成，网上审批正在调试",
-    ),
-    "L08": (
-        "党员志愿者服务队开展绿色环保、清洁家园等公益活动",
-        "志愿者注册正在进行，已开展公益活动",
-    ),
-    "L09": ("志愿者服务站已设立，创办“绿色守护”特色志愿服务", "服务站选址已定，特色项目正在筹划"),
-    "L10": (
-        "职工佩戴胸牌上岗，岗位职责上墙，服务承诺公开，开展三层次评议",
-        "胸牌已配发，评议活动正在组织",
-    ),
-    "L11": ("开展“岗位学雷锋”活动，评选岗位学雷锋标兵", "学雷锋活动已启动，标兵评选正在推进"),
-    "L12": ("开展作风纪律常态化监督检查，未发现“四风”问题", "已开展自查，专项检查正在进行"),
-    "L13": (
-        "开展纪律明察暗访，严格执行请销假和值班带班制度",
-        "已开展暗访一次，制度执行情况正在督查",
-    ),
-}
-
-# Phase-2 figures by measure id for most units; the exceptions are in SCENARIOS.
-FIGURES = {
-    "boards": 3,
-    "lectures": 7,
-    "county-level": 1,
-    "city-level": 0,
-    "volunteers": None,
-    "activities": 8,
-}
-NOVEMBER = dt.datetime(2016, 11, 28, 9, 30)
+STEP = dt.timedelta(minutes=17)  # between two units' save times
 
 
-def status_for(unit_id: str, key: str) -> str:
-    """Phase-2 status: most targets done; a few units lag on some."""
-    lagging = {"mpc": ("L05", "L10", "L12"), "zwy": ("L01c",), "gcc": ("L04",)}
-    under_way = {"lhglc": ("L01b", "L03"), "jujiguan": ("L02",), "xxzx": ("L07",)}
+def status_for(scenario: Scenario, unit_id: str, key: str) -> str:
+    """Status in the reported phase: most targets done; a few units lag on some."""
     target = key.split("/")[0]
-    if target in lagging.get(unit_id, ()):
+    if target in scenario.lagging.get(unit_id, ()):
         return "滞后"
-    if target in under_way.get(unit_id, ()):
+    if target in scenario.under_way.get(unit_id, ()):
         return "正在推进"
     return "已完成"
 
 
-def fill(book: openpyxl.Workbook, plan, unit, careless: bool = False) -> None:  # type: ignore[no-untyped-def]
+def fill(
+    book: openpyxl.Workbook, scenario: Scenario, plan: Plan, unit: Unit, careless: bool = False
+) -> None:
     ws = book[SHEET]
     layout = read_sheet_map(book, SHEET)
     column = {key: index for index, key in layout.columns.items()}
+    first, now = scenario.phases
     for row, key in layout.rows.items():
         target, _, measure = key.partition("/")
-        done, doing = TEXTS[target]
-        ws.cell(row, column["P1.status"]).value = "已完成"
-        ws.cell(row, column["P1.progress"]).value = f"已组织学习并制定措施：{doing}"
-        status = status_for(unit.id, key)
-        ws.cell(row, column["P2.status"]).value = status
-        ws.cell(row, column["P2.progress"]).value = {
+        done, doing = scenario.texts[target]
+        ws.cell(row, column[f"{first}.status"]).value = "已完成"
+        ws.cell(row, column[f"{first}.progress"]).value = scenario.early.format(doing=doing)
+        status = status_for(scenario, unit.id, key)
+        ws.cell(row, column[f"{now}.status"]).value = status
+        ws.cell(row, column[f"{now}.progress"]).value = {
             "已完成": done,
             "正在推进": doing,
-            "滞后": f"受经费和人员调整影响进度滞后，{doing}",
+            "滞后": scenario.behind.format(doing=doing),
         }[status]
         if measure:
-            # In May the year's figures are only partly reached: under way, not done.
-            ws.cell(row, column["P1.status"]).value = "正在推进"
-            ws.cell(row, column["P1.figure"]).value = figure(unit, measure) // 2
-            ws.cell(row, column["P2.figure"]).value = figure(unit, measure)
-    if careless:
-        first = min(layout.rows)
-        ws.cell(first, column["P2.status"]).value = "完成"  # not one of the choices
-        ws.cell(first + 1, column["P2.progress"]).value = None  # 已完成 without a word
-        lectures = next(r for r, k in layout.rows.items() if k.endswith("/lectures"))
-        ws.cell(lectures, column["P2.figure"]).value = "六次"  # not a number
+            # Early in the year the figures are only partly reached: under way, not done.
+            reached = figure(scenario, plan, unit, target, measure)
+            ws.cell(row, column[f"{first}.status"]).value = "正在推进"
+            ws.cell(row, column[f"{first}.figure"]).value = reached // 2
+            ws.cell(row, column[f"{now}.figure"]).value = reached
+    if careless and scenario.careless:
+        top = min(layout.rows)
+        ws.cell(top, column[f"{now}.status"]).value = "完成"  # not one of the choices
+        ws.cell(top + 1, column[f"{now}.progress"]).value = None  # 已完成 without a word
+        words = next(
+            r for r, k in layout.rows.items() if k.endswith(f"/{scenario.careless.measure}")
+        )
+        ws.cell(words, column[f"{now}.figure"]).value = scenario.careless.words  # not a number
 
 
-def figure(unit, measure: str) -> int:  # type: ignore[no-untyped-def]
-    if measure == "volunteers":
-        share = 0.25 if unit.id == "gyzz" else 0.34  # 公园党总支 misses the 30% target
-        return round(unit.staff_count * share)
-    if measure == "lectures" and unit.id == "mpc":
-        return 4  # 苗圃场 held 4 of 6 lectures
-    return FIGURES[measure]  # type: ignore[return-value]
+def figure(scenario: Scenario, plan: Plan, unit: Unit, target: str, measure: str) -> int:
+    spec = scenario.unit_figures.get(unit.id, {}).get(measure, scenario.figures[measure])
+    if isinstance(spec, Share):
+        return round((unit.staff_count or 0) * spec.of_staff)
+    if isinstance(spec, OfPlan):
+        return round(planned(find_measure(plan, target, measure), unit) * spec.ratio)
+    return spec
+
+
+def find_measure(plan: Plan, target: str, measure: str) -> Measure:
+    found = next(t for t in plan.ledger.targets if t.id == target)
+    return next(m for m in found.measures if m.id == measure)
+
+
+def planned(measure: Measure, unit: Unit) -> float:
+    """The unit's planned figure (计划数): by id or name, else the target value."""
+    for ref in (unit.id, unit.name):
+        if ref in measure.planned:
+            return measure.planned[ref]
+    return measure.value
 
 
 def save(book: openpyxl.Workbook, saved: dt.datetime, who: str) -> bytes:
@@ -137,32 +107,55 @@ def save(book: openpyxl.Workbook, saved: dt.datetime, who: str) -> bytes:
     return workbook_bytes(book)
 
 
-def main() -> None:
-    plan = read_plan(DATA)
+def write_returns(scenario: Scenario) -> Path:
+    data = ROOT / "data" / scenario.folder
+    returns = data / "returns"
+    plan = read_plan(data)
     engine = TemplateSet().xlsx("ledger.xlsx")
-    for old in RETURNS.glob("*"):
+    for old in returns.glob("*"):
         old.unlink()
+    careless = scenario.careless.unit if scenario.careless else None
     for n, unit in enumerate(plan.organisation.units):
-        if unit.id == "kys" or not plan.duties(unit):
-            continue  # 园林科学研究所 never reports
+        if unit.id in scenario.never_reports or not plan.duties(unit):
+            continue
         issued = engine.render(unit_ledger_spec(plan, unit))
-        saved = NOVEMBER + dt.timedelta(minutes=17 * n)
+        saved = scenario.saved + STEP * n
         name = f"{unit.name}工作台账.xlsx"
-        if unit.id == "lyhgy":
-            careless = openpyxl.load_workbook(io.BytesIO(issued))
-            fill(careless, plan, unit, careless=True)
-            first = save(careless, saved - dt.timedelta(days=2), f"{unit.name}办公室")
-            write_bytes_atomic(RETURNS / f"{unit.name}台账（第一次报送）.xlsx", first)
-            name = f"{unit.name}台账（修改后）.xlsx"
+        if unit.id == careless:
+            first = openpyxl.load_workbook(io.BytesIO(issued))
+            fill(first, scenario, plan, unit, careless=True)
+            sent = save(first, saved - dt.timedelta(days=2), f"{unit.name}办公室")
+            write_bytes_atomic(returns / f"{unit.name}台账（第一次报送）.xlsx", sent)
+            name = corrected_name(unit)
         book = openpyxl.load_workbook(io.BytesIO(issued))
-        fill(book, plan, unit)
-        write_bytes_atomic(RETURNS / name, save(book, saved, f"{unit.name}办公室"))
-    # Excel leaves a lock file beside a workbook that is open; units mail them by accident.
-    write_bytes_atomic(
-        RETURNS / "~$龙源湖公园管理处台账（修改后）.xlsx", b"\x0c\x00lock" + b"\x00" * 150
-    )
-    print(f"已写出 {len(list(RETURNS.glob('*')))} 个文件到 {RETURNS}")
+        fill(book, scenario, plan, unit)
+        write_bytes_atomic(returns / name, save(book, saved, f"{unit.name}办公室"))
+    if careless:
+        # Excel leaves a lock file beside a workbook that is open; units mail them by accident.
+        lock = returns / f"~${corrected_name(plan.units[careless])}"
+        write_bytes_atomic(lock, b"\x0c\x00lock" + b"\x00" * 150)
+    return returns
+
+
+def corrected_name(unit: Unit) -> str:
+    return f"{unit.name}台账（修改后）.xlsx"
+
+
+def main(folders: list[str]) -> int:
+    names = [Path(folder).name for folder in folders] or list(SCENARIOS)
+    unknown = [name for name in names if name not in SCENARIOS]
+    if unknown:
+        print(
+            f"没有示例「{'、'.join(unknown)}」的报送情景；"
+            f"可用：{'、'.join(SCENARIOS)}（情景写在 tools/returns_scenarios.py 中）",
+            file=sys.stderr,
+        )
+        return 2
+    for name in names:
+        returns = write_returns(SCENARIOS[name])
+        print(f"已写出 {len(list(returns.glob('*')))} 个文件到 {returns}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
