@@ -192,6 +192,11 @@ def main() -> None:
       plandocs nominate           评选推荐：审核推荐对象，写出推荐表、汇总表和推荐报告
       plandocs pdf out/           把生成的文件转换为 PDF
       plandocs lint               检查本局修改过的 Word 模板
+    
+    准备方案数据：
+      plandocs import 方案.docx    从已有方案（.docx/.txt）读出方案数据
+      plandocs init 目录 --xlsx    写出一份示例方案（加 --xlsx 为 Excel 工作簿）
+      plandocs convert 源 目标     在 YAML 方案目录和 Excel 方案工作簿之间转换
     出错时退出码为 2，且不会写出任何文件。
     """
 
