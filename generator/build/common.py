@@ -160,8 +160,17 @@ def title_lines(title: str, width: int = 20) -> str:
     return "\n".join(lines)
 
 
+# Words a title line may end with when it has no punctuation to break at: breaking after
+# one of these never splits a word (单位 stays whole; 2020年 keeps its digits).
+_WORD_ENDS = (
+    *("单位", "办公室", "委员会", "中心", "工作", "行动", "活动"),
+    *("年度", "年", "市", "局", "的"),
+)
+
+
 def _break_point(text: str, width: int) -> int:
-    """Where to end a title line: after punctuation, else before a conjunction, else halfway."""
+    """Where to end a title line: after punctuation, else before a conjunction, else after a
+    word ending nearest the middle, else halfway."""
     window = range(width, width // 2, -1)
     for cut in window:
         if text[cut - 1] in "》）」，、" or text[cut : cut + 1] in "《（":
@@ -169,9 +178,17 @@ def _break_point(text: str, width: int) -> int:
     for cut in window:
         if text[cut : cut + 1] in "和与及暨":
             return cut
-    # No natural point: split into near-equal halves rather than leave a stub line.
+    # No natural point: split into near-equal lines rather than leave a stub line.
     lines = -(-len(text) // width)
-    return -(-len(text) // lines)
+    even = -(-len(text) // lines)
+    words = [
+        cut
+        for cut in range(max(1, len(text) - width), width + 1)
+        if text[:cut].endswith(_WORD_ENDS) and not text[cut : cut + 1].isdigit()
+    ]
+    if not words:  # never inside a number: 2020 stays on one line
+        words = [cut for cut in range(1, len(text)) if not text[cut - 1 : cut + 1].isdigit()]
+    return min(words, key=lambda cut: (abs(cut - even), -cut))
 
 
 def measure_line(measure: Measure, planned: float | None = None) -> str:
