@@ -31,7 +31,14 @@ from generator.plan_files import (
 )
 from generator.problems import InputError, Problem
 from generator.read.plan_import import import_plan, write_import
-from generator.read.plan_reader import AWARDS_FILE, is_workbook, read_nominations, read_plan
+from generator.read.plan_reader import (
+    AWARDS_FILE,
+    is_workbook,
+    plan_folder,
+    plan_source,
+    read_nominations,
+    read_plan,
+)
 from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
 from generator.render.charts import ChartFontError
 from generator.render.docx_engine import TemplateRenderError
@@ -250,11 +257,11 @@ def plan(
             fail(
                 [
                     Problem(
-                        data / "units.yaml",
+                        plan_source(data, "units"),
                         "",
                         "--unit",
                         f"没有名为「{unit_ref}」的单位",
-                        "请使用 units.yaml 中的单位编号或名称",
+                        "请使用方案单位表（units.yaml 或工作簿「单位」表）中的单位编号或名称",
                     )
                 ]
             )
@@ -316,7 +323,7 @@ def summary(
         fail(
             [
                 Problem(
-                    data / "plan.yaml",
+                    plan_source(data, "plan"),
                     "",
                     "phases",
                     f"方案只有 {len(phases)} 个阶段，没有第 {phase_number} 阶段",
@@ -389,7 +396,8 @@ def nominate(
     loaded = load(data)
     if loaded.awards is None:
         hint = "请参照示例在方案目录中添加 awards.yaml"
-        fail([Problem(data / AWARDS_FILE, "", "", "没有 awards.yaml，未设定表彰类别", hint)])
+        missing = plan_folder(data) / AWARDS_FILE
+        fail([Problem(missing, "", "", "没有 awards.yaml，未设定表彰类别", hint)])
     chosen = TemplateSet(templates)
     if forms:
         report(render_all(form_jobs(loaded, chosen), out, want_pdf), out)

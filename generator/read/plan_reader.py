@@ -95,6 +95,15 @@ def plan_folder(path: Path) -> Path:
     return path.parent if is_workbook(path) else path
 
 
+def plan_source(path: Path, document: Document) -> Path:
+    """The file a part of the plan is read from, to name in a message about it."""
+    if is_workbook(path):
+        return path
+    if (path / WORKBOOK_FILE).is_file():
+        return path / WORKBOOK_FILE
+    return path / FILES[document]
+
+
 def read_documents(path: Path, problems: list[Problem]) -> dict[Document, Source | None]:
     """The plan's three documents from a folder of YAML files or from a plan workbook."""
     workbook = path / WORKBOOK_FILE
