@@ -116,6 +116,11 @@ def fontconfig_xml(plan: dict[str, str]) -> str:
     )
 
 
+# Word documents keep their blank pages: a page left empty so that the 版记 falls on an
+# even page (GB/T 9704) must reach the PDF, or a duplex print puts it on the wrong side.
+WORD_PDF = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
 def preflight() -> None:
     """Fail before any work if LibreOffice or the fonts are missing."""
     find_soffice()
@@ -168,22 +173,27 @@ def _convert_batch(
         shutil.copyfile(source, copy)
         staged.append(copy)
     profile = (root / f"profile{worker}").as_uri()
-    command = [
-        soffice,
-        f"-env:UserInstallation={profile}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(outbox),
-        *map(str, staged),
-    ]
     env = {**os.environ, "FONTCONFIG_FILE": str(root / "fonts.conf")}
-    timeout = BATCH_TIMEOUT + PER_FILE_TIMEOUT * len(batch)
-    # Whatever was converted before a time-out still counts.
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        subprocess.run(command, capture_output=True, env=env, timeout=timeout, check=False)
+    words = [copy for copy in staged if copy.suffix.lower() == ".docx"]
+    others = [copy for copy in staged if copy.suffix.lower() != ".docx"]
+    for target, copies in ((WORD_PDF, words), ("pdf", others)):
+        if not copies:
+            continue
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outbox),
+            *map(str, copies),
+        ]
+        timeout = BATCH_TIMEOUT + PER_FILE_TIMEOUT * len(copies)
+        # Whatever was converted before a time-out still counts.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            subprocess.run(command, capture_output=True, env=env, timeout=timeout, check=False)
     written, failed = [], []
     for source, copy in zip(batch, staged, strict=True):
         pdf = outbox / f"{copy.stem}.pdf"
