@@ -6,13 +6,14 @@ import datetime
 import hashlib
 import importlib.util
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -435,7 +436,8 @@ def test_libreoffice_prints_a4_landscape(rendered: bytes, tmp_path: Path) -> Non
         assert abs(float(width) - 841.9) < 2 and abs(float(height) - 595.3) < 2
 
 
-def test_nested_merge_never_crosses_a_project(engine: XlsxEngine) -> None:
+def nested_spec() -> WorkbookSpec:
+    """build_spec() with 责任单位 merged too, inside each 创建项目."""
     spec = build_spec()
     sheet = spec.sheets[0]
     nested = SheetSpec(
@@ -446,10 +448,282 @@ def test_nested_merge_never_crosses_a_project(engine: XlsxEngine) -> None:
         sheet.rows,
         frozenset({"project", "unit"}),
     )
-    data = engine.render(WorkbookSpec([nested], IDENTITY, spec.title, spec.created))
+    return WorkbookSpec([nested], IDENTITY, spec.title, spec.created)
+
+
+def test_nested_merge_never_crosses_a_project(engine: XlsxEngine) -> None:
+    data = engine.render(nested_spec())
     merged = {str(r) for r in load_workbook(io.BytesIO(data))[SHEET].merged_cells.ranges}
     # Every row has the same 责任单位, yet its merges stop at each 创建项目 boundary.
     assert {"D5:D8", "D9:D12", "D13:D16"} <= merged
     assert not any(
         r.startswith("D") and r not in {"D3:D4", "D5:D8", "D9:D12", "D13:D16"} for r in merged
     )
+
+
+# --- what a reader sees: frozen from the former openpyxl writer ------------------------------
+#
+# tests/fixtures/xlsx_engine_semantics.json holds semantics() of the workbooks the engine
+# wrote with openpyxl (one Python object per cell) for the specs below, before it wrote XML
+# directly. Each render must still read back the same. After a deliberate layout change,
+# rewrite it with ``python -m tests.test_xlsx_engine`` and review the diff.
+
+SEMANTICS = ROOT / "tests" / "fixtures" / "xlsx_engine_semantics.json"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def variant_specs() -> dict[str, WorkbookSpec]:
+    """Specs covering every feature: merges, both freeze kinds, values, two sheets."""
+    base = build_spec()
+    sheet = base.sheets[0]
+    values = [
+        Row("a", {"seq": 1, "project": "=1+1", "task": "  前后有空格 ", "p1_note": "-5"}),
+        Row("b", {"seq": 2.5, "project": "@提及", "task": '<b>&"引号"\'</b>', "p1_count": 0}),
+        Row(
+            "c",
+            {"seq": 3, "task": "编号_x0041_\n第二行\t制表", "p1_count": 12.25},
+            frozenset({"p2_count"}),
+        ),
+    ]
+    plain = SheetSpec("填报", "标题", columns=sheet.columns, rows=values)
+    wide_first = [
+        Column("note", "说明", 30, "input_text"),
+        Column("mark", "标记", 6, "input_choice", "单独一组", ("是", "否")),
+        Column("n", "数", 6, "input_number"),
+    ]
+    second = SheetSpec("第二表's", "第二表", "副标题", wide_first, [Row("x", {"note": "已填"})])
+    identity = {**IDENTITY, "unit_name": "=局法制科", "note": " & <注> "}
+    return {
+        "base": base,
+        "nested": nested_spec(),
+        "values_two_sheets": WorkbookSpec([plain, second], identity, "两表", base.created),
+    }
+
+
+def _side(side: object) -> list[object]:
+    return [getattr(side, "style", None), getattr(getattr(side, "color", None), "rgb", None)]
+
+
+def _format(cell: object) -> list[object]:
+    """A cell's formatting as plain values (reprs would change with openpyxl versions)."""
+    font, fill, border = cell.font, cell.fill, cell.border  # type: ignore[attr-defined]
+    align, protection = cell.alignment, cell.protection  # type: ignore[attr-defined]
+    return [
+        cell.style,  # type: ignore[attr-defined]
+        cell.number_format,  # type: ignore[attr-defined]
+        bool(cell.quotePrefix),  # type: ignore[attr-defined]
+        [font.name, font.sz, font.b, font.i, font.charset, font.color and font.color.rgb],
+        [fill.patternType, fill.fgColor.rgb],
+        [_side(getattr(border, name)) for name in ("left", "right", "top", "bottom")],
+        [align.horizontal, align.vertical, bool(align.wrapText)],
+        [protection.locked, protection.hidden],
+    ]
+
+
+def _raw_formats(data: bytes) -> dict[str, object]:
+    """sheet!cell -> the format its XML refers to, covered cells of merges included.
+
+    openpyxl re-derives the borders of covered cells when it reads a workbook, so only
+    the XML shows what LibreOffice and Excel print there.
+    """
+    from lxml import etree
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    styles = etree.fromstring(archive.read("xl/styles.xml"))
+
+    def table(tag: str) -> list[object]:
+        return list(styles.find(_MAIN + tag))
+
+    fonts, fills, borders = table("fonts"), table("fills"), table("borders")
+
+    def text(element: object) -> str:
+        return etree.tostring(element, encoding="unicode").replace(f' xmlns="{_MAIN[1:-1]}"', "")
+
+    def sides(border: object) -> list[str]:
+        return sorted(text(side) for side in border if len(side) or side.attrib)  # type: ignore[attr-defined]
+
+    xfs = [
+        [
+            text(fonts[int(xf.get("fontId", 0))]),
+            text(fills[int(xf.get("fillId", 0))]),
+            sides(borders[int(xf.get("borderId", 0))]),
+            xf.get("numFmtId", "0"),
+            xf.get("quotePrefix") in ("1", "true"),
+            [text(child) for child in xf],
+        ]
+        for xf in styles.find(_MAIN + "cellXfs")
+    ]
+    used: list[list[object]] = []
+    cells: dict[str, int] = {}
+    names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+    for name in names:
+        sheet = etree.fromstring(archive.read(name))
+        for cell in sheet.iter(_MAIN + "c"):
+            xf = xfs[int(cell.get("s", 0))]
+            if xf not in used:
+                used.append(xf)
+            cells[f"{Path(name).stem}!{cell.get('r')}"] = used.index(xf)
+    return {"formats": used, "cells": cells}
+
+
+def semantics(data: bytes) -> dict[str, object]:
+    """Everything about a rendered workbook that a reader (openpyxl, Excel, WPS) sees."""
+    wb = load_workbook(io.BytesIO(data))
+    props = wb.properties
+    formats: list[list[object]] = []
+    result: dict[str, object] = {
+        "sheets": [[ws.title, ws.sheet_state] for ws in wb.worksheets],
+        "active": wb.active.title,
+        "lock_structure": bool(wb.security and wb.security.lockStructure),
+        "properties": [props.title, props.creator, props.lastModifiedBy, str(props.created)],
+        "modified": str(props.modified),
+        "identity": read_identity(wb),
+        "raw_formats": _raw_formats(data),
+    }
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                fmt = _format(cell)
+                if fmt not in formats:
+                    formats.append(fmt)
+                if cell.value is not None or cell.has_style:
+                    cells[cell.coordinate] = [cell.value, cell.data_type, formats.index(fmt)]
+        setup, margins, footer = ws.page_setup, ws.page_margins, ws.oddFooter.center
+        fit = ws.sheet_properties.pageSetUpPr
+        result[ws.title] = {
+            "cells": cells,
+            "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+            "validations": sorted(
+                [
+                    v.type,
+                    v.operator,
+                    v.formula1,
+                    v.error,
+                    v.errorTitle,
+                    v.errorStyle,
+                    bool(v.allow_blank),
+                    bool(v.showErrorMessage),
+                    sorted(cells_of(v.sqref)),
+                ]
+                for v in ws.data_validations.dataValidation
+            ),
+            "widths": {
+                k: d.width for k, d in sorted(ws.column_dimensions.items()) if d.customWidth
+            },
+            "heights": {
+                str(r): round(d.height, 2) for r, d in ws.row_dimensions.items() if d.height
+            },
+            "freeze": ws.freeze_panes,
+            "protection": [
+                bool(ws.protection.sheet),
+                bool(ws.protection.formatRows),
+                bool(ws.protection.formatColumns),
+                ws.protection.password,
+            ],
+            "print": [
+                setup.orientation,
+                setup.paperSize,
+                setup.fitToWidth,
+                setup.fitToHeight,
+                fit.fitToPage if fit else None,
+                ws.print_options.horizontalCentered,
+                ws.print_title_rows,
+                ws.print_area,
+                [margins.left, margins.right, margins.top, margins.bottom, margins.header],
+                [margins.footer, footer.text, footer.font, footer.size],
+            ],
+        }
+    result["formats"] = formats
+    return json.loads(json.dumps(result, ensure_ascii=False, default=str))
+
+
+def freeze_semantics(render: Callable[[WorkbookSpec], bytes]) -> None:
+    frozen = {name: semantics(render(spec)) for name, spec in variant_specs().items()}
+    SEMANTICS.write_text(json.dumps(frozen, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(variant_specs()))
+def test_reads_back_as_the_openpyxl_writer_wrote(engine: XlsxEngine, name: str) -> None:
+    expected = json.loads(SEMANTICS.read_text("utf-8"))[name]
+    actual = semantics(engine.render(variant_specs()[name]))
+    for key in expected:  # one key at a time, for a readable failure
+        assert actual[key] == expected[key], key
+    assert actual.keys() == expected.keys()
+
+
+def example_specs() -> list[WorkbookSpec]:
+    from generator.build.ledger_workbook import master_ledger_spec, unit_ledger_spec
+    from generator.read.plan_reader import read_plan
+    from tests.helpers import EXAMPLE
+
+    plan = read_plan(EXAMPLE)
+    units = [u for u in plan.organisation.units if plan.targets_for(u)]
+    return [master_ledger_spec(plan), *(unit_ledger_spec(plan, u) for u in units)]
+
+
+def expected_role(sheet: SheetSpec, row: int, col: int) -> str:
+    """The named style the template convention gives a cell of a ledger with a subtitle."""
+    roles = {1: xlsx_engine.STYLE_TITLE, 2: xlsx_engine.STYLE_SUBTITLE}
+    if row in roles:
+        return roles[row]
+    if row in HEADER_ROWS:
+        return xlsx_engine.STYLE_HEADER
+    column = sheet.columns[col - 1]
+    disabled = column.key in sheet.rows[row - FIRST_DATA_ROW].disabled
+    return xlsx_engine._data_style(column, disabled)
+
+
+def test_example_ledgers_follow_the_template(engine: XlsxEngine) -> None:
+    """The master and every unit ledger of the example: each cell's style, value and lock."""
+    specs = example_specs()
+    assert len(specs) > 10
+    for spec in specs:
+        sheet = spec.sheets[0]
+        ws = load_workbook(io.BytesIO(engine.render(spec)))[sheet.name]
+        starts = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+        covered = {(row, col) for r in ws.merged_cells.ranges for row, col in r.cells} - starts
+        last_row = FIRST_DATA_ROW + len(sheet.rows) - 1
+        for row in range(1, last_row + 1):
+            for col in range(1, len(sheet.columns) + 1):
+                cell = ws.cell(row, col)
+                if (row, col) in covered:
+                    assert cell.value is None, cell.coordinate
+                    continue
+                if row == 2 or (row == 1 and col == 1):
+                    continue  # title lines: one cell spanning the table
+                role = expected_role(sheet, row, col)
+                style = engine.styles[role]
+                assert cell.style == role, cell.coordinate
+                assert (cell.font, cell.fill, cell.border, cell.alignment) == (
+                    style.font,
+                    style.fill,
+                    style.border,
+                    style.alignment,
+                ), cell.coordinate
+                assert cell.protection.locked == (role not in xlsx_engine.UNLOCKED_STYLES)
+                if row >= FIRST_DATA_ROW:
+                    value = sheet.rows[row - FIRST_DATA_ROW].values.get(sheet.columns[col - 1].key)
+                    assert cell.value == (value or None), cell.coordinate
+        assert (ws["A1"].value, ws["A2"].value) == (sheet.title, sheet.subtitle)
+        widths = [
+            ws.column_dimensions[get_column_letter(i)].width
+            for i in range(1, len(sheet.columns) + 1)
+        ]
+        assert widths == [c.width for c in sheet.columns]
+        book = ws.parent
+        assert read_identity(book) == spec.identity
+        assert read_row_keys(book, sheet.name) == {
+            FIRST_DATA_ROW + i: r.key for i, r in enumerate(sheet.rows)
+        }
+
+
+def test_carriage_return_in_text_is_kept(engine: XlsxEngine) -> None:
+    """A CR written as is would read back as LF (XML line-end handling)."""
+    data = engine.render(build_spec([row_with("第一行\r第二行\r\n第三行")]))
+    cell = load_workbook(io.BytesIO(data))[SHEET][f"C{FIRST_DATA_ROW}"]
+    assert cell.value == "第一行\r第二行\r\n第三行"
+
+
+if __name__ == "__main__":
+    freeze_semantics(XlsxEngine(TEMPLATE).render)

@@ -10,11 +10,18 @@ holds which plan row, so a returned workbook can be matched cell by cell.
 
 Every str value is written as a text cell: a plan line that starts with ``=`` or
 reads ``#N/A`` must print as written, never be evaluated by Excel.
+
+Rendered workbooks are written as XML text by ``xlsx_writer`` -- openpyxl's
+object per cell made a ledger cost several times a plain template fill. openpyxl
+still reads the template (once per engine, which also resolves every cell format
+then) and serves the helpers here that work on openpyxl workbooks
+(``write_value``, ``workbook_bytes``: annotated copies, statistics, tests).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import math
 import re
@@ -30,15 +37,25 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.header_footer import HeaderFooter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from generator.render.xlsx_writer import (
+    PageXml,
+    Properties,
+    SheetPart,
+    SheetWriter,
+    StyleTable,
+    Validation,
+    absolute_range,
+    absolute_rows,
+    package,
+    protection_xml,
+)
 from generator.write.atomic import normalize_zip
 
 ColumnKind = Literal["text", "input_text", "input_choice", "input_number"]
@@ -107,6 +124,8 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # such literal text intact.
 _OOXML_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Keeps a pre-filled "=..." a string even after a unit edits the cell in Excel.
+_FORMULA_STARTS = frozenset("=+-@")
 
 # Identity sheet vocabulary (the first row also marks the workbook as ours).
 _FORMAT_KEY = "plandocs_format"
@@ -398,22 +417,44 @@ def _read_page_layout(path: Path, ws: Worksheet | None) -> PageLayout:
 # --- cell values ------------------------------------------------------------------------
 
 
-def checked_text(text: str, where: str) -> str:
-    """Return ``text`` escaped for OOXML, or raise if Excel cannot hold it exactly."""
+def refuse_illegal_chars(text: str, where: str) -> None:
+    """Raise if ``text`` holds a character XML (and so Excel) cannot store."""
     bad = _ILLEGAL_XML.search(text)
     if bad is not None:
         raise WorkbookRenderError(
             f"{where}：文字中含有 Excel 不允许的控制字符 U+{ord(bad.group()):04X}"
             f"（第 {bad.start() + 1} 个字符），请删除后重试"
         )
-    escaped = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
-    # Excel counts UTF-16 code units; openpyxl would silently cut the rest off.
-    length = len(escaped.encode("utf-16-le")) // 2
-    if length > MAX_CELL_CHARS:
-        raise WorkbookRenderError(
-            f"{where}：文字长度 {length} 超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符，请精简内容"
-        )
+
+
+def checked_text(text: str, where: str) -> str:
+    """Return ``text`` escaped for OOXML, or raise if Excel cannot hold it exactly."""
+    refuse_illegal_chars(text, where)
+    escaped = _OOXML_ESCAPE.sub(r"_x005F_\1", text) if "_x" in text else text
+    # Excel counts UTF-16 code units (at most two per character); openpyxl would
+    # silently cut the rest off.
+    if 2 * len(escaped) > MAX_CELL_CHARS:
+        length = len(escaped.encode("utf-16-le")) // 2
+        if length > MAX_CELL_CHARS:
+            raise WorkbookRenderError(
+                f"{where}：文字长度 {length} 超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符，"
+                "请精简内容"
+            )
     return escaped
+
+
+def checked_number(value: object, where: str) -> int | float:
+    """``value`` if Excel can store it as a number, else raise."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise WorkbookRenderError(f"{where}：不支持的数据类型 {type(value).__name__}")
+    if not math.isfinite(value):
+        raise WorkbookRenderError(f"{where}：数值 {value} 无法写入 Excel")
+    return value
+
+
+def needs_quote_prefix(text: str) -> bool:
+    """Text Excel would take for a formula once a unit edits the cell."""
+    return text[:1] in _FORMULA_STARTS
 
 
 def replace_illegal_chars(text: str, replacement: str = "\ufffd") -> str:
@@ -429,15 +470,10 @@ def write_value(cell: Cell, value: object, where: str) -> None:
         cell.value = checked_text(value, where)
         # openpyxl turns "=..." into a formula and "#N/A" into an error; plan text is text.
         cell.data_type = "s"
-        # Keeps a pre-filled "=..." a string even after a unit edits the cell in Excel.
-        if value[0] in "=+-@":
+        if needs_quote_prefix(value):
             cell.quotePrefix = True
         return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise WorkbookRenderError(f"{where}：不支持的数据类型 {type(value).__name__}")
-    if not math.isfinite(value):
-        raise WorkbookRenderError(f"{where}：数值 {value} 无法写入 Excel")
-    cell.value = value
+    cell.value = checked_number(value, where)
 
 
 # --- geometry -------------------------------------------------------------------------------
@@ -450,6 +486,8 @@ def text_units(text: str) -> float:
     )
 
 
+# The same plan texts recur in every unit's ledger; measuring each once saves most of the work.
+@functools.lru_cache(maxsize=16384)
 def _line_count(text: str, width: float, font_size: float) -> int:
     usable = max(width - CELL_PADDING_UNITS, 1.0)
     scale = font_size / BASE_FONT_SIZE
@@ -571,58 +609,55 @@ def _data_style(column: Column, disabled: bool) -> str:
 
 
 class _SheetRenderer:
-    """Lays one SheetSpec out on one worksheet."""
+    """Lays one SheetSpec out as worksheet XML."""
 
-    def __init__(self, ws: Worksheet, sheet: SheetSpec, styles: Mapping[str, CellStyle]):
-        self.ws = ws
+    def __init__(self, sheet: SheetSpec, styles: Mapping[str, CellStyle], table: StyleTable):
+        self.out = SheetWriter(table)
         self.sheet = sheet
         self.styles = styles
         self.frame = _frame(sheet)
         self.last_col = len(sheet.columns)
         self.heights: dict[int, float] = {}
-        self._style_arrays: dict[str, StyleArray] = {}
         self.blocks = list(self._merge_blocks())
         # (column index, row offset) of cells inside a vertical merge: sized per block.
         self.in_block = {
             (index, offset) for index, start, end in self.blocks for offset in range(start, end + 1)
         }
 
-    def render(self, layout: PageLayout) -> None:
-        for index, column in enumerate(self.sheet.columns, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = column.width
+    def render(self, page: PageXml, protection: str) -> SheetPart:
+        self.out.widths = [column.width for column in self.sheet.columns]
         self._title_rows()
         self._header()
         self._data()
         self._merge_equal()
         self._validations()
-        for row, height in sorted(self.heights.items()):
-            self.ws.row_dimensions[row].height = round(height, 1)
-        self._protect_and_print(layout)
+        self.out.heights = {row: round(height, 1) for row, height in self.heights.items()}
+        top, bottom = self.frame.header_rows
+        self.out.frozen = (bottom + 1, self._frozen_columns() + 1)
+        self.out.protection = protection
+        self.out.page = page
+        last_row = max(bottom, bottom + len(self.sheet.rows))
+        names = {
+            "Print_Titles": absolute_rows(top, bottom),
+            "Print_Area": absolute_range(1, 1, last_row, self.last_col),
+        }
+        return SheetPart(self.sheet.name, self.out.xml(), names=names)
 
     # -- helpers
 
-    def _put(self, row: int, col: int, value: object, style: str) -> Cell:
-        cell = self.ws.cell(row=row, column=col)
-        # Assigning a named style makes openpyxl hash and look up every part of it;
-        # for the thousands of cells of one style the resulting index array is the same.
-        if style not in self._style_arrays:
-            cell.style = style
-            self._style_arrays[style] = copy(cell._style)
-        else:
-            cell._style = copy(self._style_arrays[style])
-        write_value(cell, value, f"{self.ws.title}!{cell.coordinate}")
-        return cell
+    def _put(self, row: int, col: int, value: object, style: str) -> None:
+        _put(self.out, self.sheet.name, row, col, value, style)
 
-    def _merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
-        """Merge a block whose top-left cell is already styled.
+    def _merge(
+        self, first_row: int, first_col: int, last_row: int, last_col: int, style: str
+    ) -> None:
+        """Merge a block whose top-left cell is already written in named style ``style``.
 
-        openpyxl copies that cell's borders onto the block's edges, so the whole
-        block prints framed.
+        The other cells get the block's outer borders (as openpyxl's merge gives
+        them), so the whole block prints framed.
         """
         if (first_row, first_col) != (last_row, last_col):
-            self.ws.merge_cells(
-                start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col
-            )
+            self.out.merge(first_row, first_col, last_row, last_col, style)
 
     def _font_size(self, style: str) -> float:
         return self.styles[style].font_size
@@ -636,7 +671,7 @@ class _SheetRenderer:
             lines.append((self.frame.subtitle_row, self.sheet.subtitle, STYLE_SUBTITLE))
         for row, text, style in lines:
             self._put(row, 1, text, style)
-            self._merge(row, 1, row, self.last_col)
+            self._merge(row, 1, row, self.last_col, style)
             self.heights[row] = needed_height(text, total, self._font_size(style)) + 4
 
     def _header(self) -> None:
@@ -651,7 +686,7 @@ class _SheetRenderer:
             column = columns[index]
             if column.group is None:
                 self._put(top, index + 1, column.title, STYLE_HEADER)
-                self._merge(top, index + 1, bottom, index + 1)
+                self._merge(top, index + 1, bottom, index + 1, STYLE_HEADER)
                 needed = needed_height(column.title, column.width, size)
                 vertical.append((range(top, bottom + 1), needed))
                 index += 1
@@ -661,7 +696,7 @@ class _SheetRenderer:
                 end += 1
             span = sum(c.width for c in columns[index : end + 1])
             self._put(top, index + 1, column.group, STYLE_HEADER)
-            self._merge(top, index + 1, top, end + 1)
+            self._merge(top, index + 1, top, end + 1, STYLE_HEADER)
             self.heights[top] = max(self.heights[top], needed_height(column.group, span, size))
             for offset in range(index, end + 1):
                 sub = columns[offset]
@@ -719,7 +754,7 @@ class _SheetRenderer:
         first = self.frame.first_data_row
         for index, start, end in self.blocks:
             column = self.sheet.columns[index - 1]
-            self._merge(first + start, index, first + end, index)
+            self._merge(first + start, index, first + end, index, STYLE_TEXT)
             value = self.sheet.rows[start].values.get(column.key)
             needed = needed_height(value, column.width, self._font_size(STYLE_TEXT))
             _spread(self.heights, range(first + start, first + end + 1), needed)
@@ -734,28 +769,9 @@ class _SheetRenderer:
                 for offset, row in enumerate(self.sheet.rows)
                 if column.key not in row.disabled
             ]
-            if not enabled:
-                continue
-            validation = _validation(column)
-            letter = get_column_letter(index)
-            for start, end in _runs(enabled):
-                validation.add(f"{letter}{start}:{letter}{end}")
-            self.ws.add_data_validation(validation)
-
-    def _protect_and_print(self, layout: PageLayout) -> None:
-        ws = self.ws
-        ws.protection.sheet = True
-        if SHEET_PASSWORD:
-            ws.protection.password = SHEET_PASSWORD
-        # Allowed: resizing rows/columns, so staff can fix a height our estimate got wrong.
-        ws.protection.formatRows = False
-        ws.protection.formatColumns = False
-        top, bottom = self.frame.header_rows
-        ws.freeze_panes = ws.cell(row=bottom + 1, column=self._frozen_columns() + 1)
-        apply_page_layout(ws, layout)
-        ws.print_title_rows = f"{top}:{bottom}"
-        last_row = max(bottom, bottom + len(self.sheet.rows))
-        ws.print_area = f"A1:{get_column_letter(self.last_col)}{last_row}"
+            if enabled:
+                ranges = [(start, index, end, index) for start, end in _runs(enabled)]
+                self.out.validate(_validation(column, ranges))
 
     def _frozen_columns(self) -> int:
         count, width = 0, 0.0
@@ -767,29 +783,45 @@ class _SheetRenderer:
         return count
 
 
-def _validation(column: Column) -> DataValidation:
+def _validation(column: Column, ranges: Sequence[tuple[int, int, int, int]]) -> Validation:
     if column.kind == "input_choice":
-        validation = DataValidation(
-            type="list", formula1='"' + ",".join(column.choices) + '"', error=CHOICE_ERROR
-        )
+        kind = {"type": "list"}
+        formula, error = '"' + ",".join(column.choices) + '"', CHOICE_ERROR
     else:
-        validation = DataValidation(
-            type="decimal", operator="greaterThanOrEqual", formula1="0", error=NUMBER_ERROR
-        )
-    validation.allow_blank = True
-    validation.showErrorMessage = True
-    validation.errorStyle = "stop"
-    validation.errorTitle = ERROR_TITLE
-    return validation
+        kind = {"type": "decimal", "operator": "greaterThanOrEqual"}
+        formula, error = "0", NUMBER_ERROR
+    attributes = {
+        **kind,
+        "errorStyle": "stop",
+        "allowBlank": "1",
+        "showErrorMessage": "1",
+        "errorTitle": ERROR_TITLE,
+        "error": error,
+    }
+    return Validation(attributes, formula, ranges)
+
+
+def _put(
+    out: SheetWriter, sheet: str, row: int, col: int, value: object, style: str | None
+) -> None:
+    """Write a str as text (never a formula), a number as a number, in named style ``style``."""
+    styles = out.styles
+    if value is None or value == "":
+        out.blank(row, col, styles.xf(style))
+        return
+    where = f"{sheet}!{get_column_letter(col)}{row}"
+    if isinstance(value, str):
+        out.text(row, col, checked_text(value, where), styles.xf(style, needs_quote_prefix(value)))
+    else:
+        out.number(row, col, checked_number(value, where), styles.xf(style))
 
 
 # --- identity sheet -----------------------------------------------------------------------------
 
 
-def _write_identity(wb: Workbook, spec: WorkbookSpec, frames: Mapping[str, _Frame]) -> None:
-    ws = wb.create_sheet(IDENTITY_SHEET)
-    ws.sheet_state = "veryHidden"
-    ws.protection.sheet = True
+def _identity_sheet(
+    spec: WorkbookSpec, frames: Mapping[str, _Frame], table: StyleTable, protection: str
+) -> SheetPart:
     lines: list[tuple[object, ...]] = [(_FORMAT_KEY, _FORMAT_VERSION)]
     for key, value in spec.identity.items():
         if not key or key in _RESERVED_IDENTITY_KEYS:
@@ -804,10 +836,13 @@ def _write_identity(wb: Workbook, spec: WorkbookSpec, frames: Mapping[str, _Fram
         lines.extend((i, c.key) for i, c in enumerate(sheet.columns, start=1))
         lines.append(_ROW_TABLE)
         lines.extend((frame.first_data_row + i, r.key) for i, r in enumerate(sheet.rows))
+    out = SheetWriter(table)
+    out.protection = protection
+    out.page = _plain_page()
     for r, line in enumerate(lines, start=1):
         for c, value in enumerate(line, start=1):
-            cell = ws.cell(row=r, column=c)
-            write_value(cell, value, f"{IDENTITY_SHEET}!{cell.coordinate}")
+            _put(out, IDENTITY_SHEET, r, c, value, None)
+    return SheetPart(IDENTITY_SHEET, out.xml(), state="veryHidden")
 
 
 def _identity_lines(workbook: Workbook) -> list[tuple[object, ...]]:
@@ -915,25 +950,45 @@ class XlsxEngine:
         ws = wb[PROTOTYPE_SHEET] if PROTOTYPE_SHEET in wb.sheetnames else None
         self.styles = _read_styles(self.template_path, wb, ws)
         self.page_layout = _read_page_layout(self.template_path, ws)
+        # Everything equal in every workbook of this template is resolved here, once.
+        self._table = StyleTable([style.named_style(name) for name, style in self.styles.items()])
+        page = Workbook().active
+        apply_page_layout(page, self.page_layout)
+        self._page = PageXml.of(page)
 
     def render(self, spec: WorkbookSpec) -> bytes:
         if not spec.sheets:
             raise WorkbookRenderError("工作簿中没有任何工作表")
-        wb = Workbook()
-        wb.remove(wb.active)
-        for name, style in self.styles.items():
-            wb.add_named_style(style.named_style(name))
         frames: dict[str, _Frame] = {}
+        parts: list[SheetPart] = []
         seen: set[str] = set()
         for sheet in spec.sheets:
             check_sheet_name(sheet.name, seen)
             _check_sheet(sheet)
-            ws = wb.create_sheet(sheet.name)
-            _SheetRenderer(ws, sheet, self.styles).render(self.page_layout)
+            renderer = _SheetRenderer(sheet, self.styles, self._table)
+            parts.append(renderer.render(self._page, _ledger_protection()))
             frames[sheet.name] = _frame(sheet)
-        _write_identity(wb, spec, frames)
-        wb.active = 0
+        parts.append(_identity_sheet(spec, frames, self._table, _identity_protection()))
+        refuse_illegal_chars(spec.title, "文档属性“标题”")
+        properties = Properties(spec.title, AUTHOR, _utc_naive(spec.created))
         # Units must not rename or add sheets: the returned file is matched by name.
-        wb.security = WorkbookProtection(lockStructure=True)
-        set_properties(wb, spec.title, spec.created)
-        return workbook_bytes(wb)
+        return package(parts, self._table, properties, lock_structure=True)
+
+
+@functools.cache
+def _ledger_protection() -> str:
+    protection = SheetProtection(sheet=True, formatRows=False, formatColumns=False)
+    # Allowed: resizing rows/columns, so staff can fix a height our estimate got wrong.
+    if SHEET_PASSWORD:
+        protection.password = SHEET_PASSWORD
+    return protection_xml(protection)
+
+
+@functools.cache
+def _identity_protection() -> str:
+    return protection_xml(SheetProtection(sheet=True))
+
+
+@functools.cache
+def _plain_page() -> PageXml:
+    return PageXml.of(Workbook().active)
