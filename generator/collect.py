@@ -27,11 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.build.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
 from generator.figures import read_figure, shown, snippet
@@ -44,9 +41,12 @@ from generator.read.returns import (
     OpenedReturn,
     ReturnedFile,
     UnreadableReturn,
+    W,
     list_returns,
     open_return,
+    read_return,
 )
+from generator.read.xlsx_cells import Book, GridCell, Sheet, read_sheet_map
 from generator.render.xlsx_engine import (
     IDENTITY_SHEET,
     MAX_CELL_CHARS,
@@ -54,7 +54,6 @@ from generator.render.xlsx_engine import (
     SheetSpec,
     WorkbookIdentityError,
     WorkbookSpec,
-    read_sheet_map,
     replace_illegal_chars,
 )
 
@@ -120,7 +119,7 @@ def collect(plan: Plan, folder: Path, previous: ProgressRecord | None = None) ->
         older = record.accept(check.submission())
         if older is not None:
             superseded.append(older)
-    missing = [u for u in plan.organisation.units if plan.duties(u) and u.id not in record.accepted]
+    missing = [u for u in plan.organisation.units if u.id not in record.accepted and plan.duties(u)]
     return CollectResult(record, checks, ignored, superseded, missing)
 
 
@@ -159,15 +158,17 @@ def open_and_match(
     kind: str,
     noun: str,
     version_of: Callable[[Unit], str],
-) -> tuple[ReturnCheck, OpenedReturn | None]:
+    opener: Callable[[ReturnedFile], OpenedReturn[W]] = open_return,  # type: ignore[assignment]
+) -> tuple[ReturnCheck, OpenedReturn[W] | None]:
     """Open a returned workbook of ``kind`` and match it to its unit; problems go on the check.
 
     Shared by every kind of workbook we send out and read back (台账, 推荐表格);
-    ``version_of`` gives the version the unit's workbook has now.
+    ``version_of`` gives the version the unit's workbook has now; ``opener`` gives the
+    workbook as openpyxl's (:func:`open_return`) or as its cells (:func:`read_return`).
     """
     check = ReturnCheck(file)
     try:
-        opened = open_return(file)
+        opened = opener(file)
     except UnreadableReturn as exc:
         check.error("", str(exc), exc.hint)
         return check, None
@@ -192,14 +193,14 @@ def check_return(
     def version_of(unit: Unit) -> str:
         return spec_of(unit).identity["plan_version"]
 
-    check, opened = open_and_match(plan, file, KIND_UNIT, "台账", version_of)
+    check, opened = open_and_match(plan, file, KIND_UNIT, "台账", version_of, read_return)
     if opened is None or check.unit is None:
         return check
-    workbook = opened.workbook
-    if not _has_ledger_sheet(workbook, check):
+    book = opened.workbook
+    if not _has_ledger_sheet(book, check):
         return check
-    _note_sheets(workbook, check)
-    table = _issued_table(workbook, spec_of(check.unit).sheets[0], check)
+    _note_sheets(book, check)
+    table = _issued_table(book, spec_of(check.unit).sheets[0], check)
     if table is not None:
         _check_table(plan, table, check)
     return check
@@ -211,7 +212,7 @@ def _stamp(moment: dt.datetime | None) -> str:
 
 def _match_unit(
     plan: Plan,
-    opened: OpenedReturn,
+    opened: OpenedReturn[W],
     check: ReturnCheck,
     kind: str,
     noun: str,
@@ -255,7 +256,8 @@ def _check_file_name(
     plan: Plan, file: ReturnedFile, unit: Unit, check: ReturnCheck, noun: str
 ) -> None:
     """A file named after another unit is that unit's copy sent by mistake, or the wrong file."""
-    named = [u for u in plan.organisation.units if u.name in file.path.stem]
+    stem = file.path.stem  # Path.stem is computed anew on every use
+    named = [u for u in plan.organisation.units if u.name in stem]
     named = [u for u in named if not any(u.name in o.name and u is not o for o in named)]
     if named and unit not in named:
         check.error(
@@ -268,11 +270,11 @@ def _check_file_name(
 # --- the workbook's sheets ---------------------------------------------------------------------
 
 
-def _has_ledger_sheet(workbook: Workbook, check: ReturnCheck) -> bool:
+def _has_ledger_sheet(book: Book, check: ReturnCheck) -> bool:
     """A renamed 台账 sheet is refused, not guessed at: the structure was locked when issued."""
-    if SHEET in workbook.sheetnames:
+    if SHEET in book:
         return True
-    others = [name for name in workbook.sheetnames if name != IDENTITY_SHEET]
+    others = [name for name in book.sheetnames if name != IDENTITY_SHEET]
     found = f"（现有工作表：{'、'.join(others)}，可能是「{SHEET}」被改了名）" if others else ""
     check.error(
         "",
@@ -282,10 +284,10 @@ def _has_ledger_sheet(workbook: Workbook, check: ReturnCheck) -> bool:
     return False
 
 
-def _note_sheets(workbook: Workbook, check: ReturnCheck) -> None:
+def _note_sheets(book: Book, check: ReturnCheck) -> None:
     """Sheets shown, hidden or added: nothing to correct, but worth telling (original kept)."""
-    for name in workbook.sheetnames:
-        state = workbook[name].sheet_state
+    for name in book.sheetnames:
+        state = book[name].state
         if name == IDENTITY_SHEET and state != "veryHidden":
             shown_as = _STATE_NAMES.get(state, state)
             check.notice(
@@ -311,7 +313,8 @@ class _Table:
     ``max_row`` x ``max_column`` box, which one formatted far-away cell makes huge.
     """
 
-    ws: Worksheet
+    book: Book
+    ws: Sheet  # the book's 台账
     columns: dict[str, int]  # column key -> 1-based column
     inputs: frozenset[int]  # the fill-in columns
     first: int  # first data row
@@ -325,14 +328,14 @@ class _Table:
     def width(self) -> int:
         return len(self.columns)
 
-    def cell(self, number: int, key: str) -> Cell:
+    def cell(self, number: int, key: str) -> GridCell:
         return self.ws.cell(number, self.columns[key])
 
 
-def _issued_table(workbook: Workbook, spec: SheetSpec, check: ReturnCheck) -> _Table | None:
+def _issued_table(book: Book, spec: SheetSpec, check: ReturnCheck) -> _Table | None:
     """The issued layout, if ``_plandocs`` still records exactly what was issued."""
     try:
-        recorded = read_sheet_map(workbook, SHEET)
+        recorded = read_sheet_map(book, SHEET)
     except WorkbookIdentityError:
         recorded = None
     keys = [column.key for column in spec.columns]
@@ -350,13 +353,7 @@ def _issued_table(workbook: Workbook, spec: SheetSpec, check: ReturnCheck) -> _T
         return None
     inputs = frozenset(i for i, c in enumerate(spec.columns, start=1) if c.kind != "text")
     columns = {key: index for index, key in recorded.columns.items()}
-    return _Table(workbook[SHEET], columns, inputs, first, spec.rows)
-
-
-def _stored_cells(ws: Worksheet) -> list[Cell | MergedCell]:
-    # The cells the file holds: openpyxl has no public way to list them, and iter_rows()
-    # would create every empty cell of a range. check_package bounds how many there are.
-    return list(ws._cells.values())
+    return _Table(book, book[SHEET], columns, inputs, first, spec.rows)
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -374,7 +371,7 @@ def _check_table(plan: Plan, table: _Table, check: ReturnCheck) -> None:
             _check_locked(table, number, row, key, check)
         filled |= _read_inputs(plan, table, number, row, check)
     if not filled and not check.errors:
-        extra = [n for n in table.ws.parent.sheetnames if n not in (SHEET, IDENTITY_SHEET)]
+        extra = [n for n in table.book.sheetnames if n not in (SHEET, IDENTITY_SHEET)]
         elsewhere = f"（是否填在了工作表「{'、'.join(extra)}」中？）" if extra else ""
         check.error(
             "",
@@ -385,7 +382,7 @@ def _check_table(plan: Plan, table: _Table, check: ReturnCheck) -> None:
 
 def _check_merges(table: _Table, check: ReturnCheck) -> None:
     """Merges a unit added over fill-in cells: a merge keeps only its top-left cell's value."""
-    for merged in table.ws.merged_cells.ranges:
+    for merged in table.ws.merged:
         in_rows = merged.min_row <= table.last and merged.max_row >= table.first
         if in_rows and any(merged.min_col <= c <= merged.max_col for c in table.inputs):
             check.error(
@@ -399,7 +396,7 @@ def _note_outside(table: _Table, check: ReturnCheck) -> None:
     """Text typed beside the table belongs to no report; say so (the original keeps it)."""
     outside = sorted(
         (cell.row, cell.column)
-        for cell in _stored_cells(table.ws)
+        for cell in table.ws.cells.values()
         if cell.column > table.width and cell.value is not None
     )
     if not outside:
@@ -418,21 +415,21 @@ def _last_content_row(table: _Table) -> int:
     """The last row holding anything in the table's columns: rows added below show up here."""
     rows = [
         cell.row
-        for cell in _stored_cells(table.ws)
+        for cell in table.ws.cells.values()
         if cell.row >= table.first and cell.column <= table.width and cell.value is not None
     ]
     return max(rows, default=table.first - 1)
 
 
 def _merged_followers(
-    ws: Worksheet, columns: list[int], first: int, last: int
+    ws: Sheet, columns: list[int], first: int, last: int
 ) -> dict[tuple[int, int], tuple[int, int]]:
     """(row, column) hidden under a merge -> the merge's top-left, within rows first..last.
 
     Only the given columns and rows are visited, so a merge's size costs nothing.
     """
     followers = {}
-    for merged in ws.merged_cells.ranges:
+    for merged in ws.merged:
         top = (merged.min_row, merged.min_col)
         for row in range(max(merged.min_row, first), min(merged.max_row, last) + 1):
             for column in columns:
@@ -442,7 +439,7 @@ def _merged_followers(
 
 
 def _visible(
-    ws: Worksheet, row: int, column: int, followers: dict[tuple[int, int], tuple[int, int]]
+    ws: Sheet, row: int, column: int, followers: dict[tuple[int, int], tuple[int, int]]
 ) -> str:
     source = ws.cell(*followers.get((row, column), (row, column)))
     return "" if source.value is None else str(source.value).replace("\r\n", "\n").strip()
@@ -543,7 +540,7 @@ def _ledger_line(plan: Plan, key: str) -> LedgerRow:
     return next(line for line in ledger_rows([target]) if line.key == key)
 
 
-def _place(cell: Cell) -> str:
+def _place(cell: GridCell) -> str:
     return f"{SHEET}!{cell.coordinate}"
 
 
@@ -555,7 +552,7 @@ def _normalised(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _entry(cell: Cell, label: str, check: ReturnCheck) -> object:
+def _entry(cell: GridCell, label: str, check: ReturnCheck) -> object:
     """What was typed into a fill-in cell, or ``_REFUSED`` after saying why it cannot be taken."""
     place = _place(cell)
     if cell.data_type == "f":
@@ -604,13 +601,13 @@ def _first_illegal(text: str) -> int | None:
     return next((i for i, (a, b) in enumerate(zip(text, clean, strict=True)) if a != b), None)
 
 
-def _as_date(cell: Cell, raw: object) -> object:
+def _as_date(cell: GridCell, raw: object) -> object:
     """The date a unit typed, if the cell holds one (possibly as a bare serial number)."""
     if isinstance(raw, dt.date | dt.time | dt.timedelta):
         return raw
-    # The format id is not public in openpyxl; see _LOCALE_DATE_FORMATS.
+    # See _LOCALE_DATE_FORMATS.
     number = isinstance(raw, int | float) and not isinstance(raw, bool)
-    if number and getattr(cell._style, "numFmtId", 0) in _LOCALE_DATE_FORMATS:
+    if number and cell.number_format in _LOCALE_DATE_FORMATS:
         try:
             return from_excel(raw)
         except (ValueError, OverflowError):
@@ -618,7 +615,7 @@ def _as_date(cell: Cell, raw: object) -> object:
     return None
 
 
-def _status(cell: Cell, check: ReturnCheck) -> str | None:
+def _status(cell: GridCell, check: ReturnCheck) -> str | None:
     raw = _entry(cell, "状态", check)
     if raw is _REFUSED or _blank(raw):
         return None
@@ -641,7 +638,7 @@ def _status(cell: Cell, check: ReturnCheck) -> str | None:
     return None
 
 
-def _progress(cell: Cell, check: ReturnCheck) -> str | None:
+def _progress(cell: GridCell, check: ReturnCheck) -> str | None:
     """The 实施情况 text, unabridged; None when it was refused."""
     raw = _entry(cell, "实施情况", check)
     if raw is _REFUSED:
@@ -657,7 +654,9 @@ def _progress(cell: Cell, check: ReturnCheck) -> str | None:
     return "" if raw is None else shown(raw).strip()
 
 
-def _figure(cell: Cell, line: LedgerRow, status: str | None, check: ReturnCheck) -> float | None:
+def _figure(
+    cell: GridCell, line: LedgerRow, status: str | None, check: ReturnCheck
+) -> float | None:
     place = _place(cell)
     if line.measure is None:
         if not _blank(cell.value):

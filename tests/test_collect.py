@@ -89,6 +89,19 @@ def test_a_properly_filled_ledger_is_accepted() -> None:
     assert result.rows["L09"]["P1"].status == "已完成"
 
 
+def test_a_plain_return_is_read_without_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl's full load is several times slower; it is only for what our reader leaves."""
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("openpyxl.load_workbook called")
+
+    data = Ledger("gyzz").fill_all().bytes()
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    result = check(data)
+    assert result.accepted, result.errors
+    assert result.rows["L09"]["P1"].progress == "已组织学习，制定了措施"
+
+
 # --- cell-level problems -----------------------------------------------------------------
 
 

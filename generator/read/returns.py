@@ -5,9 +5,11 @@ an old .xls, an encrypted workbook, a CSV, a lock file, a Word document, a
 macro workbook, a zip bomb), and reads the identity sheet and the cells.
 Whether the content is acceptable is decided by :mod:`generator.collect`.
 
-openpyxl has no size limits of its own, so :func:`check_package` measures a
-file from its zip directory and a streaming pass over its sheet XML before
-openpyxl parses anything; every limit is a named constant below.
+Neither openpyxl nor our own cell reader (:mod:`generator.read.xlsx_cells`) has size
+limits, so :func:`check_package` measures a file from its zip directory and its sheet XML
+(as a stream, or a small plain part as a parsed tree) before either reads any cell; every
+limit is a named constant below. :func:`read_return` reads the cells with our reader, and
+with openpyxl when the file holds something our reader does not reproduce exactly.
 """
 
 from __future__ import annotations
@@ -18,17 +20,29 @@ import io
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 from xml.parsers import expat
 
 import openpyxl
-from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from lxml import etree
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.merge import MergedCellRange
 
+from generator.read import xlsx_cells
+from generator.read.xlsx_cells import (
+    Book,
+    Unsupported,
+    book_from_openpyxl,
+    cell_position,
+    parse_xml,
+    read_book,
+    relationship_target,
+)
 from generator.render.xlsx_engine import WorkbookIdentityError, read_identity
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -52,15 +66,23 @@ MAX_SHEETS = 10  # sheets listed in the workbook
 MAX_ROWS = 2_000  # per sheet: the last row holding a cell, declared or merged
 MAX_COLUMNS = 200  # per sheet: the last column likewise
 MAX_CELLS = 100_000  # per sheet: stored cells; also the area a dimension, merges or links cover
+# A sheet part up to this size is parsed whole and then measured (its tree is small too, and
+# is what our reader reads); a larger one is measured as a stream before anything parses it.
+TREE_BYTES = xlsx_cells.TREE_BYTES
 
 _CHUNK = 64 * 1024
 # Elements whose ``ref`` openpyxl turns into one cell object per cell covered.
 _EXPANDED = {"mergeCell": "合并单元格", "hyperlink": "超链接", "comment": "批注"}
-_SPREADSHEET_TYPES = frozenset(
-    {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
-    }
+_MEASURED = tuple(f"{{*}}{tag}" for tag in ("dimension", "row", "c", *_EXPANDED))
+# Elements openpyxl takes for cells that are not <c>: a tree holding one is measured as a stream.
+_OTHER_IN_ROWS = etree.XPath("//*[local-name()='row']/*[local-name()!='c']")
+# In the order openpyxl looks for them (after the macro types, which are refused).
+_SPREADSHEET_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
+_SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 )
 _MACRO_TYPES = frozenset(
     {
@@ -109,12 +131,18 @@ class ReturnedFile:
         return self.path.name.startswith(LOCK_PREFIX)
 
 
+W = TypeVar("W", Workbook, Book)
+
+
 @dataclass
-class OpenedReturn:
-    """A returned workbook that opened, with its identity (empty if it has none)."""
+class OpenedReturn(Generic[W]):
+    """A returned workbook that opened, with its identity (empty if it has none).
+
+    ``workbook`` is an openpyxl Workbook (:func:`open_return`) or its cells (:func:`read_return`).
+    """
 
     file: ReturnedFile
-    workbook: Workbook
+    workbook: W
     identity: dict[str, str]
     stamp: dt.datetime | None
 
@@ -140,23 +168,48 @@ def _merged_cells_unstyled() -> Iterator[None]:
         MergedCellRange.format, MergedCellRange._get_borders = originals  # type: ignore[method-assign]
 
 
-def open_return(file: ReturnedFile) -> OpenedReturn:
-    """Open a returned workbook in memory; raise :class:`UnreadableReturn` if we cannot."""
+def open_return(file: ReturnedFile) -> OpenedReturn[Workbook]:
+    """Open a returned workbook with openpyxl; raise :class:`UnreadableReturn` if we cannot."""
     _sniff(file)
-    check_package(file.data)
-    try:
-        # Formulas come back as formulas (data_only=False): a cached result is whatever the
-        # sender's file says, so it is never read.
-        with _merged_cells_unstyled():
-            workbook = openpyxl.load_workbook(io.BytesIO(file.data), rich_text=False)
-    except Exception as exc:  # openpyxl fails on malformed parts in many different ways
-        raise _corrupt(exc) from exc
+    check_package(file.data).archive.close()
+    workbook = load_workbook(file)
     try:
         identity = read_identity(workbook)
     except WorkbookIdentityError:
         identity = {}
     modified = workbook.properties.modified or workbook.properties.created
     return OpenedReturn(file, workbook, identity, modified)
+
+
+def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
+    """A returned workbook's cells; raise :class:`UnreadableReturn` if we cannot read them.
+
+    The same cells as :func:`open_return` gives, several times faster: openpyxl is used
+    only for a file our reader does not reproduce exactly (formulas, hyperlinks ...).
+    """
+    _sniff(file)
+    package = check_package(file.data)
+    with package.archive:
+        try:
+            book = read_book(package.archive, package.workbook, package.strings, package.trees)
+        except Unsupported:
+            book = book_from_openpyxl(load_workbook(file))
+    try:
+        identity = xlsx_cells.read_identity(book)
+    except WorkbookIdentityError:
+        identity = {}
+    return OpenedReturn(file, book, identity, book.modified)
+
+
+def load_workbook(file: ReturnedFile) -> Workbook:
+    """The workbook as openpyxl loads it for us; raise :class:`UnreadableReturn` if it cannot."""
+    try:
+        # Formulas come back as formulas (data_only=False): a cached result is whatever the
+        # sender's file says, so it is never read.
+        with _merged_cells_unstyled():
+            return openpyxl.load_workbook(io.BytesIO(file.data), rich_text=False)
+    except Exception as exc:  # openpyxl fails on malformed parts in many different ways
+        raise _corrupt(exc) from exc
 
 
 def _sniff(file: ReturnedFile) -> None:
@@ -210,7 +263,17 @@ def _corrupt(exc: BaseException) -> UnreadableReturn:
 # --- the package, before openpyxl ------------------------------------------------------------
 
 
-def check_package(data: bytes) -> None:
+@dataclass(frozen=True)
+class Package:
+    """A returned file's zip, measured; the caller closes ``archive``."""
+
+    archive: zipfile.ZipFile
+    workbook: str  # the workbook part
+    strings: str | None  # the shared strings part, if any (as openpyxl finds it)
+    trees: dict[str, etree._Element]  # the sheet parts parsed whole to measure them
+
+
+def check_package(data: bytes) -> Package:
     """Refuse a zip too big or too strange for a returned ledger, without parsing it as one.
 
     Reads the zip directory, ``[Content_Types].xml``, the workbook's sheet list and, as a
@@ -220,12 +283,17 @@ def check_package(data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
         raise _corrupt(exc) from exc
-    with archive:
+    trees: dict[str, etree._Element] = {}
+    try:
         _check_directory(archive.infolist())
         types = _ContentTypes.read(archive)
         workbook = _workbook_part(archive, types)
         for part, sheet in _worksheet_parts(archive, workbook).items():
-            _scan_sheet(archive, part, sheet)
+            _scan_sheet(archive, part, sheet, trees)
+    except BaseException:
+        archive.close()
+        raise
+    return Package(archive, workbook, types.part(_SHARED_STRINGS_TYPE), trees)
 
 
 def _check_directory(parts: list[zipfile.ZipInfo]) -> None:
@@ -270,15 +338,20 @@ def _check_part(part: zipfile.ZipInfo) -> None:
 
 
 def _stream_xml(
-    archive: zipfile.ZipFile, name: str, on_start: Callable[[str, dict[str, str]], None]
+    archive: zipfile.ZipFile,
+    name: str,
+    on_start: Callable[[str, dict[str, str]], None],
+    on_end: Callable[[str], None] | None = None,
 ) -> None:
     """Feed one part to expat in chunks, calling ``on_start(local name, attributes)``.
 
     Nothing is kept, so memory does not grow with the part; ``on_start`` stops the pass
-    by raising :class:`UnreadableReturn`.
+    by raising :class:`UnreadableReturn`. ``on_end(local name)`` is told where elements end.
     """
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartElementHandler = lambda tag, attrs: on_start(tag.rpartition("}")[2], attrs)
+    if on_end is not None:
+        parser.EndElementHandler = lambda tag: on_end(tag.rpartition("}")[2])
     parser.StartDoctypeDeclHandler = _refuse_doctype(name)
     try:
         with archive.open(name) as stream:
@@ -304,6 +377,7 @@ class _ContentTypes:
 
     defaults: dict[str, str] = field(default_factory=dict)  # extension -> type
     overrides: dict[str, str] = field(default_factory=dict)  # part name -> type
+    names: dict[str, str] = field(default_factory=dict)  # part name -> PartName as written
 
     @classmethod
     def read(cls, archive: zipfile.ZipFile) -> _ContentTypes:
@@ -316,10 +390,17 @@ class _ContentTypes:
         if tag == "Default":
             self.defaults[attrs.get("Extension", "").lower()] = attrs.get("ContentType", "")
         elif tag == "Override":
-            self.overrides[attrs.get("PartName", "").lstrip("/")] = attrs.get("ContentType", "")
+            written = attrs.get("PartName", "")
+            self.overrides[written.lstrip("/")] = attrs.get("ContentType", "")
+            self.names.setdefault(written.lstrip("/"), written)
 
     def of(self, name: str) -> str:
         return self.overrides.get(name) or self.defaults.get(name.rpartition(".")[2].lower(), "")
+
+    def part(self, kind: str) -> str | None:
+        """The first part of type ``kind``, named as openpyxl names it (PartName[1:])."""
+        name = next((name for name, k in self.overrides.items() if k == kind), None)
+        return None if name is None else self.names[name][1:]
 
 
 def _workbook_part(archive: zipfile.ZipFile, types: _ContentTypes) -> str:
@@ -337,10 +418,11 @@ def _workbook_part(archive: zipfile.ZipFile, types: _ContentTypes) -> str:
             "文件是 Excel 二进制工作簿（.xlsb），不是下发的 .xlsx 台账",
             "请在 Excel/WPS 中「另存为」→「Excel 工作簿（*.xlsx）」后报送",
         )
-    for name, kind in types.overrides.items():
-        if kind in _SPREADSHEET_TYPES:
+    for kind in _SPREADSHEET_TYPES:
+        name = types.part(kind)
+        if name is not None:
             return name
-    if set(types.defaults.values()) & _SPREADSHEET_TYPES:
+    if set(types.defaults.values()) & set(_SPREADSHEET_TYPES):
         return "xl/workbook.xml"  # as openpyxl does when a writer retyped every .xml part
     others = [label for key, label in _OTHER_DOCUMENTS.items() if any(key in k for k in kinds)]
     content = f"：内容是{others[0]}" if others else ""
@@ -348,9 +430,13 @@ def _workbook_part(archive: zipfile.ZipFile, types: _ContentTypes) -> str:
 
 
 def _worksheet_parts(archive: zipfile.ZipFile, workbook: str) -> dict[str, str]:
-    """Worksheet part name -> sheet name, after checking how many sheets the workbook lists."""
+    """Sheet part name -> sheet name, after checking how many sheets the workbook lists.
+
+    Every part a sheet entry may point to, whatever its relationship type says: openpyxl
+    reads any sheet part that is not a chart sheet as a worksheet.
+    """
     names = set(archive.namelist())
-    sheets: list[tuple[str, str]] = []  # (sheet name, relationship id)
+    sheets: list[tuple[str, list[str]]] = []  # (sheet name, its relationship ids)
     if workbook in names:
         _stream_xml(archive, workbook, lambda tag, attrs: _sheet_entry(tag, attrs, sheets))
     if len(sheets) > MAX_SHEETS:
@@ -360,26 +446,55 @@ def _worksheet_parts(archive: zipfile.ZipFile, workbook: str) -> dict[str, str]:
         )
     targets = _relationships(archive, workbook)
     parts = {}
-    for sheet, rid in sheets:
-        kind, target = targets.get(rid, ("", ""))
-        if kind.endswith("/worksheet") and target in names:
-            parts[target] = sheet
+    for sheet, ids in sheets:
+        for rid in ids:
+            _, target = targets.get(rid, ("", ""))
+            if target in names:
+                parts[target] = sheet
     return parts
 
 
-def _scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
+def _scan_sheet(
+    archive: zipfile.ZipFile, part: str, sheet: str, trees: dict[str, etree._Element]
+) -> None:
     """One worksheet and its comments, whose cell references openpyxl also expands."""
     scan = _SheetScan(sheet)
-    _stream_xml(archive, part, scan.start)
+    tree = _small_tree(archive, part)
+    if tree is None:
+        _stream_xml(archive, part, scan.start, scan.end)
+    else:
+        for element in tree.iter(*_MEASURED):  # in document order, as the stream meets them
+            scan.visit(element.tag.rpartition("}")[2], element.attrib)
+        trees[part] = tree
     for kind, target in _relationships(archive, part).values():
         if kind.endswith("/comments") and target in archive.namelist():
-            _stream_xml(archive, target, scan.start)
+            _stream_xml(archive, target, scan.start, scan.end)
 
 
-def _sheet_entry(tag: str, attrs: dict[str, str], sheets: list[tuple[str, str]]) -> None:
+def _small_tree(archive: zipfile.ZipFile, part: str) -> etree._Element | None:
+    """A small sheet part's tree, if it is plain enough to be measured from the tree.
+
+    Plain: no ``<!`` (DTD, comment, CDATA) and no NUL byte (so not UTF-16, whose ``<!`` the
+    test would miss), and every element in a row a ``<c>``. Anything else -- or XML that does
+    not parse -- is measured as a stream, which also reports it as it always has.
+    """
+    if archive.getinfo(part).file_size > TREE_BYTES:
+        return None
+    try:
+        data = archive.read(part)
+        if b"<!" in data or b"\0" in data:
+            return None
+        tree = parse_xml(data)
+    except Exception:  # the stream pass says what is wrong
+        return None
+    return None if _OTHER_IN_ROWS(tree) else tree
+
+
+def _sheet_entry(tag: str, attrs: dict[str, str], sheets: list[tuple[str, list[str]]]) -> None:
     if tag == "sheet":
-        rid = next((value for key, value in attrs.items() if key.rpartition("}")[2] == "id"), "")
-        sheets.append((attrs.get("name", ""), rid))
+        # every attribute that may be the relationship id, so no part escapes the scan
+        ids = [value for key, value in attrs.items() if key.rpartition("}")[2] == "id"]
+        sheets.append((attrs.get("name", ""), ids))
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
@@ -397,9 +512,8 @@ def _relationship(
 ) -> None:
     if tag != "Relationship" or attrs.get("TargetMode") == "External":
         return
-    target = attrs.get("Target", "")
-    path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-    found[attrs.get("Id", "")] = (attrs.get("Type", ""), posixpath.normpath(path))
+    target = relationship_target(folder, attrs.get("Target", ""))
+    found[attrs.get("Id", "")] = (attrs.get("Type", ""), target)
 
 
 class _SheetScan:
@@ -407,7 +521,8 @@ class _SheetScan:
 
     The declared ``<dimension>`` is checked first (it opens the part); then every row and
     cell, whose position is what openpyxl's sheet size comes from, and every merge,
-    hyperlink and comment reference, which openpyxl expands cell by cell.
+    hyperlink and comment reference, which openpyxl expands cell by cell. A cell is any
+    ``<c>``, and any other element inside a ``<row>``: openpyxl reads each as a cell.
     """
 
     def __init__(self, sheet: str) -> None:
@@ -416,16 +531,27 @@ class _SheetScan:
         self.column = 0
         self.cells = 0
         self.covered = 0  # cells under merges, hyperlink and comment references
+        self.open: list[str] = []  # the elements the current one is inside
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
+    def start(self, tag: str, attrs: Mapping[str, str]) -> None:
+        """An element begins (the stream pass)."""
+        in_row = bool(self.open) and self.open[-1] == "row"
+        self.open.append(tag)
+        self.visit(tag, attrs, in_row)
+
+    def end(self, tag: str) -> None:
+        self.open.pop()
+
+    def visit(self, tag: str, attrs: Mapping[str, str], in_row: bool = False) -> None:
+        """One element, in document order; ``in_row``: a child of a ``<row>``."""
         if tag == "dimension":
             self._dimension(attrs.get("ref", ""))
         elif tag == "row":
             self._row(attrs.get("r"))
-        elif tag == "c":
-            self._cell(attrs.get("r"))
         elif tag in _EXPANDED:
             self._range(attrs.get("ref", ""), _EXPANDED[tag])
+        if tag == "c" or in_row:
+            self._cell(attrs.get("r"))
 
     def _fail(self, what: str) -> UnreadableReturn:
         return UnreadableReturn(f"工作表「{self.sheet}」{what}", SHEET_HINT)
@@ -483,7 +609,7 @@ def _bounds(ref: str) -> tuple[int, int, int, int]:
 
 def _coordinate(ref: str) -> tuple[int, int]:
     try:
-        return coordinate_to_tuple(ref)
+        return cell_position(ref)
     except (ValueError, TypeError) as exc:
         raise _corrupt(exc) from exc
 

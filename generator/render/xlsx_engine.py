@@ -845,12 +845,25 @@ def _identity_sheet(
     return SheetPart(IDENTITY_SHEET, out.xml(), state="veryHidden")
 
 
-def _identity_lines(workbook: Workbook) -> list[tuple[object, ...]]:
+IdentityLines = list[tuple[object, ...]]
+
+
+def _identity_lines(workbook: Workbook) -> IdentityLines:
     if IDENTITY_SHEET not in workbook.sheetnames:
-        raise WorkbookIdentityError(
-            f"工作簿中没有标识表“{IDENTITY_SHEET}”，可能不是本系统生成的台账，或已被另存为其他格式"
-        )
-    lines = [tuple(row) for row in workbook[IDENTITY_SHEET].iter_rows(values_only=True)]
+        raise missing_identity()
+    return checked_identity_lines(
+        [tuple(row) for row in workbook[IDENTITY_SHEET].iter_rows(values_only=True)]
+    )
+
+
+def missing_identity() -> WorkbookIdentityError:
+    return WorkbookIdentityError(
+        f"工作簿中没有标识表“{IDENTITY_SHEET}”，可能不是本系统生成的台账，或已被另存为其他格式"
+    )
+
+
+def checked_identity_lines(lines: IdentityLines) -> IdentityLines:
+    """The identity sheet's rows, once its first row shows it is one."""
     if not lines or lines[0][:1] != (_FORMAT_KEY,):
         raise WorkbookIdentityError(f"标识表“{IDENTITY_SHEET}”格式无法识别")
     return lines
@@ -871,8 +884,13 @@ def _as_int(value: object) -> int:
 
 def read_identity(workbook: Workbook) -> dict[str, str]:
     """The ``identity`` mapping a workbook was rendered with."""
+    return identity_of(_identity_lines(workbook))
+
+
+def identity_of(lines: IdentityLines) -> dict[str, str]:
+    """The ``identity`` mapping recorded in the identity sheet's rows."""
     identity: dict[str, str] = {}
-    for line in _identity_lines(workbook)[1:]:
+    for line in lines[1:]:
         if not line or line[0] is None:
             break
         identity[_text(line[0])] = _text(line[1] if len(line) > 1 else None)
@@ -881,7 +899,11 @@ def read_identity(workbook: Workbook) -> dict[str, str]:
 
 def read_sheet_map(workbook: Workbook, sheet_name: str) -> SheetMap:
     """Header rows, column keys and row keys recorded for one rendered sheet."""
-    lines = _identity_lines(workbook)
+    return sheet_map_of(_identity_lines(workbook), sheet_name)
+
+
+def sheet_map_of(lines: IdentityLines, sheet_name: str) -> SheetMap:
+    """One sheet's header rows, column keys and row keys, from the identity sheet's rows."""
     starts = [i for i, line in enumerate(lines) if line[:2] == (_SHEET_KEY, sheet_name)]
     if not starts:
         raise WorkbookIdentityError(f"标识表中没有工作表“{sheet_name}”的记录")

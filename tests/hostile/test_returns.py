@@ -13,6 +13,7 @@ import io
 import json
 import re
 import struct
+import subprocess
 import time
 import zipfile
 from collections.abc import Callable
@@ -27,12 +28,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
 from generator.collect import ReturnCheck, check_return
-from generator.read.returns import list_returns
+from generator.read import returns
+from generator.read.returns import ReturnedFile, check_package, list_returns, load_workbook
+from generator.read.xlsx_cells import Book, Unsupported, book_from_openpyxl, read_book
+from tests.conftest import find_soffice
 from tests.helpers import ROOT
 from tests.hostile.helpers import snapshot
 from tests.test_collect import PLAN, Ledger, collect_folder
 
 SHEET_PART = "xl/worksheets/sheet1.xml"
+IDENTITY_PART = "xl/worksheets/sheet2.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 ID_NUMBER = 410802198001011234  # an 18-digit resident ID typed into 完成数
 QUICK_SECONDS = 5.0
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -254,6 +260,51 @@ def status_in_progress(ledger: Ledger) -> str:
     return place
 
 
+def far_element_in_identity_row(xml: str) -> str:
+    """Not a ``<c>``, but inside a ``<row>``: openpyxl takes any such element for a cell.
+
+    In the identity sheet, read row by row up to its last cell, a cell at XFD1048576
+    would make 17 billion cells to visit.
+    """
+    return xml.replace('<row r="1">', '<row r="1"><x r="XFD1048576"/>', 1)
+
+
+FAR_CELL = (
+    '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+)
+
+
+def far_identity_cell() -> bytes:
+    """A filled ledger whose identity sheet has a cell at XFD1048576."""
+    return rewrite(
+        filled().bytes(), IDENTITY_PART, lambda xml: xml.replace("</sheetData>", FAR_CELL, 1)
+    )
+
+
+def sheet_typed_as_other() -> tuple[bytes, str]:
+    """The identity sheet's relationship claims another type: openpyxl reads the part anyway."""
+    kind = 'relationships/worksheet" Target="/xl/worksheets/sheet2.xml'
+    return rewrite(
+        far_identity_cell(),
+        WORKBOOK_RELS,
+        lambda xml: xml.replace(kind, kind.replace('worksheet"', 'customXml"')),
+    ), ""
+
+
+def sheet_part_named_with_dots() -> tuple[bytes, str]:
+    """A part named ``xl/x/../worksheets/sheet2.xml``: openpyxl finds it by that very name."""
+    odd = "xl/x/../worksheets/sheet2.xml"
+    source = zipfile.ZipFile(io.BytesIO(far_identity_cell()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == WORKBOOK_RELS:
+                content = content.replace(b"/xl/worksheets/sheet2.xml", f"/{odd}".encode())
+            target.writestr(odd if info.filename == IDENTITY_PART else info.filename, content)
+    return buffer.getvalue(), ""
+
+
 # --- refused: (build, place, message fragments) ------------------------------------------------
 
 LIMITS = [
@@ -325,6 +376,21 @@ LIMITS = [
         lambda: (patch_directory(filled().bytes(), SHEET_PART, 8, "<H", 1), ""),
         ("设置了压缩包密码",),
         id="zip-entry-password",
+    ),
+    pytest.param(
+        lambda: (rewrite(filled().bytes(), IDENTITY_PART, far_element_in_identity_row), ""),
+        ("「_plandocs」的单元格 XFD1048576", "超出上限 2000 行、200 列"),
+        id="non-cell-element-in-a-row",
+    ),
+    pytest.param(
+        sheet_typed_as_other,
+        ("「_plandocs」第 1048576 行设置了内容或格式",),
+        id="sheet-relationship-of-another-type",
+    ),
+    pytest.param(
+        sheet_part_named_with_dots,
+        ("「_plandocs」第 1048576 行设置了内容或格式",),
+        id="sheet-part-named-with-dots",
     ),
 ]
 
@@ -439,6 +505,21 @@ def assert_refused(result: ReturnCheck, place: str, fragments: tuple[str, ...]) 
 
 @pytest.mark.parametrize(("build", "fragments"), LIMITS + NOT_LEDGERS + CELLS)
 def test_refused_at_its_place(build: Build, fragments: tuple[str, ...], tmp_path: Path) -> None:
+    data, place = build()
+    assert_refused(checked(returned(tmp_path, data)), place, fragments)
+
+
+@pytest.mark.parametrize("tree_bytes", [0, 100 * 1024 * 1024], ids=["as-streams", "as-trees"])
+@pytest.mark.parametrize(("build", "fragments"), LIMITS)
+def test_limits_hold_however_a_sheet_is_measured(
+    build: Build,
+    fragments: tuple[str, ...],
+    tree_bytes: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sheet part is measured as a stream, or parsed whole when small: the same verdict."""
+    monkeypatch.setattr(returns, "TREE_BYTES", tree_bytes)
     data, place = build()
     assert_refused(checked(returned(tmp_path, data)), place, fragments)
 
@@ -610,3 +691,176 @@ def test_collect_rejects_it_and_keeps_everything(
     reported = record["accepted"]["fzk"]["rows"]
     assert reported["L06"]["P1"]["progress"] == LONG_PROGRESS.strip()
     assert reported["L07"]["P1"]["status"] == "已完成"
+
+
+# --- our cell reader reads exactly what openpyxl reads ---------------------------------------
+
+
+def both_readers(data: bytes) -> tuple[Book | None, Book]:
+    """The cells as our reader reads them (None: it leaves the file to openpyxl), and openpyxl."""
+    package = check_package(data)
+    with package.archive:
+        try:
+            ours: Book | None = read_book(package.archive, package.workbook, package.strings)
+        except Unsupported:
+            ours = None
+    theirs = book_from_openpyxl(load_workbook(ReturnedFile(Path("x.xlsx"), data)))
+    return ours, theirs
+
+
+def assert_same(ours: Book | None, theirs: Book) -> None:
+    assert ours is not None, "read with openpyxl, not with our reader"
+    assert ours.sheetnames == theirs.sheetnames
+    assert ours.modified == theirs.modified
+    for name in ours.sheetnames:
+        a, b = ours[name], theirs[name]
+        assert (a.title, a.state, a.extent) == (b.title, b.state, b.extent), name
+        assert set(a.merged) == set(b.merged), name
+        # with each value's type: True == 1, but a boolean is not a number
+        ours_typed = {k: (*c, type(c.value)) for k, c in a.cells.items()}
+        theirs_typed = {k: (*c, type(c.value)) for k, c in b.cells.items()}
+        different = {
+            k for k in a.cells.keys() | b.cells.keys() if ours_typed.get(k) != theirs_typed.get(k)
+        }
+        assert not different, [(a.cells.get(k), b.cells.get(k)) for k in sorted(different)]
+
+
+# Values of every type openpyxl writes (LibreOffice saves the first two as formulas).
+VALUES: list[object] = [
+    True,
+    "#DIV/0!",
+    2.5,
+    ID_NUMBER,
+    -0.0,
+    dt.datetime(2016, 6, 1, 8, 30),
+    dt.date(2016, 6, 2),
+    dt.time(9, 15),
+    dt.timedelta(hours=30),
+    CellRichText([TextBlock(InlineFont(b=True), "已"), "完成"]),
+    "",
+    "a_x005F_x000B_b\r\n 多行\n",
+]
+
+
+def every_kind_of_value(ledger: Ledger, values: list[object] = VALUES) -> str:
+    """``values`` beside the table, dates of several formats, a merge."""
+    for column, value in enumerate(values, start=17):
+        ledger.ws.cell(5, column).value = value
+    ledger.ws.cell(6, 17).value = 1e10
+    ledger.ws.cell(6, 17).number_format = "yyyy-mm-dd"  # a date too far out: #VALUE!
+    ledger.ws.cell(6, 18).value = 42522
+    ledger.ws.cell(6, 18).number_format = 'yyyy"年"m"月"d"日"'  # a custom date format
+    ledger.ws.cell(6, 19).value = 3
+    ledger.ws.cell(6, 19).number_format = "0.00%"
+    ledger.ws.merge_cells("Q7:R8")
+    return ""
+
+
+def without_references(xml: str) -> str:
+    """Rows and cells without their ``r``: each is the next one after the last."""
+    return re.sub(r'(<(?:c|row)) r="[A-Z]*[0-9]+"', r"\1", xml)
+
+
+def iso_and_typed_text(xml: str) -> str:
+    cell = '<c r="T5" t="d"><v>2016-06-01T10:00:00</v></c><c r="U5" t="str"><v>文字</v></c>'
+    extra = cell + '<c r="V5" t="e"><v>#REF!</v></c><c r="W5" t="x"><v>?</v></c><c r="X5"/>'
+    return re.sub('(<row r="5"[^>]*>)', r"\1" + extra, xml, count=1)
+
+
+def date_1904(ledger: Ledger) -> str:
+    ledger.book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    ledger.set("L09", "P1.progress", dt.datetime(2016, 6, 1))
+    return ""
+
+
+def with_hyperlink(ledger: Ledger) -> str:
+    ledger.ws["Q9"].hyperlink = "https://example.org/"
+    return ""
+
+
+def with_comment(ledger: Ledger) -> str:
+    ledger.cell("L09", "P1.progress").comment = Comment("见附件", "单位")
+    return ""
+
+
+READ_ALIKE = [
+    pytest.param(param.values[0], id=param.id)
+    for param in CELLS + NOTICES
+    if param.id not in ("formula-status", "formula-progress", "formula-cached-999")
+] + [
+    pytest.param(with_ledger(every_kind_of_value), id="every-kind-of-value"),
+    pytest.param(with_ledger(rich_text_status), id="rich-text"),
+    pytest.param(in_sheet(without_references), id="no-cell-references"),
+    pytest.param(
+        lambda: (rewrite(filled().bytes(), IDENTITY_PART, without_references), ""),
+        id="identity-without-references",
+    ),
+    pytest.param(in_sheet(iso_and_typed_text), id="iso-date-str-error-unknown-type"),
+    pytest.param(with_ledger(date_1904), id="date-1904"),
+    pytest.param(with_ledger(identity_key_edited), id="identity-edited"),
+    pytest.param(with_ledger(renamed), id="sheet-renamed"),
+]
+
+LEFT_TO_OPENPYXL = [
+    pytest.param(param.values[0], id=param.id)
+    for param in CELLS
+    if param.id in ("formula-status", "formula-progress", "formula-cached-999")
+] + [
+    pytest.param(with_ledger(with_hyperlink), id="hyperlink"),
+    pytest.param(with_ledger(with_comment), id="comment"),
+    pytest.param(
+        lambda: (
+            rewrite(
+                filled().bytes(), "xl/workbook.xml", lambda xml: xml.replace("_plandocs", "台账")
+            ),
+            "",
+        ),
+        id="two-sheets-one-name",
+    ),
+    pytest.param(
+        in_sheet(lambda xml: '<?xml version="1.0" encoding="windows-1252"?>' + xml),
+        id="sheet-in-an-encoding-expat-lacks",
+    ),
+]
+
+
+@pytest.mark.parametrize("build", READ_ALIKE)
+def test_our_reader_reads_what_openpyxl_reads(build: Build) -> None:
+    data, _ = build()
+    assert_same(*both_readers(data))
+
+
+@pytest.mark.parametrize("build", LEFT_TO_OPENPYXL)
+def test_what_our_reader_does_not_reproduce_is_left_to_openpyxl(build: Build) -> None:
+    data, _ = build()
+    ours, _ = both_readers(data)
+    assert ours is None
+
+
+def saved_by_libreoffice(data: bytes, work: Path) -> bytes:
+    """``data`` opened and saved again as .xlsx by LibreOffice Calc, as a unit's office might.
+
+    Unlike openpyxl it writes shared strings, its own styles and number formats.
+    """
+    soffice = find_soffice()
+    (work / "in.xlsx").write_bytes(data)
+    profile = (work / "profile").as_uri()  # its own profile: other soffice runs may be going
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(work / "out"), str(work / "in.xlsx")],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return (work / "out" / "in.xlsx").read_bytes()
+
+
+def test_a_return_saved_by_libreoffice_is_read_as_openpyxl_reads_it(tmp_path: Path) -> None:
+    ledger = filled()
+    every_kind_of_value(ledger, VALUES[2:])
+    rich_text_status(ledger)
+    ledger.set("L09", "P2.progress", "已组织_x0001_学习")
+    data = saved_by_libreoffice(ledger.bytes(), tmp_path)
+    assert b"sharedStrings" in data  # not the inline strings openpyxl writes
+    assert_same(*both_readers(data))
+    result = checked(returned(tmp_path, data))
+    assert_refused(result, result.errors[0].place, ("控制字符 U+0001",))
+    assert result.rows["L09"]["P1"].status == "已完成"
