@@ -249,6 +249,10 @@ def test_unit_ledgers_show_role_deadline_and_planned_figures(out: Path) -> None:
     assert float(hospital["Y05/training"]["计划数"]) == 8  # type: ignore[arg-type]
     assert float(hospital["Y08/hours"]["计划数"]) == 5000  # type: ignore[arg-type]
     assert ledger_cells(out, "市总工会")["Y06"]["本单位职责"] == "牵头"
+    assert (
+        ledger_cells(out, "市总工会")["Y06"]["责任单位"]
+        == "牵头单位：市总工会；配合单位：全市窗口单位"
+    )
     assert "Y09/waiting" in ledger_cells(out, "青山县政务服务中心")
     assert "Y09/waiting" not in ledger_cells(out, "市图书馆")
 

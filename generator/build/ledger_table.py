@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import TypedDict
 
+from generator.build.common import units_line
 from generator.model.plan import Target
 from generator.model.resolved import Plan
 
@@ -28,6 +29,9 @@ class TableGroup(TypedDict):
 
 
 def responsible_names(plan: Plan, target: Target) -> str:
+    """A、B; or 牵头单位：A；配合单位：B where the target's task names them separately."""
+    if not target.responsible and (item := plan.tasks_by_id[target.task].item).lead:
+        return units_line(plan, item)
     named, _ = plan.target_refs(target)
     return "、".join(plan.display_name(ref) for ref in named)
 
