@@ -6,8 +6,13 @@ footer that holds Jinja, and compiles the results in one sandboxed, autoescaping
 strict Jinja environment with work limits (``limits.LimitedSandbox``). Each
 ``render`` then only evaluates the compiled templates, applies the same
 post-processing as ``docxtpl.DocxTemplate.render_xml_part`` (``\\n`` in a value
-becomes ``<w:br/>``), parses every rendered part strictly and returns zip bytes
-that are identical for identical inputs.
+becomes ``<w:br/>``), refuses any rendered part that is not well-formed XML and
+returns zip bytes that are identical for identical inputs. Only a part that has a
+table, a drawing or more than one section is parsed into a tree (to be fixed, see
+below) and serialised again; any other is written as rendered -- the same XML, read
+canonically, at a fraction of the cost -- after a strict parse that builds nothing,
+or, where the template is proven once always to render well-formed XML
+(``docx_wellformed``), without one.
 
 Beyond docxtpl's tags the engine knows three things a template may need:
 
@@ -72,6 +77,7 @@ from generator.render.docx_checks import (
     part_label,
     tag_issues,
 )
+from generator.render.docx_wellformed import Proof, fragment_tag, prove, sound_rewrite
 from generator.render.limits import (
     MAX_PART_CHARACTERS,
     LimitedSandbox,
@@ -249,13 +255,25 @@ def _finalize(context: Context, value: Any) -> Any:
     anything else must be small enough to print and free of characters XML cannot
     hold, and is then escaped.
     """
+    if type(value) is str and XML_ILLEGAL.search(value) is None:  # most values: one test
+        return value
     if isinstance(value, Picture):
         pictures = _RENDERING_PICTURES.get()
         if pictures is None:  # pragma: no cover - render() always sets it
             raise TemplateRenderError("图片只能在 DocxTemplateEngine.render 中渲染")
+        _note_markup(context)
         return pictures.drawing(value, _split_name(context.name)[1])
     check_printable(value)
-    return _reject_illegal_characters(value)
+    value = _reject_illegal_characters(value)
+    if hasattr(value, "__html__"):  # printed as it is, not escaped
+        _note_markup(context)
+    return value
+
+
+def _note_markup(context: Context) -> None:
+    printed = _PRINTED_MARKUP.get()
+    if printed is not None:
+        printed.add(context.name or "")
 
 
 def _reject_illegal_characters(value: Any) -> Any:
@@ -612,6 +630,8 @@ class _PictureParts:
 _RENDERING_PICTURES: ContextVar[_PictureParts | None] = ContextVar(
     "plandocs_rendering_pictures", default=None
 )
+# The templates (``plan.docx:word/document.xml``) that printed Markup in this render.
+_PRINTED_MARKUP: ContextVar[set[str] | None] = ContextVar("plandocs_printed_markup", default=None)
 
 
 def _relationship_ids(rels: bytes | None) -> set[str]:
@@ -794,8 +814,103 @@ def _drop_empty_last_section(root: etree._Element) -> None:
         body.replace(final, closing)
 
 
+# --- rendering without a tree -------------------------------------------------------------
+
 _LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing
+_PARAGRAPH_START = re.compile(r"<w:p(?: [^>]*)?>")
+_PARAGRAPH_END = "</w:p>"
+# zlib level for rendered parts: 3 is about as fast as 1 and its output within a tenth
+# of 6's size; 6 takes several times as long.
+RENDERED_LEVEL = 3
+# What lxml writes before a part it serialises, so both ways of rendering begin alike.
+XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+# An end tag up to the local name: ``</`` and an optional prefix.
+_END_TAG = re.compile(rb"</(?:[^\s<>/:]+:)?")
+
+
+def _join_paragraphs(xml: str) -> str:
+    """docxtpl's ``re.sub(r"\\n<w:p([ >])", r"<w:p\\1", xml)``. Usually every ``\\n<w:p``
+    is one (docxtpl put it there); then splitting and joining is the fastest way."""
+    pieces = xml.split("\n<w:p")
+    if all(piece.startswith((" ", ">")) for piece in pieces[1:]):
+        return "<w:p".join(pieces)
+    return xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+
+
+def _listing_starts(xml: str) -> list[int]:
+    """Where each ``_LISTING_TEXT`` match of ``xml`` starts, ascending. The characters it
+    ends with are rare, so they are looked for first: a match is the text element whose
+    start tag is the last ``<`` before one of them."""
+    starts: set[int] = set()
+    for character in "\n\t\a\f":
+        at = xml.find(character)
+        while at >= 0:
+            tag = xml.rfind("<", 0, at)
+            if tag >= 0 and _LISTING_TEXT.match(xml, tag):
+                starts.add(tag)
+            at = xml.find(character, at + 1)
+    return sorted(starts)
+
+
+def _paragraph_spans(xml: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match of docxtpl's ``<w:p(?: [^>]*)?>.*?</w:p>`` (DOTALL), in
+    order: a paragraph runs from its start tag to the first ``</w:p>`` after it. Found
+    with ``str.find``, which is many times faster than that lazy pattern."""
+    found = _PARAGRAPH_START.search(xml)
+    while found is not None:
+        end = xml.find(_PARAGRAPH_END, found.end())
+        if end < 0:
+            return
+        end += len(_PARAGRAPH_END)
+        yield found.start(), end
+        found = _PARAGRAPH_START.search(xml, end)
+
+
+def _start_tags(data: bytes, local_name: bytes) -> int:
+    """At most how many elements named ``local_name`` (any prefix) ``data`` holds: every
+    mention that is not an end tag counts."""
+    count, at = 0, data.find(local_name)
+    while at >= 0:
+        if not _END_TAG.fullmatch(data, max(data.rfind(b"<", 0, at), 0), at):
+            count += 1
+        at = data.find(local_name, at + 1)
+    return count
+
+
+def _needs_tree(data: bytes) -> bool:
+    """Whether a rendered part must be parsed into a tree: a fix-up might change it
+    (tables, drawings to number, a section break besides the last section), or it has
+    ``xml:id`` attributes, which only a tree's parse checks. Looks for local names,
+    whatever their prefix; a mere mention costs only time."""
+    return (
+        b"tbl" in data
+        or b"tcPr" in data
+        or b"docPr" in data
+        or b"xml:id" in data
+        or _start_tags(data, b"sectPr") > 1
+    )
+
+
+def _never_tree(proof: Proof) -> bool:
+    """Whether no render of a proven part that prints no Markup needs a tree. Its
+    elements and attributes are then the template's and the runs, texts and breaks
+    resolve_listing adds, with copies of run properties; so it is enough that the
+    template has nothing ``_needs_tree`` looks for, and at most one section, printed
+    once (not in a block) and not in a paragraph (whose properties could be copied)."""
+    document, bodies = proof.document.encode(), "".join(proof.bodies).encode()
+    section = document.find(b"sectPr")
+    return (
+        not _needs_tree(document + bodies)
+        and b"sectPr" not in bodies
+        and b"</w:p>" not in document[section:]
+    )
+
+
+class _NoTree:
+    """A parser target that builds nothing: parsing only checks the XML."""
+
+    def close(self) -> None:
+        return None
 
 
 class DocxTemplateEngine:
@@ -824,7 +939,23 @@ class DocxTemplateEngine:
         if issues:
             raise _template_error(self.path.name, issues)
         self._namespaces = {part: dict(roots[part].nsmap) for part in self.parts}
+        # Parts proven always to render well-formed XML need no check per render; most
+        # of them never need a tree either.
+        proofs = {
+            name: prove(self.environment, source, self._namespaces[_split_name(name)[1]])
+            for name, source in self._sources.items()
+        }
+        self._proven = {name for name, proof in proofs.items() if proof is not None}
+        self._tree_free = {
+            name for name, proof in proofs.items() if proof is not None and _never_tree(proof)
+        }
+        self._fragment_tags = {
+            name: fragment_tag(self._namespaces[_split_name(name)[1]]) for name in self._sources
+        }
         self._drawing_ids_taken = _highest_drawing_id(self._members, self.parts)
+        self._checker = etree.XMLParser(
+            recover=False, resolve_entities=False, no_network=True, target=_NoTree()
+        )
         # The unchanged parts' compressed bytes, reused as they are in every document:
         # re-compressing them was most of a render's cost.
         self._compressed = {
@@ -920,18 +1051,23 @@ class DocxTemplateEngine:
         members = dict(self._members)
         pictures = _PictureParts(self._members, self._namespaces)
         token = _RENDERING_PICTURES.set(pictures)
+        printed = _PRINTED_MARKUP.set(set())
         try:
             with budget():
-                roots = {
+                rendered = {
                     _split_name(name)[1]: self._render_part(name, context)
                     for name in self._templates
                 }
         finally:
+            _PRINTED_MARKUP.reset(printed)
             _RENDERING_PICTURES.reset(token)
-        _number_drawings(roots.values(), self._drawing_ids_taken)
-        for part, root in roots.items():
-            members[part] = etree.tostring(
-                root, xml_declaration=True, encoding="UTF-8", standalone=True
+        trees = [root for root in rendered.values() if isinstance(root, etree._Element)]
+        _number_drawings(trees, self._drawing_ids_taken)
+        for part, result in rendered.items():
+            members[part] = (
+                result
+                if isinstance(result, bytes)
+                else etree.tostring(result, xml_declaration=True, encoding="UTF-8", standalone=True)
             )
         pictures.add_to(members)
         if properties is not None:
@@ -943,10 +1079,15 @@ class DocxTemplateEngine:
         packed = []
         for name, data in members.items():
             unchanged = data is self._members.get(name) and name in self._compressed
-            packed.append(self._compressed[name] if unchanged else rawzip.deflate(name, data))
+            packed.append(
+                self._compressed[name] if unchanged else rawzip.deflate(name, data, RENDERED_LEVEL)
+            )
         return rawzip.write(packed)
 
-    def _render_part(self, name: str, context: Mapping[str, Any]) -> etree._Element:
+    def _render_part(self, name: str, context: Mapping[str, Any]) -> bytes | etree._Element:
+        """The rendered part: as rendered (bytes) if it is well-formed and no fix-up
+        applies to it -- a tree and its serialisation cost more than all the rest of a
+        render -- else its tree, fixed."""
         try:
             xml = self._generate(name, context)
         except TemplateRenderError:
@@ -954,7 +1095,11 @@ class DocxTemplateEngine:
         except Exception as exc:  # whatever a template triggers is its problem
             place = self._lines[name].place(_template_line(exc))
             raise self._error(name, place.issue(_runtime_message(exc))) from exc
-        root = self._parse(name, self._postprocess(xml), context)
+        xml, rewrites = self._postprocess(xml)
+        data = xml.encode("utf-8")
+        if self._as_rendered(name, data, rewrites):
+            return XML_DECLARATION + data
+        root = self._parse(name, data, context)
         try:
             for table in root.iter(_w("tbl")):
                 _fit_table_grid(table)
@@ -964,6 +1109,29 @@ class DocxTemplateEngine:
         _fix_cell_properties(root)
         _drop_empty_last_section(root)
         return root
+
+    def _as_rendered(self, name: str, data: bytes, rewrites: list[tuple[str, str]]) -> bool:
+        """Whether the rendered part can be written as it is: no fix-up applies to it and
+        it is well-formed. Both are known from its template's proof (``docx_wellformed``)
+        unless this render printed Markup in it, given that each paragraph resolve_listing
+        rewrote, (before, after), still fits; else the part itself is looked at."""
+        proven = name in self._proven and name not in (_PRINTED_MARKUP.get() or set())
+        if not (proven and name in self._tree_free) and _needs_tree(data):
+            return False
+        tag = self._fragment_tags[name]
+        if proven and all(sound_rewrite(tag, *pair, _PARAGRAPH_START) for pair in rewrites):
+            return True
+        return self._well_formed(data)
+
+    def _well_formed(self, data: bytes) -> bool:
+        """The strict parse without building a tree. Such a parse goes on after a namespace
+        error (an undeclared prefix), so the parser's log is checked too; the caller's
+        full parse then says what is wrong."""
+        try:
+            etree.fromstring(data, self._checker)
+        except etree.XMLSyntaxError:
+            return False
+        return not self._checker.error_log
 
     def _generate(self, name: str, context: Mapping[str, Any]) -> str:
         """The rendered part, refused as soon as it grows beyond MAX_PART_CHARACTERS."""
@@ -982,31 +1150,46 @@ class DocxTemplateEngine:
         template, part = _split_name(name)
         return _template_error(template, [issue], part)
 
-    def _postprocess(self, xml: str) -> str:
-        """docxtpl's render_xml_part post-processing, step for step."""
+    def _postprocess(self, xml: str) -> tuple[str, list[tuple[str, str]]]:
+        """docxtpl's render_xml_part post-processing, step for step; and the paragraphs
+        resolve_listing rewrote, (before, after)."""
         # A place mark inside {% raw %} is printed as it is; nothing else can print \x01.
         if "\x01" in xml:
             xml = _MARK_COMMENT.sub("", xml)
-        # docxtpl's re.sub(r"\n<w:p([ >])", r"<w:p\1"), as two plain replacements (faster)
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-            xml = xml.replace(escaped, plain)
-        # resolve_listing only rewrites these characters inside text runs; it is costly,
-        # and most parts have none of them there.
-        if _LISTING_TEXT.search(xml):
-            xml = _PARAGRAPH.sub(self._resolve_paragraph, xml)
-        return xml
+        xml = _join_paragraphs(xml)
+        # docxtpl's escaped braces; a single character is found far faster than a pair.
+        if "{" in xml or "}" in xml:
+            for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+                xml = xml.replace(escaped, plain)
+        return self._resolve_listings(xml)
 
-    def _resolve_paragraph(self, match: re.Match[str]) -> str:
-        paragraph = match.group(0)
-        if _LISTING_TEXT.search(paragraph):
-            return self._docxtpl.resolve_listing(paragraph)
-        return paragraph
+    def _resolve_listings(self, xml: str) -> tuple[str, list[tuple[str, str]]]:
+        """docxtpl's resolve_listing, run only on the paragraphs it changes: those
+        holding a ``_LISTING_TEXT`` match (it is costly, and most paragraphs have none)."""
+        listings = iter(_listing_starts(xml))
+        listing = next(listings, None)
+        rewrites: list[tuple[str, str]] = []
+        if listing is None:
+            return xml, rewrites
+        pieces: list[str] = []
+        last = 0
+        for start, end in _paragraph_spans(xml):
+            while listing is not None and listing < start:
+                listing = next(listings, None)
+            if listing is None:
+                break
+            if listing < end:
+                paragraph = xml[start:end]
+                rewrites.append((paragraph, self._docxtpl.resolve_listing(paragraph)))
+                pieces += [xml[last:start], rewrites[-1][1]]
+                last = end
+        pieces.append(xml[last:])
+        return "".join(pieces), rewrites
 
-    def _parse(self, name: str, xml: str, context: Mapping[str, Any]) -> etree._Element:
+    def _parse(self, name: str, data: bytes, context: Mapping[str, Any]) -> etree._Element:
         """Strict parse: a template that renders broken XML is an error, not a repair."""
         try:
-            return etree.fromstring(xml.encode("utf-8"), _STRICT_PARSER)
+            return etree.fromstring(data, _STRICT_PARSER)
         except etree.XMLSyntaxError as exc:
             message = f"渲染出的 XML 无效（{exc}）"
             where = self._broken_xml_place(name, context)

@@ -68,6 +68,8 @@ CONCAT_GUARD = "plandocs:concat"
 ITEMS_PER_STEP = 10
 
 _SIZED = (str, bytes, list, tuple, set, frozenset)
+# Every name getattr() finds on a plain dict (its type's attributes and methods).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 # %-formatting conversions: "%(name)-12.3f" → the width and precision digits.
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
@@ -473,6 +475,17 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         self.filters.update({name: _measured(f) for name, f in _SIZED_FILTERS.items()})
         self.filters[LOOP_GUARD] = _loop_guard
         self.filters[CONCAT_GUARD] = _concat_guard
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # ``b.text`` on a plain dict: the sandbox's getattr would first raise and catch an
+        # AttributeError, most of a render's cost. A dict has no other attributes than
+        # its type's, so for any other name the result is the item, as there.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except LookupError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _check_binop(operator, left, right)

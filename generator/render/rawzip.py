@@ -33,8 +33,8 @@ class Member:
     compressed: bytes
 
 
-def deflate(name: str, data: bytes) -> Member:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+def deflate(name: str, data: bytes, level: int = 6) -> Member:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return Member(name, zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
 
 
