@@ -1,6 +1,6 @@
 """Benchmark of every stage, against a naive docxtpl loop and a write-only floor.
 
-Usage:  .venv/bin/python bench/bench.py [--units 100 1000] [--targets 30] [--jobs 2]
+Usage:  .venv/bin/python bench/bench.py [--units 100 1000] [--targets 30] [--repeat 3]
 
 For each size it writes a synthetic plan (bench/synthetic.py) and, per stage, runs a
 fresh Python process so each stage's peak RSS is its own. Reported per stage:
@@ -8,7 +8,9 @@ documents per second, milliseconds per document, peak RSS; and, on the same data
 the same run, the naive docxtpl loop (``DocxTemplate(path)``, ``render``, ``save`` for
 every document), openpyxl's default writer for ledgers, and the floor (writing the
 bytes of one rendered document N times). Wall-clock numbers move with the machine's
-load; the ratios are what to compare.
+load; the ratios are what to compare. ``--repeat N`` times the whole phase-1 set N times
+per size, the sizes taken in turn, and compares the medians: one run of a few seconds, most
+of it writing and syncing files, moves by a quarter with the disk's mood.
 """
 
 from __future__ import annotations
@@ -239,26 +241,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--targets", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--stage")
     parser.add_argument("--data", type=Path)
     args = parser.parse_args()
     if args.stage:
         run_stage(args.stage, args.data)
         return
-    phase1 = {}
+    phase1: dict[int, list[dict]] = {}  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as work:
+        folders = {}
         for units in args.units:
-            data = prepare(units, args.targets, Path(work))
-            results = {name: measure(name, data) for name in STAGES}
+            folders[units] = prepare(units, args.targets, Path(work))
+            results = {name: measure(name, folders[units]) for name in STAGES}
             report(units, results)
-            phase1[units] = results["phase1_cli"]
+            phase1[units] = [results["phase1_cli"]]
+        for _ in range(args.repeat - 1):  # in turn, so a slow spell hits every size alike
+            for units, data in folders.items():
+                phase1[units].append(measure("phase1_cli", data))
     sizes = sorted(phase1)
+    if args.repeat > 1:
+        for units in sizes:
+            times = ", ".join(f"{r['seconds']:.2f}" for r in phase1[units])
+            print(f"\nphase-1 set, {units} units: {times} s")
+    median = {units: _median(runs) for units, runs in phase1.items()}
     for small, big in itertools.pairwise(sizes):
-        ratio = phase1[big]["seconds"] / phase1[small]["seconds"]
+        ratio = median[big]["seconds"] / median[small]["seconds"]
         print(
             f"\nphase-1 set: {big} units took {ratio:.2f}x the time of {small} units "
-            f"({big / small:.0f}x the units); peak RSS {phase1[big]['peak_mb']:.0f} MB"
+            f"({big / small:.0f}x the units); peak RSS {median[big]['peak_mb']:.0f} MB"
         )
+
+
+def _median(runs: list[dict]) -> dict:  # type: ignore[type-arg]
+    return sorted(runs, key=lambda run: run["seconds"])[(len(runs) - 1) // 2]
 
 
 if __name__ == "__main__":
