@@ -27,7 +27,6 @@ from generator.plan_files import (
     destination,
     plan_files,
     starter_plan,
-    write_files,
 )
 from generator.problems import InputError, Problem
 from generator.read.plan_import import import_plan, write_import
@@ -47,7 +46,7 @@ from generator.render.templates import BUNDLED as BUNDLED_TEMPLATES
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
 from generator.summaries import chinese_font_available, summary_jobs
-from generator.write.atomic import OutputError, OutputSet
+from generator.write.atomic import OutputError, OutputSet, write_files
 from generator.write.manifest import MANIFEST, Manifest
 
 EXIT_INPUT = 2

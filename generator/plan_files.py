@@ -15,10 +15,8 @@ from typing import Any
 from generator.build.plan_workbook import plan_workbook_bytes
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE
-from generator.problems import InputError, Problem
 from generator.read.plan_reader import AWARDS_FILE, FILES, NOMINATIONS_FILE, is_workbook
 from generator.read.plan_reader import plan_folder as folder_of
-from generator.write.atomic import OutputSet
 from generator.write.plan_yaml import plan_yaml_texts
 
 PLAN_FILES = (*FILES.values(), WORKBOOK_FILE)  # either form of a plan in a folder
@@ -58,34 +56,6 @@ def converted_files(
             if (source_folder / companion).is_file():
                 files[companion] = (source_folder / companion).read_bytes()
     return files
-
-
-OVERWRITE_HINT = "如要覆盖请加 --force，或换一个目录"
-
-
-def write_files(
-    folder: Path,
-    files: dict[str, bytes],
-    force: bool = False,
-    guard: tuple[str, ...] = (),
-    hint: str = OVERWRITE_HINT,
-) -> list[Path]:
-    """Write ``files`` into ``folder``, all or nothing.
-
-    Raises :class:`InputError` naming every existing file among ``files`` and ``guard``
-    (unless ``force``), or :class:`generator.write.atomic.OutputError` when the disk refuses.
-    """
-    if not force:
-        existing = [folder / name for name in dict.fromkeys([*files, *guard])]
-        problems = [
-            Problem(path, "", "", "文件已存在，未覆盖", hint) for path in existing if path.exists()
-        ]
-        if problems:
-            raise InputError(problems)
-    outputs = OutputSet(folder)
-    for name, data in files.items():
-        outputs.add(name, data)
-    return outputs.commit()
 
 
 def starter_plan(year: int | None = None) -> tuple[PlanText, Organisation, Ledger]:

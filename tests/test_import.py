@@ -259,6 +259,15 @@ def test_existing_output_is_refused_without_force(tmp_path: Path) -> None:
     assert "units:" in (out / "units.yaml").read_text("utf-8")
 
 
+def test_a_plan_workbook_in_the_folder_is_not_shadowed(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "plan.xlsx").write_bytes(b"staff's workbook")
+    code, output = invoke("import", str(SEED), "--out", str(out))
+    assert code == 2 and "plan.xlsx" in output and "文件已存在" in output
+    assert sorted(p.name for p in out.iterdir()) == ["plan.xlsx"]
+
+
 def test_unreadable_sources_are_reported(tmp_path: Path) -> None:
     odd = tmp_path / "方案.pdf"
     odd.write_bytes(b"%PDF-1.4")

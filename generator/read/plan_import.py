@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.model.checks import check_ledger, check_organisation, check_plan_text
 from generator.model.plan import Item, Ledger, Organisation, PlanText
+from generator.model.plan_layout import WORKBOOK_FILE
 from generator.problems import InputError, Problem
 from generator.read.import_ledger import (
     LedgerResult,
@@ -36,7 +37,7 @@ from generator.read.import_outline import assign_ids, heading, parse_date, parse
 from generator.read.import_source import Line, Note, Source, Table, read_source
 from generator.read.import_units import GROUP_NOTE, is_group, organisation_data, split_names
 from generator.read.yaml_source import PathKey, format_path
-from generator.write.atomic import OutputSet
+from generator.write.atomic import write_files
 from generator.write.plan_yaml import FILES, plan_yaml_texts
 
 REPORT_FILE = "导入说明.txt"
@@ -420,16 +421,9 @@ def write_import(imported: Imported, force: bool) -> list[Path]:
     """Write the imported data atomically; refuse to replace existing files unless ``force``."""
     if not imported.complete:
         raise InputError(imported.problems)
-    files = import_files(imported)
-    existing = [imported.out / name for name in files if (imported.out / name).exists()]
-    if existing and not force:
-        raise InputError(
-            Problem(
-                path, "", "", "文件已存在，未覆盖", "如要覆盖请加 --force，或用 --out 指定其他目录"
-            )
-            for path in existing
-        )
-    outputs = OutputSet(imported.out)
-    for name, text in files.items():
-        outputs.add(name, text.encode("utf-8"))
-    return outputs.commit()
+    files = {name: text.encode("utf-8") for name, text in import_files(imported).items()}
+    # A plan.xlsx already there would make the folder ambiguous: refuse it too.
+    return write_files(imported.out, files, force, (WORKBOOK_FILE,), IMPORT_OVERWRITE_HINT)
+
+
+IMPORT_OVERWRITE_HINT = "如要覆盖请加 --force，或用 --out 指定其他目录"

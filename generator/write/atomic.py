@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.problems import InputError, Problem
+
 # A fixed timestamp for every zip member: same inputs, byte-identical outputs.
 ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
 
@@ -153,3 +155,31 @@ def _roll_back(
     for folder in reversed(created_dirs):
         with contextlib.suppress(OSError):  # not empty, or already gone: leave it
             folder.rmdir()
+
+
+OVERWRITE_HINT = "如要覆盖请加 --force，或换一个目录"
+
+
+def write_files(
+    folder: Path,
+    files: dict[str, bytes],
+    force: bool = False,
+    guard: tuple[str, ...] = (),
+    hint: str = OVERWRITE_HINT,
+) -> list[Path]:
+    """Write ``files`` into ``folder``, all or nothing.
+
+    Raises :class:`InputError` naming every existing file among ``files`` and ``guard``
+    (unless ``force``), or :class:`generator.write.atomic.OutputError` when the disk refuses.
+    """
+    if not force:
+        existing = [folder / name for name in dict.fromkeys([*files, *guard])]
+        problems = [
+            Problem(path, "", "", "文件已存在，未覆盖", hint) for path in existing if path.exists()
+        ]
+        if problems:
+            raise InputError(problems)
+    outputs = OutputSet(folder)
+    for name, data in files.items():
+        outputs.add(name, data)
+    return outputs.commit()
