@@ -210,23 +210,14 @@ class CellStyle:
     number_format: str = "General"
 
     @classmethod
-    def from_cell(cls, cell: Cell) -> CellStyle:
+    def of(cls, source: Cell | NamedStyle) -> CellStyle:
+        """The formatting of a template cell or of a named style."""
         return cls(
-            font=copy(cell.font),
-            fill=copy(cell.fill),
-            border=copy(cell.border),
-            alignment=copy(cell.alignment),
-            number_format=cell.number_format,
-        )
-
-    @classmethod
-    def from_named(cls, style: NamedStyle) -> CellStyle:
-        return cls(
-            font=copy(style.font),
-            fill=copy(style.fill),
-            border=copy(style.border),
-            alignment=copy(style.alignment),
-            number_format=style.number_format,
+            font=copy(source.font),
+            fill=copy(source.fill),
+            border=copy(source.border),
+            alignment=copy(source.alignment),
+            number_format=source.number_format,
         )
 
     @property
@@ -360,7 +351,7 @@ def _find_prototypes(ws: Worksheet) -> dict[str, CellStyle]:
     for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell, Cell) and cell.style in STYLE_NAMES and cell.style not in found:
-                found[cell.style] = CellStyle.from_cell(cell)
+                found[cell.style] = CellStyle.of(cell)
     return found
 
 
@@ -375,7 +366,7 @@ def _read_styles(path: Path, wb: Workbook, ws: Worksheet | None) -> dict[str, Ce
         if name in prototypes:
             styles[name] = prototypes[name]
         elif name in named:
-            styles[name] = CellStyle.from_named(named[name])
+            styles[name] = CellStyle.of(named[name])
         else:
             missing.append(f"“{name}”")
             styles[name] = defaults[name]
