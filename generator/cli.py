@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
+from generator import cli_text
 from generator.collect import collect as run_collect
 from generator.lint import lint_templates
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
+from generator.model.resolved import Plan
 from generator.model.schema import write_schemas
 from generator.nomination_returns import read_nomination_returns
 from generator.parallel import RenderFailed, render_many
@@ -25,9 +29,12 @@ from generator.plan_files import (
     PLAN_FILES,
     converted_files,
     destination,
+    example_files,
     plan_files,
     starter_plan,
+    template_files,
 )
+from generator.plan_guard import MARK, OVERRIDE, PlanMark, output_problems, returns_problems
 from generator.problems import InputError, Problem
 from generator.read.plan_import import import_plan, write_import
 from generator.read.plan_reader import (
@@ -45,75 +52,57 @@ from generator.render.pdf import PdfError, convert, convertible, preflight
 from generator.render.templates import BUNDLED as BUNDLED_TEMPLATES
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
+from generator.resources import SCHEMAS, examples
 from generator.summaries import chinese_font_available, summary_jobs
 from generator.write.atomic import OutputError, OutputSet, write_files
 from generator.write.manifest import MANIFEST, Manifest
 
 EXIT_INPUT = 2
-DEFAULT_DATA = Path("data/jiaozuo2016")
+EXIT_UNFINISHED = 3  # the documents were written, but a step asked for (PDF) did not finish
 DEFAULT_OUT = Path("out")
+PDF_UNFINISHED = "plandocs.pdf_unfinished"  # click context meta key
 
-_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-
-
-class ChineseFormatter(click.HelpFormatter):
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(_HEADINGS.get(heading, heading))
-
-
-class ChineseContext(click.Context):
-    formatter_class = ChineseFormatter
-
-
-# click's own messages are English; these are the ones staff meet (a typo, a wrong path).
-_CLICK_MESSAGES = [
-    (
-        r"No such option:? '?([^'.]+)'?\. \(Did you mean (?:one of: )?(.+)\?\)",
-        r"没有选项 \1（是否想写 \2？）",
-    ),
-    (r"No such option:? '?([^'.]+)'?\.?", r"没有选项 \1"),
-    (r"No such command '(.+)'\.", r"没有命令 \1"),
-    (r"Missing argument '(.+)'\.", r"缺少参数 \1"),
-    (r"Missing option '(.+)'\.", r"缺少选项 \1"),
-    (
-        r"Invalid value for '(.+?)': (?:Directory|Path|File) '(.+)' does not exist\.",
-        r"\1 指定的 \2 不存在",
-    ),
-    (
-        r"Invalid value for '(.+?)': Directory '(.+)' is a file\.",
-        r"\1 指定的 \2 是一个文件，不是目录",
-    ),
-    (r"Invalid value for '(.+?)': File '(.+)' is a directory\.", r"\1 指定的 \2 是目录，不是文件"),
-    (
-        r"Invalid value for '(.+?)': '(.+)' is not a valid integer(?: range)?\.",
-        r"\1 应为整数，而不是 \2",
-    ),
-    (r"Invalid value for '(.+?)': (.+) is not in the range (.+)\.", r"\1 的值 \2 超出范围（\3）"),
-    (r"Option '(.+)' requires an argument\.", r"选项 \1 后面需要一个值"),
-    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1"),
-]
+cli_text.install()  # click's own messages, placeholders and defaults in Chinese
 
 
 # click 8.2+ raises this for a bare `plandocs`; older click prints the help itself.
 _NO_ARGS: type[Exception] | tuple[()] = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
-def chinese_usage_error(message: str) -> str:
-    for pattern, replacement in _CLICK_MESSAGES:
-        translated, count = re.subn(pattern, replacement, message)
-        if count:
-            return translated
-    return message
+def never_crash_on_output() -> None:
+    """A console that cannot show a character (GBK and 𠮷) gets a ``?``, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+class ChineseFormatter(click.HelpFormatter):
+    """Chinese punctuation where click adds its own (``Usage: ``, ``Options:``)."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseFormatter
 
 
 class ChineseGroup(click.Group):
     context_class = ChineseContext
+    subcommand_metavar = "命令 [参数]..."
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", self.subcommand_metavar)
+        super().__init__(*args, **kwargs)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Run the command; report a usage error in Chinese with exit status 2."""
+        never_crash_on_output()
         kwargs["standalone_mode"] = False
         try:
             return super().main(*args, **kwargs)
@@ -122,7 +111,7 @@ class ChineseGroup(click.Group):
             return 0
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "plandocs"
-            click.echo(f"命令用法有误：{chinese_usage_error(error.format_message())}", err=True)
+            click.echo(f"命令用法有误：{error.format_message()}", err=True)
             click.echo(f"运行 {command} --help 查看用法。", err=True)
             sys.exit(EXIT_INPUT)
         except click.exceptions.Abort:
@@ -133,28 +122,63 @@ class ChineseGroup(click.Group):
 class ChineseCommand(click.Command):
     context_class = ChineseContext
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
 
 ChineseGroup.command_class = ChineseCommand
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
+NO_PLAN_HINT = (
+    "请在方案所在目录中运行，或用 --data 指定方案目录或 Excel 方案工作簿；"
+    "要先试用内置示例，运行 plandocs init 示例方案 --example jiaozuo2016，"
+    "再 cd 示例方案 后运行本命令"
+)
+
+
+def plan_here(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """``--data`` absent: the plan in the current folder, never a bundled example."""
+    if value is not None:
+        return value
+    here = Path(".")
+    if (here / "plan.yaml").is_file() or (here / "plan.xlsx").is_file():
+        return here
+    message = "没有指定 --data，当前目录中也没有方案数据（plan.yaml 或 plan.xlsx）"
+    fail([Problem(Path.cwd(), "", "--data", message, NO_PLAN_HINT)])
+
+
 data_option = click.option(
     "--data",
+    metavar="方案",
     type=click.Path(path_type=Path),
-    default=DEFAULT_DATA,
-    show_default=True,
-    help="方案数据目录（含 plan.yaml、units.yaml、ledger.yaml），或 Excel 方案工作簿（.xlsx）。",
+    default=None,
+    callback=plan_here,
+    help="方案数据目录（含 plan.yaml、units.yaml、ledger.yaml），或 Excel 方案工作簿（.xlsx）。"
+    "不写时使用当前目录中的方案。",
 )
 
 
 out_option = click.option(
     "--out",
+    metavar="目录",
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
     help="输出目录。",
 )
+other_plan_option = click.option(
+    OVERRIDE,
+    "other_plan",
+    is_flag=True,
+    help="输出目录（或回收目录）中是另一份方案的文件时，仍然继续（默认拒绝）。",
+)
+list_option = click.option(
+    "--list", "list_files", is_flag=True, help="列出写出的每个文件（默认只列各目录的文件数）。"
+)
 templates_option = click.option(
     "--templates",
+    metavar="目录",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="本单位自己的模板目录；缺少的模板使用内置模板。",
 )
@@ -165,6 +189,7 @@ pdf_option = click.option(
 )
 jobs_option = click.option(
     "--jobs",
+    metavar="个数",
     type=click.IntRange(min=1),
     default=None,
     help="同时运行的 LibreOffice 个数（默认每个 CPU 核一个）。",
@@ -184,8 +209,18 @@ def load(data: Path) -> Any:
         fail(error)
 
 
+def installed_version() -> str:
+    try:
+        return package_version("plandocs")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "（未安装）"
+
+
 @click.group(name="plandocs", cls=ChineseGroup, context_settings=CONTEXT)
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@click.version_option(
+    installed_version(), "-V", "--version", prog_name="plandocs", message="%(prog)s %(version)s"
+)
+@click.help_option("-h", "--help")
 def main() -> None:
     """plandocs：由一份年度活动方案生成全年所需的公文和台账。
 
@@ -201,15 +236,25 @@ def main() -> None:
     
     准备方案数据：
       plandocs import 方案.docx    从已有方案（.docx/.txt）读出方案数据
-      plandocs init 目录 --xlsx    写出一份示例方案（加 --xlsx 为 Excel 工作簿）
+      plandocs init 目录 --xlsx    写出一份空白示例方案（加 --xlsx 为 Excel 工作簿）
+      plandocs init 目录 --example jiaozuo2016   复制一个内置示例（含回收台账）
+      plandocs init 目录 --templates  复制内置模板，供本局修改
       plandocs convert 源 目标     在 YAML 方案目录和 Excel 方案工作簿之间转换
-    出错时退出码为 2，且不会写出任何文件。
+    不写 --data 时使用当前目录中的方案。出错时退出码为 2，且不会写出任何文件；
+    文件已写出但 PDF 未能转换时退出码为 3。
     """
+
+
+@main.result_callback()
+def finish(*_: Any, **__: Any) -> None:
+    """A step the user asked for (PDF) that did not finish makes the exit status non-zero."""
+    if click.get_current_context().meta.get(PDF_UNFINISHED):
+        sys.exit(EXIT_UNFINISHED)
 
 
 @main.command()
 @data_option
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@click.help_option("-h", "--help")
 def check(data: Path) -> None:
     """检查方案数据：一次列出所有问题（文件、行列、字段、原因和修改方法），不写出文件。"""
     plan = load(data)
@@ -231,24 +276,30 @@ def check(data: Path) -> None:
 @click.option("--unit", "unit_ref", metavar="单位", help="只生成该单位（编号或名称）的文件。")
 @templates_option
 @pdf_option
+@other_plan_option
+@list_option
 @click.option(
     "--jobs",
+    metavar="个数",
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
     help="同时渲染文件的进程数（每个 CPU 核一个为上限；双核机器上提升有限）。",
 )
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@click.help_option("-h", "--help")
 def plan(
     data: Path,
     out: Path,
     unit_ref: str | None,
     templates: Path | None,
     want_pdf: bool,
+    other_plan: bool,
+    list_files: bool,
     jobs: int,
 ) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
     loaded = load(data)
+    guard_output(loaded, out, other_plan)
     only = None
     if unit_ref:
         only = next((u for u in loaded.organisation.units if unit_ref in (u.id, u.name)), None)
@@ -265,41 +316,69 @@ def plan(
                 ]
             )
     phase = phase1_jobs(loaded, TemplateSet(templates), only)
-    written = render_all(phase.jobs, out, want_pdf, jobs)
-    report(written, out)
+    written = render_all(phase.jobs, out, loaded, want_pdf, jobs)
+    report(written, out, list_files)
     if phase.units_without_tasks:
         names = "、".join(u.name for u in phase.units_without_tasks)
         click.echo(f"以下单位没有承担任务，未生成实施方案和台账：{names}")
+    next_step(
+        "把 各单位 目录中各单位的工作台账（.xlsx）发给各单位填写；收回后放在一个目录中，运行 "
+        f"plandocs collect 回收目录 {data_args(data, out)}".rstrip()
+    )
 
 
 @main.command()
-@click.argument("returns", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument(
+    "returns",
+    metavar="回收目录",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+)
 @data_option
 @out_option
 @templates_option
 @pdf_option
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
-def collect(returns: Path, data: Path, out: Path, templates: Path | None, want_pdf: bool) -> None:
-    """回收各单位报回的台账（RETURNS 目录）：逐格检查、合并、写出汇总和退回件。
+@other_plan_option
+@list_option
+@click.help_option("-h", "--help")
+def collect(
+    returns: Path,
+    data: Path,
+    out: Path,
+    templates: Path | None,
+    want_pdf: bool,
+    other_plan: bool,
+    list_files: bool,
+) -> None:
+    """回收各单位报回的台账（回收目录）：逐格检查、合并、写出汇总和退回件。
 
     \b
     按台账内的标识（而非文件名）识别单位和方案版本；同一单位以台账内保存时间较新者为准，
     旧的报送保留可查。结果写到 输出目录/台账汇总/。有待改正的退回件时退出码为 2。
     """
     loaded = load(data)
+    guard_output(loaded, out, other_plan)
+    if not other_plan and (foreign := returns_problems(loaded, returns)):
+        fail(foreign)
     result = run_collect(loaded, returns, load_record(out))
     outputs = collect_outputs(loaded, result, TemplateSet(templates))
-    render_all(outputs.jobs, out, want_pdf)
+    written = render_all(outputs.jobs, out, loaded, want_pdf)
     click.echo(outputs.report)
-    click.echo(f"结果已写到 {out / COLLECT_FOLDER}/")
+    report(written, out, list_files)
+    click.echo(f"结果已写到 {out / COLLECT_FOLDER}{_SEP}")
     if outputs.outstanding:
+        next_step(
+            f"把 {COLLECT_FOLDER}{_SEP}退回 中的批注副本发回有关单位改正，收回后再次运行 collect；"
+            f"阶段总结可先写出：plandocs summary --phase 阶段序号 {data_args(data, out)}".rstrip()
+        )
         sys.exit(EXIT_INPUT)
+    next_step(f"plandocs summary --phase 阶段序号 {data_args(data, out)}".rstrip())
 
 
 @main.command()
 @click.option(
     "--phase",
     "phase_number",
+    metavar="阶段序号",
     type=click.IntRange(min=1),
     required=True,
     help="第几阶段（1、2、3……，按方案的工作步骤顺序）。",
@@ -308,15 +387,24 @@ def collect(returns: Path, data: Path, out: Path, templates: Path | None, want_p
 @out_option
 @templates_option
 @pdf_option
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@other_plan_option
+@list_option
+@click.help_option("-h", "--help")
 def summary(
-    phase_number: int, data: Path, out: Path, templates: Path | None, want_pdf: bool
+    phase_number: int,
+    data: Path,
+    out: Path,
+    templates: Path | None,
+    want_pdf: bool,
+    other_plan: bool,
+    list_files: bool,
 ) -> None:
     """写出阶段工作总结：局阶段总结（含图表和台账完成情况附件）、各报送单位的阶段总结、统计表。
 
     依据 plandocs collect 写出的 输出目录/台账汇总/进度记录.json；第一阶段在回收台账前也可写出。
     """
     loaded = load(data)
+    guard_output(loaded, out, other_plan)
     phases = loaded.text.phases
     if phase_number > len(phases):
         fail(
@@ -356,12 +444,18 @@ def summary(
     if result.reported and not chinese_font_available():
         click.echo(f"提示：{CHART_FONT_HINT}；本次阶段总结不含图表。", err=True)
     jobs = summary_jobs(loaded, result, TemplateSet(templates), year_end, commendations)
-    written = render_all(jobs, out, want_pdf)
-    report(written, out)
+    written = render_all(jobs, out, loaded, want_pdf)
+    report(written, out, list_files)
     click.echo(
         f"{'全年' if year_end else result.phase.name}：台账共列 {len(result.targets)} 项，"
         f"已完成 {result.counts['已完成']} 项，完成率 {result.rate * 100:.1f}%。"
     )
+    if year_end:
+        next_step(f"plandocs pdf {_quoted(out)}（转换为 PDF，便于印发和存档）")
+    elif phase_number == len(phases) - 1 and loaded.awards is not None:
+        next_step(f"评选推荐：plandocs nominate {data_args(data, out)}".rstrip())
+    else:
+        next_step("下一阶段收回台账后，再次运行 plandocs collect，然后写出该阶段的总结")
 
 
 @main.command()
@@ -371,11 +465,14 @@ def summary(
 @click.option("--forms", is_flag=True, help="只写出发给各单位填写的推荐表格（.xlsx）。")
 @click.option(
     "--returns",
+    metavar="目录",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="各单位报回的推荐表格所在目录（与 nominations.yaml 合并）。",
 )
 @pdf_option
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@other_plan_option
+@list_option
+@click.help_option("-h", "--help")
 def nominate(
     data: Path,
     out: Path,
@@ -383,6 +480,8 @@ def nominate(
     forms: bool,
     returns: Path | None,
     want_pdf: bool,
+    other_plan: bool,
+    list_files: bool,
 ) -> None:
     """评选推荐：审核推荐对象，写出推荐表、推荐汇总表和推荐报告。
 
@@ -397,9 +496,14 @@ def nominate(
         hint = "请参照示例在方案目录中添加 awards.yaml"
         missing = plan_folder(data) / AWARDS_FILE
         fail([Problem(missing, "", "", "没有 awards.yaml，未设定表彰类别", hint)])
+    guard_output(loaded, out, other_plan)
     chosen = TemplateSet(templates)
     if forms:
-        report(render_all(form_jobs(loaded, chosen), out, want_pdf), out)
+        report(render_all(form_jobs(loaded, chosen), out, loaded, want_pdf), out, list_files)
+        next_step(
+            "把推荐表格发给各单位填写，收回后运行 "
+            f"plandocs nominate --returns 回收目录 {data_args(data, out)}".rstrip()
+        )
         return
     try:
         nominees = read_nominations(data, loaded).nominations
@@ -419,19 +523,23 @@ def nominate(
         fail([Problem(out / RECORD, "", "", message, hint)])
     year = evaluate(loaded, record, loaded.text.phases[-1], cumulative=True)
     jobs, _, results = nomination_jobs(loaded, nominees, year, chosen)
-    written = render_all([*extra_jobs, *jobs], out, want_pdf)
-    report(written, out)
+    written = render_all([*extra_jobs, *jobs], out, loaded, want_pdf)
+    report(written, out, list_files)
     click.echo(results)
     if notes:
         click.echo("推荐表格回收情况：\n" + "\n".join(notes))
+    last = len(loaded.text.phases)
+    next_step(f"年度总结：plandocs summary --phase {last} {data_args(data, out)}".rstrip())
     if any(line.startswith("  退回") for line in notes):
         sys.exit(EXIT_INPUT)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "paths", metavar="[路径]...", nargs=-1, type=click.Path(exists=True, path_type=Path)
+)
 @jobs_option
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@click.help_option("-h", "--help")
 def pdf(paths: tuple[Path, ...], jobs: int | None) -> None:
     """把生成的 Word/Excel 文件转换为 PDF，放在原文件旁边（默认转换 out/ 下全部文件）。
 
@@ -441,39 +549,47 @@ def pdf(paths: tuple[Path, ...], jobs: int | None) -> None:
     文件中的字体名不变。回收的原件（原件/）不转换。
     """
     sources = convertible(list(paths) or [DEFAULT_OUT], skip=("原件",))
-    convert_to_pdf(sources, jobs)
+    if not convert_to_pdf(sources, jobs):
+        sys.exit(EXIT_INPUT)
 
 
-def convert_to_pdf(sources: list[Path], jobs: int | None = None) -> None:
-    """Convert with a progress bar; name every document LibreOffice could not convert."""
+def convert_to_pdf(sources: list[Path], jobs: int | None = None) -> bool:
+    """Convert with a progress bar; name every document LibreOffice could not convert.
+
+    Returns whether every PDF was written.
+    """
     try:
         preflight()
         with click.progressbar(length=len(sources), label="正在转换 PDF", file=sys.stderr) as bar:
             result = convert(sources, jobs, bar.update)
     except PdfError as error:
-        click.echo(f"{error}（未写出任何 PDF）", err=True)
-        sys.exit(EXIT_INPUT)
+        click.echo(f"PDF 未转换：{error}（未写出任何 PDF）", err=True)
+        return False
     click.echo(f"已转换 {len(result.written)} 个 PDF。")
     for source, reason in result.failed:
         click.echo(f"转换失败：{source}：{reason}", err=True)
-    if result.failed:
-        sys.exit(EXIT_INPUT)
+    return not result.failed
+
+
+def guard_output(plan: Plan, out: Path, other_plan: bool) -> None:
+    """Refuse an output folder that holds another plan's documents (before any work)."""
+    if not other_plan and (problems := output_problems(plan, out)):
+        fail(problems)
 
 
 def render_all(
-    jobs: list[Job], out: Path, want_pdf: bool = False, workers: int | None = None
+    jobs: list[Job],
+    out: Path,
+    owner: Plan,
+    want_pdf: bool = False,
+    workers: int | None = None,
 ) -> list[Path]:
     """Render every job in memory (with a progress bar), then write them all atomically.
 
-    With ``want_pdf`` LibreOffice and the fonts are checked first, so a missing one
-    stops the run before anything is written; the PDFs follow the documents.
+    The folder is marked as ``owner``'s. With ``want_pdf`` the PDFs follow the
+    documents; if LibreOffice is missing or a conversion fails, the documents stay
+    written, the PDF step says why, and the run ends with exit status 3.
     """
-    if want_pdf:
-        try:
-            preflight()
-        except PdfError as error:
-            click.echo(f"{error}（未写出任何文件）", err=True)
-            sys.exit(EXIT_INPUT)
     outputs = OutputSet(out)
     manifest = Manifest(out)
     unchanged = [j.path for j in jobs if j.inputs and manifest.unchanged(j.path, j.inputs)]
@@ -482,7 +598,7 @@ def render_all(
         with click.progressbar(
             render_many(pending, workers or 1),
             length=len(pending),
-            label="正在生成",
+            label=f"正在生成 {len(pending)} 个文件",
             item_show_func=_done_label,
             file=sys.stderr,
         ) as bar:
@@ -497,14 +613,16 @@ def render_all(
         click.echo(f"{len(unchanged)} 个文件的输入未改动，保留原文件未重写。")
     if not outputs.files:
         return []
-    outputs.add(MANIFEST, manifest.to_bytes())
+    bookkeeping = [outputs.add(MANIFEST, manifest.to_bytes())]
+    bookkeeping.append(outputs.add(MARK, PlanMark.of(owner).to_bytes()))
     try:
-        written = outputs.commit()[:-1]  # the manifest is bookkeeping, not a document
+        written = [p for p in outputs.commit() if p not in bookkeeping]
     except OutputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_INPUT)
-    if want_pdf:
-        convert_to_pdf(convertible(written, skip=("原件",)))
+    if want_pdf and not convert_to_pdf(convertible(written, skip=("原件",))):
+        click.echo("文件已写出，但 PDF 未全部转换（退出码 3）。", err=True)
+        click.get_current_context().meta[PDF_UNFINISHED] = True
     return written
 
 
@@ -512,21 +630,59 @@ def _done_label(item: tuple[Job, bytes] | None) -> str:
     return item[0].label if item else ""
 
 
-def report(written: list[Path], out: Path) -> None:
-    click.echo(f"已生成 {len(written)} 个文件，位于 {out}/：")
+KINDS = {".docx": "Word", ".xlsx": "Excel", ".pdf": "PDF", ".txt": "文本", ".json": "记录"}
+
+
+def report(written: list[Path], out: Path, list_files: bool = False) -> None:
+    """How many files of each kind went into each folder; every file with ``--list``."""
+    click.echo(f"已生成 {len(written)} 个文件，位于 {out}{_SEP}：")
+    if list_files:
+        for path in written:
+            click.echo(f"  {path.relative_to(out)}")
+        return
+    by_folder: dict[str, Counter[str]] = {}
     for path in written:
-        click.echo(f"  {path.relative_to(out)}")
+        parts = path.relative_to(out).parts
+        folder = f"{parts[0]}{_SEP}" if len(parts) > 1 else "（本目录）"
+        kind = KINDS.get(path.suffix.lower(), "其他")
+        by_folder.setdefault(folder, Counter())[kind] += 1
+    for folder, kinds in by_folder.items():
+        counts = "、".join(f"{kind} {n} 个" for kind, n in kinds.items())
+        click.echo(f"  {folder}  {counts}")
+    if len(written) > len(by_folder):
+        click.echo("  （加 --list 列出每个文件）")
+
+
+_SEP = "\\" if sys.platform == "win32" else "/"
+
+
+def next_step(text: str) -> None:
+    click.echo(f"下一步：{text}")
+
+
+def data_args(data: Path, out: Path | None = None) -> str:
+    """The --data/--out part of a suggested command, as the user would type it."""
+    words = [] if data == Path(".") else [f"--data {_quoted(data)}"]
+    if out is not None and out != DEFAULT_OUT:
+        words.append(f"--out {_quoted(out)}")
+    return " ".join(words)
+
+
+def _quoted(path: Path) -> str:
+    text = str(path)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 @main.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="目录",
     default=Path("data/schema"),
     show_default=True,
     help="JSON Schema 输出目录。",
 )
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@click.help_option("-h", "--help")
 def schema(out: Path) -> None:
     """写出方案数据的 JSON Schema（编辑器据此补全和检查 YAML）。"""
     for path in write_schemas(out):
@@ -540,7 +696,7 @@ def schema(out: Path) -> None:
     required=False,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
 )
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@click.help_option("-h", "--help")
 def lint(templates_dir: Path | None) -> None:
     """检查 Word 模板（默认检查内置模板 templates/），一次列出全部问题及其位置。
 
@@ -562,17 +718,20 @@ def lint(templates_dir: Path | None) -> None:
 
 
 @main.command(name="import")
-@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument(
+    "source", metavar="源文件", type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
 @click.option(
     "--out",
+    metavar="目录",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="写出方案数据的目录（默认 data/源文件名）。",
 )
 @click.option("--force", is_flag=True, help="覆盖目录中已有的 plan.yaml 等文件。")
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@click.help_option("-h", "--help")
 def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
-    """导入已有的方案（SOURCE 为 .docx 或 .txt），读成方案数据，免去重新录入。
+    """导入已有的方案（源文件为 .docx 或 .txt），读成方案数据，免去重新录入。
 
     \b
     按 一、（一）1.（1） 编号读出各部分和条目，按 责任单位：… 行读出责任单位，
@@ -591,7 +750,7 @@ def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
         click.echo(str(error), err=True)
         sys.exit(EXIT_INPUT)
     click.echo(imported.report())
-    report(written, folder)
+    report(written, folder, list_files=True)
 
 
 @main.command()
@@ -605,28 +764,56 @@ def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
 @click.option(
     "--xlsx", "workbook", is_flag=True, help="写出 Excel 方案工作簿 plan.xlsx，而不是 YAML 文件。"
 )
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
-def init(folder: Path, workbook: bool) -> None:
+@click.option(
+    "--example",
+    metavar="示例名",
+    help=f"复制一个内置示例方案（含各单位报回的示例台账），可选：{'、'.join(examples())}。",
+)
+@click.option(
+    "--templates",
+    "copy_templates",
+    is_flag=True,
+    help="复制内置模板（Word/Excel），供本局修改后用 --templates 目录 使用。",
+)
+@click.help_option("-h", "--help")
+def init(folder: Path, workbook: bool, example: str | None, copy_templates: bool) -> None:
     """在目录（默认当前目录）中写出一份示例方案，照着改写即可。
 
     \b
     默认写出 plan.yaml、units.yaml、ledger.yaml；加 --xlsx 则写出一个 Excel 方案工作簿
     plan.xlsx（各工作表带表头、下拉选项和示例行，说明 工作表解释每一列）。
-    目录中已有方案文件时不写出任何文件（退出码 2）。
+    加 --example jiaozuo2016 复制内置示例；加 --templates 复制内置模板。
+    目录中已有这些文件时不写出任何文件（退出码 2）。
     """
-    files = plan_files(*starter_plan(), workbook=workbook)
-    hint = "init 不会覆盖已有的方案；请换一个目录，或先移走这些文件"
+    hint = "init 不会覆盖已有的文件；请换一个目录，或先移走这些文件"
+    if copy_templates:
+        written = write_plan_files(folder, template_files(BUNDLED_TEMPLATES), hint=hint)
+        report(written, folder, list_files=True)
+        where = _quoted(folder)
+        next_step(f"修改模板后运行 plandocs lint {where} 检查，生成时加 --templates {where}")
+        return
+    if example is not None:
+        bundled = examples()
+        if example not in bundled:
+            choices = "、".join(bundled)
+            fail([Problem(Path(example), "", "--example", "没有这个内置示例", f"可选：{choices}")])
+        files = example_files(bundled[example], SCHEMAS)
+    else:
+        files = plan_files(*starter_plan(), workbook=workbook)
     written = write_plan_files(folder, files, guard=PLAN_FILES, hint=hint)
-    report(written, folder)
+    report(written, folder, list_files=example is None)
     data = folder / "plan.xlsx" if workbook else folder
-    click.echo(f"填写后运行 plandocs check --data {data} 检查。")
+    if example is not None:
+        next_step(f"cd {_quoted(folder)}，然后运行 plandocs check 和 plandocs plan")
+    else:
+        next_step(f"填写后运行 plandocs check --data {_quoted(data)} 检查。")
 
 
 @main.command(name="convert")
 @click.argument("source", metavar="源", type=click.Path(exists=True, path_type=Path))
 @click.argument("dest", metavar="目标", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="覆盖目标处已有的文件。")
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
+@click.help_option("-h", "--help")
 def convert_plan(source: Path, dest: Path, force: bool) -> None:
     """在 YAML 方案目录和 Excel 方案工作簿之间转换。
 
@@ -645,7 +832,7 @@ def convert_plan(source: Path, dest: Path, force: bool) -> None:
         fail(error)
     folder, _ = destination(dest)
     files = converted_files(source, dest, loaded.text, loaded.organisation, loaded.ledger)
-    report(write_plan_files(folder, files, force=force), folder)
+    report(write_plan_files(folder, files, force=force), folder, list_files=True)
     if not is_workbook(dest) and (folder / "plan.xlsx").exists():
         click.echo(f"提示：{folder} 中还有 plan.xlsx；运行时请用 --data 指定工作簿或先移走它。")
 

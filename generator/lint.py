@@ -40,10 +40,11 @@ from generator.problems import Problem
 from generator.read.plan_reader import read_nominations, read_plan
 from generator.render.docx_checks import TemplateIssue
 from generator.render.docx_engine import DocxTemplateEngine, Picture, TemplateRenderError
+from generator.resources import DATA
 
 __all__ = ["EXAMPLE_DATA", "Finding", "LintReport", "example_contexts", "lint_templates"]
 
-EXAMPLE_DATA = Path(__file__).resolve().parents[1] / "data" / "jiaozuo2016"
+EXAMPLE_DATA = DATA / "jiaozuo2016"
 Context = dict[str, Any]
 # A 1×1 PNG: the phase summary's chart loop needs a picture to render its body.
 _SAMPLE_PNG = base64.b64decode(

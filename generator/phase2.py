@@ -25,6 +25,7 @@ from generator.phase1 import Job
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_annotate import AnnotateError, CellNote, annotate_workbook
 from generator.write.names import safe_filename
+from generator.write.text import report_bytes
 
 FOLDER = PurePath("台账汇总")
 RECORD = FOLDER / "进度记录.json"
@@ -69,7 +70,7 @@ def collect_outputs(plan: Plan, result: CollectResult, templates: TemplateSet) -
         )
     )
     report, outstanding = collect_report(plan, result)
-    jobs.append(Job(REPORT, "报送情况", lambda: report.encode("utf-8")))
+    jobs.append(Job(REPORT, "报送情况", lambda: report_bytes(report)))
     return CollectOutputs(jobs, report, outstanding)
 
 

@@ -25,6 +25,7 @@ from generator.phase2 import annotated_job, original_job, problem_line
 from generator.render.docx_engine import DocProperties
 from generator.render.templates import TemplateSet
 from generator.write.names import safe_filename
+from generator.write.text import report_bytes
 
 FOLDER = PurePath("评选推荐")
 RESULTS = FOLDER / "审核结果.txt"
@@ -60,7 +61,7 @@ def nomination_jobs(
         )
     )
     text = results_text(plan, verdicts, year)
-    jobs.append(Job(RESULTS, "审核结果", lambda: text.encode("utf-8")))
+    jobs.append(Job(RESULTS, "审核结果", lambda: report_bytes(text)))
     return jobs, verdicts, text
 
 

@@ -166,3 +166,34 @@ def _starter_ledger(y: int) -> dict[str, Any]:
             },
         ],
     }
+
+
+SCHEMA_REFERENCE = b"$schema=../schema/"  # the bundled examples' first line, for editors
+
+
+def example_files(folder: Path, schemas: Path) -> dict[str, bytes]:
+    """A bundled example, file by file (its returns too), for ``init --example``.
+
+    The JSON Schemas go along into ``schema/`` beside the plan, and each YAML file's
+    editor reference is pointed there, so the copy stands on its own.
+    """
+    files = {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+    for name, data in files.items():
+        if name.endswith(".yaml"):
+            files[name] = data.replace(SCHEMA_REFERENCE, b"$schema=schema/", 1)
+    for schema in sorted(schemas.glob("*.json")):
+        files[f"schema/{schema.name}"] = schema.read_bytes()
+    return files
+
+
+def template_files(folder: Path) -> dict[str, bytes]:
+    """The bundled templates, for a bureau to edit and pass with ``--templates``."""
+    return {
+        path.name: path.read_bytes()
+        for path in sorted(folder.iterdir())
+        if path.is_file() and path.suffix in (".docx", ".xlsx")
+    }

@@ -204,6 +204,7 @@ def test_help_and_usage_errors_are_chinese() -> None:
     bare = runner.invoke(main, [])
     assert bare.exit_code == 0 and "用法：plandocs" in bare.output
     typo = runner.invoke(main, ["plan", "--outt", "x"])
-    assert typo.exit_code == 2 and "没有选项 --outt" in typo.output and "--out" in typo.output
+    assert typo.exit_code == 2 and "没有选项 '--outt'" in typo.output and "'--out'" in typo.output
     missing = runner.invoke(main, ["collect", "不存在的目录"])
-    assert missing.exit_code == 2 and "RETURNS 指定的 不存在的目录 不存在" in missing.output
+    assert missing.exit_code == 2
+    assert "'回收目录' 的值有误：目录 '不存在的目录' 不存在" in missing.output

@@ -261,7 +261,7 @@ def test_unit_ledgers_show_role_deadline_and_planned_figures(out: Path) -> None:
 
 
 def test_returns_collected_with_the_careless_one_sent_back(out: Path) -> None:
-    report = (out / "台账汇总" / "报送情况.txt").read_text("utf-8")
+    report = (out / "台账汇总" / "报送情况.txt").read_text("utf-8-sig")
     assert "应报单位 42 个；已通过 41 个；退回待改正 0 份；未报 1 个。" in report
     assert "市不动产登记中心台账（第一次报送）.xlsx，3 个问题（该单位已另报改正后的台账" in report
     assert "完成数「四次」不是阿拉伯数字" in report
@@ -331,7 +331,7 @@ def test_planned_against_actual_hours(out: Path, unit: str, done: int, planned: 
 
 
 def test_nominees_that_break_a_rule_are_named_with_the_reason(out: Path) -> None:
-    text = (out / "评选推荐" / "审核结果.txt").read_text("utf-8")
+    text = (out / "评选推荐" / "审核结果.txt").read_text("utf-8-sig")
     failing = text.split("一、未通过审核的推荐对象")[1].split("二、通过审核的推荐对象")[0]
     for reason in [
         "W03 青山县政务服务中心（文明服务示范窗口，青山县政务服务中心推荐）：\n"

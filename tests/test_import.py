@@ -158,7 +158,7 @@ def test_written_files_read_back_to_the_imported_models(tmp_path: Path) -> None:
     assert PlanText.model_validate(data["plan.yaml"]) == imported.text
     assert Organisation.model_validate(data["units.yaml"]) == imported.organisation
     assert Ledger.model_validate(data["ledger.yaml"]) == imported.ledger
-    assert (out / REPORT_FILE).read_text("utf-8") == imported.report() + "\n"
+    assert (out / REPORT_FILE).read_text("utf-8-sig") == imported.report() + "\n"
     assert "第241行" in output  # the report is printed too
 
 

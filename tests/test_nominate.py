@@ -181,7 +181,7 @@ def test_cover_report_lists_the_nominees_and_attaches_the_list(out: Path) -> Non
 
 
 def test_results_name_every_failing_nominee_with_the_reason(out: Path) -> None:
-    text = (out / FOLDER / "审核结果.txt").read_text("utf-8")
+    text = (out / FOLDER / "审核结果.txt").read_text("utf-8-sig")
     assert (
         "N03 苗圃场（先进集体，苗圃场推荐）：\n    - 所在单位全年台账完成率55.6%，低于90%" in text
     )
@@ -305,7 +305,7 @@ def test_a_returned_form_adds_its_nominee(collected: Path, tmp_path: Path) -> No
     code, output = invoke("nominate", "--returns", str(returns), *data)
     assert code == 0, output
     assert (returns / "法制科.xlsx").read_bytes() == before  # never modified
-    assert "周志明（局法制科）" in (collected / FOLDER / "审核结果.txt").read_text("utf-8")
+    assert "周志明（局法制科）" in (collected / FOLDER / "审核结果.txt").read_text("utf-8-sig")
     kept = list((collected / FOLDER / "原件").iterdir())
     assert [p.read_bytes() for p in kept] == [before]
 

@@ -39,6 +39,7 @@ from generator.read.import_units import GROUP_NOTE, is_group, organisation_data,
 from generator.read.yaml_source import PathKey, format_path
 from generator.write.atomic import write_files
 from generator.write.plan_yaml import FILES, plan_yaml_texts
+from generator.write.text import report_bytes
 
 REPORT_FILE = "导入说明.txt"
 _TITLE = re.compile(r"(方案|计划|意见|通知|办法|要点|规划|细则|安排)$")
@@ -421,7 +422,10 @@ def write_import(imported: Imported, force: bool) -> list[Path]:
     """Write the imported data atomically; refuse to replace existing files unless ``force``."""
     if not imported.complete:
         raise InputError(imported.problems)
-    files = {name: text.encode("utf-8") for name, text in import_files(imported).items()}
+    files = {
+        name: report_bytes(text) if name.endswith(".txt") else text.encode("utf-8")
+        for name, text in import_files(imported).items()
+    }
     # A plan.xlsx already there would make the folder ambiguous: refuse it too.
     return write_files(imported.out, files, force, (WORKBOOK_FILE,), IMPORT_OVERWRITE_HINT)
 

@@ -17,18 +17,28 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fontTools.ttLib import TTCollection, TTFont
+
 from generator.write.atomic import write_bytes_atomic
 
-INSTALL_HINT = (
-    "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui "
+LINUX_PACKAGES = (
+    "libreoffice-writer-nogui libreoffice-calc-nogui "
     "fonts-noto-cjk fonts-arphic-ukai fonts-liberation2"
 )
+INSTALL_HINTS = {
+    "win32": "请从 https://zh-cn.libreoffice.org/ 下载安装 LibreOffice（安装时保持默认目录）",
+    "darwin": "请从 https://zh-cn.libreoffice.org/ 下载 LibreOffice，拖入“应用程序”文件夹",
+}
+INSTALL_HINT = f"apt-get install {LINUX_PACKAGES}"
+SOFFICE_VARIABLE = "PLANDOCS_SOFFICE"  # an explicit path wins over every search
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 # name in the documents → free stand-in (Debian package)
 STAND_INS = {
     "仿宋_GB2312": "Noto Serif CJK SC",
@@ -63,22 +73,130 @@ class Conversion:
     failed: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def find_soffice() -> str:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise PdfError(f"未安装 LibreOffice，无法转换 PDF。请安装：{INSTALL_HINT}")
-    return soffice
+def install_hint(platform: str | None = None) -> str:
+    """How to install LibreOffice on this kind of machine."""
+    return INSTALL_HINTS.get(platform or sys.platform, f"请安装：{INSTALL_HINT}")
 
 
-def installed_families() -> set[str]:
-    """Font families fontconfig knows on this machine."""
+def soffice_candidates(
+    platform: str | None = None, env: Mapping[str, str] | None = None
+) -> list[Path]:
+    """Where LibreOffice's installers put ``soffice`` when it is not on ``PATH``."""
+    platform = platform or sys.platform
+    env = os.environ if env is None else env
+    if platform == "win32":
+        roots = [
+            env.get(name)
+            for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA")
+        ]
+        found: list[Path] = []
+        for root in dict.fromkeys(r for r in roots if r):
+            base = Path(root) / "Programs" if root == env.get("LOCALAPPDATA") else Path(root)
+            # "LibreOffice", or "LibreOffice 7" / "LibreOffice 24.8" from older installers
+            for folder in sorted(_glob(base, "LibreOffice*"), reverse=True):
+                found.append(folder / "program" / "soffice.exe")
+        return found
+    if platform == "darwin":
+        apps = [Path("/Applications")]
+        if env.get("HOME"):
+            apps.append(Path(env["HOME"]) / "Applications")
+        return [app / "LibreOffice.app" / "Contents" / "MacOS" / "soffice" for app in apps]
+    return [
+        Path("/usr/bin/soffice"),
+        Path("/usr/local/bin/soffice"),
+        Path("/opt/libreoffice/program/soffice"),
+    ]
+
+
+def _glob(base: Path, pattern: str) -> list[Path]:
     try:
-        listing = subprocess.run(
-            ["fc-list", ":", "family"], capture_output=True, text=True, check=True, timeout=60
-        ).stdout
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise PdfError(f"无法列出本机字体（fc-list）：{exc}。请安装 fontconfig") from exc
-    return {name.strip() for line in listing.splitlines() for name in line.split(",")}
+        return [p for p in base.glob(pattern) if p.is_dir()]
+    except OSError:
+        return []
+
+
+def find_soffice(
+    platform: str | None = None,
+    env: Mapping[str, str] | None = None,
+    which: Callable[[str], str | None] = shutil.which,
+) -> str:
+    """LibreOffice's ``soffice``: ``PLANDOCS_SOFFICE``, then ``PATH``, then the install folders."""
+    env = os.environ if env is None else env
+    explicit = env.get(SOFFICE_VARIABLE)
+    if explicit:
+        if Path(explicit).is_file():
+            return explicit
+        raise PdfError(f"环境变量 {SOFFICE_VARIABLE} 指向的 {explicit} 不存在。请改正或删去该变量")
+    on_path = which("soffice") or which("libreoffice")
+    if on_path:
+        return on_path
+    for candidate in soffice_candidates(platform, env):
+        if candidate.is_file():
+            return str(candidate)
+    raise PdfError(f"未找到 LibreOffice，无法转换 PDF。{install_hint(platform)}")
+
+
+def font_folders(platform: str | None = None, env: Mapping[str, str] | None = None) -> list[Path]:
+    """The folders a machine keeps its fonts in (what fontconfig or Windows would search)."""
+    platform = platform or sys.platform
+    env = os.environ if env is None else env
+    home = Path(env["HOME"]) if env.get("HOME") else None
+    if platform == "win32":
+        windows = env.get("WINDIR") or env.get("SystemRoot") or r"C:\Windows"
+        folders = [Path(windows) / "Fonts"]
+        if env.get("LOCALAPPDATA"):
+            folders.append(Path(env["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
+        return folders
+    if platform == "darwin":
+        folders = [Path("/System/Library/Fonts"), Path("/Library/Fonts")]
+        return folders + ([home / "Library" / "Fonts"] if home else [])
+    data_home = Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else None
+    folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
+    if data_home:
+        folders.append(data_home / "fonts")
+    if home:
+        folders += [home / ".local" / "share" / "fonts", home / ".fonts"]
+    return folders
+
+
+def installed_families(folders: Sequence[Path] | None = None) -> set[str]:
+    """Font family names (every language's) of the font files in ``folders``.
+
+    Read from each file's ``name`` table with fontTools (a matplotlib dependency), so
+    no ``fc-list`` is needed: Windows and macOS have none. A collection (.ttc) gives
+    every face's names -- Noto CJK's SC face is not its first.
+    """
+    families: set[str] = set()
+    for folder in font_folders() if folders is None else folders:
+        try:
+            files = [p for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES]
+        except OSError:
+            continue
+        for path in files:
+            families |= _font_families(path)
+    return families
+
+
+def _font_families(path: Path) -> set[str]:
+    try:
+        if path.suffix.lower() in (".ttc", ".otc"):
+            faces = TTCollection(str(path), lazy=True).fonts
+        else:
+            faces = [TTFont(str(path), lazy=True)]
+        names = [record for face in faces for record in face["name"].names]
+    except Exception:  # a damaged or exotic font file is not ours to judge
+        return set()
+    found = set()
+    for record in names:
+        if record.nameID in (1, 16):  # family, typographic family
+            with contextlib.suppress(UnicodeDecodeError):
+                found.add(record.toUnicode().strip())
+    return found
+
+
+def uses_fontconfig(platform: str | None = None) -> bool:
+    """LibreOffice reads our private fontconfig file only where it uses fontconfig."""
+    return (platform or sys.platform) not in ("win32", "cygwin", "darwin")
 
 
 def font_plan(families: set[str]) -> dict[str, str]:
@@ -124,7 +242,8 @@ WORD_PDF = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":
 def preflight() -> None:
     """Fail before any work if LibreOffice or the fonts are missing."""
     find_soffice()
-    font_plan(installed_families())
+    if uses_fontconfig():
+        font_plan(installed_families())
 
 
 def convert(
@@ -134,7 +253,7 @@ def convert(
 ) -> Conversion:
     """Convert each source to ``<source>.pdf`` beside it; a failing document is named, not fatal."""
     soffice = find_soffice()
-    plan = font_plan(installed_families())
+    plan = font_plan(installed_families()) if uses_fontconfig() else {}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(sources)))
     batches = [list(sources[i::workers]) for i in range(workers)]
     result = Conversion()
@@ -173,7 +292,9 @@ def _convert_batch(
         shutil.copyfile(source, copy)
         staged.append(copy)
     profile = (root / f"profile{worker}").as_uri()
-    env = {**os.environ, "FONTCONFIG_FILE": str(root / "fonts.conf")}
+    env = dict(os.environ)
+    if uses_fontconfig():
+        env["FONTCONFIG_FILE"] = str(root / "fonts.conf")
     words = [copy for copy in staged if copy.suffix.lower() == ".docx"]
     others = [copy for copy in staged if copy.suffix.lower() != ".docx"]
     for target, copies in ((WORD_PDF, words), ("pdf", others)):

@@ -1,7 +1,7 @@
 """Where templates come from, and loading each one once per run.
 
 A bureau may pass its own template folder; any template it does not provide is
-taken from the bundled ``templates/``.
+taken from the bundled ``templates/`` (inside the package when installed).
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from pathlib import Path
 
 from generator.render.docx_engine import DocxTemplateEngine
 from generator.render.xlsx_engine import XlsxEngine
+from generator.resources import TEMPLATES as BUNDLED
 
-BUNDLED = Path(__file__).resolve().parents[2] / "templates"
+__all__ = ["BUNDLED", "TemplateSet"]
 
 
 class TemplateSet:
