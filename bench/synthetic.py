@@ -98,7 +98,7 @@ def make_plan(folder: Path, units: int = 1000, targets: int = 30, seed: int = 1)
                     "responsible": owner,
                 }
             )
-            target = {
+            target: dict[str, object] = {
                 "id": f"L{c + 1}{t + 1:02d}",
                 "task": task_id,
                 "project": f"第{c + 1}类创建项目",

@@ -107,7 +107,8 @@ class ChineseGroup(click.Group):
         try:
             return super().main(*args, **kwargs)
         except _NO_ARGS as error:
-            click.echo(error.format_message())  # plain `plandocs`: the help, not an error
+            # plain `plandocs`: the help, not an error
+            click.echo(error.format_message())  # type: ignore[attr-defined]
             return 0
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "plandocs"
@@ -630,7 +631,14 @@ def _done_label(item: tuple[Job, bytes] | None) -> str:
     return item[0].label if item else ""
 
 
-KINDS = {".docx": "Word", ".xlsx": "Excel", ".pdf": "PDF", ".txt": "文本", ".json": "记录"}
+KINDS = {
+    ".docx": "Word",
+    ".xlsx": "Excel",
+    ".pdf": "PDF",
+    ".txt": "文本",
+    ".json": "记录",
+    ".yaml": "方案数据",
+}
 
 
 def report(written: list[Path], out: Path, list_files: bool = False) -> None:

@@ -157,14 +157,18 @@ def test_many_files_share_one_libreoffice_per_worker(
     assert len(profiles) == 2  # a private profile per worker
 
 
-def test_missing_libreoffice_is_a_clear_error_and_writes_nothing(
+def test_missing_libreoffice_is_a_clear_error_naming_the_packages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # `plan --pdf` without LibreOffice: tests/test_cli_runs.py (the documents are kept).
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
-    code, output = invoke("plan", "--data", str(EXAMPLE), "--out", str(tmp_path / "o"), "--pdf")
+    monkeypatch.setattr(pdf, "soffice_candidates", lambda *a, **k: [])
+    monkeypatch.setattr(pdf.sys, "platform", "linux")
+    (tmp_path / "a.xlsx").write_bytes(b"PK")
+    code, output = invoke("pdf", str(tmp_path))
     assert code == 2
-    assert "未安装 LibreOffice" in output and "apt-get install libreoffice-writer-nogui" in output
-    assert not (tmp_path / "o").exists()
+    assert "未找到 LibreOffice" in output and "apt-get install libreoffice-writer-nogui" in output
+    assert not (tmp_path / "a.pdf").exists()
 
 
 def test_missing_fonts_name_the_package(monkeypatch: pytest.MonkeyPatch) -> None:

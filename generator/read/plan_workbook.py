@@ -407,8 +407,9 @@ class _Reader:
             document.positions[here] = table.place(col, number)
             document.labels[here] = (column.header, "请填写该单元格")
             if column.kind == "lines":  # the first paragraph; more follow in rows below
-                document.positions[(*here, 0)] = document.positions[here]
-                here = (*here, 0)
+                first = (*here, 0)
+                document.positions[first] = document.positions[here]
+                here = first
             value = self._value(document, here, column, row.get(col))
             if value is not _EMPTY:
                 record[column.field] = [value] if column.kind == "lines" else value

@@ -151,10 +151,11 @@ class _Composer:
                 )
                 continue
             first_seen[key] = line
-            self.document.positions[(*path, key)] = (line, key_node.start_mark.column + 1)
-            result[key] = self.convert(value_node, (*path, key))
+            here = (*path, key)
+            self.document.positions[here] = (line, key_node.start_mark.column + 1)
+            result[key] = self.convert(value_node, here)
             # Keep the key's own position: errors about a key point at the key.
-            self.document.positions[(*path, key)] = (line, key_node.start_mark.column + 1)
+            self.document.positions[here] = (line, key_node.start_mark.column + 1)
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:

@@ -118,10 +118,11 @@ def _glob(base: Path, pattern: str) -> list[Path]:
 def find_soffice(
     platform: str | None = None,
     env: Mapping[str, str] | None = None,
-    which: Callable[[str], str | None] = shutil.which,
+    which: Callable[[str], str | None] | None = None,
 ) -> str:
     """LibreOffice's ``soffice``: ``PLANDOCS_SOFFICE``, then ``PATH``, then the install folders."""
     env = os.environ if env is None else env
+    which = which or shutil.which
     explicit = env.get(SOFFICE_VARIABLE)
     if explicit:
         if Path(explicit).is_file():
@@ -315,13 +316,14 @@ def _convert_batch(
         # Whatever was converted before a time-out still counts.
         with contextlib.suppress(subprocess.TimeoutExpired):
             subprocess.run(command, capture_output=True, env=env, timeout=timeout, check=False)
-    written, failed = [], []
+    written: list[Path] = []
+    failed: list[tuple[Path, str]] = []
     for source, copy in zip(batch, staged, strict=True):
         pdf = outbox / f"{copy.stem}.pdf"
         if pdf.is_file() and pdf.stat().st_size > 0:
-            target = source.with_suffix(".pdf")
-            write_bytes_atomic(target, pdf.read_bytes())
-            written.append(target)
+            beside = source.with_suffix(".pdf")
+            write_bytes_atomic(beside, pdf.read_bytes())
+            written.append(beside)
         else:
             failed.append((source, "LibreOffice 未能转换此文件（文件可能已损坏）"))
         if progress:

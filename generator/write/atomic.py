@@ -17,7 +17,7 @@ import os
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from generator.problems import InputError, Problem
 
@@ -97,7 +97,7 @@ class OutputSet:
     root: Path
     files: dict[Path, bytes] = field(default_factory=dict)
 
-    def add(self, relative: str | Path, data: bytes) -> Path:
+    def add(self, relative: str | PurePath, data: bytes) -> Path:
         path = self.root / relative
         self.files[path] = data
         return path

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from functools import cache
+from importlib import metadata
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -21,13 +22,42 @@ MANIFEST = PurePath(".plandocs") / "manifest.json"
 _CODE = Path(__file__).resolve().parents[1]
 
 
+# The libraries whose code shapes a document's bytes (templates, XML, zip, charts).
+RENDERING_LIBRARIES = (
+    "python-docx",
+    "docxtpl",
+    "openpyxl",
+    "Jinja2",
+    "lxml",
+    "matplotlib",
+    "fonttools",
+    "pydantic",
+    "PyYAML",
+)
+
+
+def library_versions() -> dict[str, str]:
+    """Installed version of each rendering library ("" when one is not installed)."""
+    found = {}
+    for name in RENDERING_LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = ""
+    return found
+
+
 @cache
 def code_fingerprint() -> str:
-    """A hash of the generator's own source: new code may render differently."""
+    """A hash of the generator's own source and the libraries' versions.
+
+    New code -- ours, or a library upgrade -- may render differently, so either re-issues.
+    """
     digest = hashlib.sha256()
     for path in sorted(_CODE.rglob("*.py")):
         digest.update(path.relative_to(_CODE).as_posix().encode())
         digest.update(path.read_bytes())
+    digest.update(json.dumps(library_versions(), sort_keys=True).encode())
     return digest.hexdigest()
 
 
