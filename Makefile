@@ -1,9 +1,10 @@
 # plandocs — one target per phase of the year. `make all` sets up and builds the example.
 # Paths may contain spaces: every one is quoted in the recipes.
-PYTHON  ?= python3
+# Windows (make from Git for Windows or MSYS2) calls its Python `python`.
+PYTHON  ?= $(if $(filter Windows_NT,$(OS)),python,python3)
 VENV    := .venv
 # A venv made by Windows' Python keeps its programs in Scripts\, elsewhere in bin/.
-BIN     := $(if $(wildcard $(VENV)/Scripts/python.exe),$(VENV)/Scripts,$(VENV)/bin)
+BIN     := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
 PLANDOCS = "$(BIN)/plandocs"
 EXAMPLE ?= data/jiaozuo2016
 OUT     ?= out

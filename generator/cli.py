@@ -360,6 +360,7 @@ def collect(
     guard_output(loaded, out, other_plan)
     if not other_plan and (foreign := returns_problems(loaded, returns)):
         fail(foreign)
+    click.echo(f"正在检查 {returns} 中报回的台账", err=True)  # one line per stage
     result = run_collect(loaded, returns, load_record(out))
     outputs = collect_outputs(loaded, result, TemplateSet(templates))
     written = render_all(outputs.jobs, out, loaded, want_pdf)

@@ -129,5 +129,5 @@ def test_output_path_is_a_file(tmp_path: Path) -> None:
     target = tmp_path / "out"
     target.write_text("not a folder")
     code, output = run_plan(EXAMPLE, target)
-    assert code == 2 and "--out 指定的" in output and "是一个文件，不是目录" in output
+    assert code == 2 and "'--out' 的值有误" in output and "是文件，不是目录" in output
     assert target.read_text() == "not a folder"
