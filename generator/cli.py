@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError
@@ -77,14 +79,70 @@ def never_crash_on_output() -> None:
             reconfigure(errors="replace")
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_TOKENS = re.compile(r"[\x21-\x7e]+|\s+|.")  # a run of ASCII stays whole; CJK breaks anywhere
+_NO_LINE_START = set("，。、；：？！）》」』”’")
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns (a closing mark may overhang)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _TOKENS.findall(" ".join(paragraph.split())):
+            fits = display_width(line + token) <= width or token[0] in _NO_LINE_START
+            if fits or not line.strip():
+                line += token
+            else:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+        lines.append(line.rstrip())
+    return lines
+
+
 class ChineseFormatter(click.HelpFormatter):
-    """Chinese punctuation where click adds its own (``Usage: ``, ``Options:``)."""
+    """Chinese punctuation where click adds its own, and columns measured as displayed."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        """click's option/command table, aligned by display width (click counts characters)."""
+        rows = list(rows)
+        first = min(max((display_width(term) for term, _ in rows), default=0), col_max)
+        indent = " " * self.current_indent
+        text_width = max(self.width - first - col_spacing - self.current_indent, 20)
+        for term, text in rows:
+            self.write(f"{indent}{term}")
+            gap = first + col_spacing - display_width(term)
+            lines = wrap_columns(text, text_width) if text else []
+            if not lines:
+                self.write("\n")
+                continue
+            if gap < col_spacing:
+                self.write("\n" + " " * (first + col_spacing + self.current_indent))
+            else:
+                self.write(" " * gap)
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{indent}{' ' * (first + col_spacing)}{line}\n")
+
+
+class AtLeast(click.IntRange):
+    """An integer of at least ``minimum``, described in Chinese in the help and errors."""
+
+    def __init__(self, minimum: int) -> None:
+        super().__init__(min=minimum)
+
+    def _describe_range(self) -> str:
+        return f"不小于 {self.min}"
 
 
 class ChineseContext(click.Context):
@@ -191,7 +249,7 @@ pdf_option = click.option(
 jobs_option = click.option(
     "--jobs",
     metavar="个数",
-    type=click.IntRange(min=1),
+    type=AtLeast(1),
     default=None,
     help="同时运行的 LibreOffice 个数（默认每个 CPU 核一个）。",
 )
@@ -282,7 +340,7 @@ def check(data: Path) -> None:
 @click.option(
     "--jobs",
     metavar="个数",
-    type=click.IntRange(min=1),
+    type=AtLeast(1),
     default=1,
     show_default=True,
     help="同时渲染文件的进程数（每个 CPU 核一个为上限；双核机器上提升有限）。",
@@ -381,7 +439,7 @@ def collect(
     "--phase",
     "phase_number",
     metavar="阶段序号",
-    type=click.IntRange(min=1),
+    type=AtLeast(1),
     required=True,
     help="第几阶段（1、2、3……，按方案的工作步骤顺序）。",
 )

@@ -58,7 +58,7 @@ MESSAGES: dict[str, str] = {
     "path": "路径",
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
     "{value!r} is not {choice}.": "{value!r} 不是可选的值 {choice}。",
-    "{value} is not in the range {range}.": "{value} 超出范围 {range}。",
+    "{value} is not in the range {range}.": "{value} 不在允许的范围内（{range}）。",
     "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数字。",
     "{value!r} is not a valid boolean. Recognized values: {states}": (
         "{value!r} 不是有效的是/否值，可用：{states}"

@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli import display_width, main
 from generator.cli_text import MESSAGES
 
 CLICK_SOURCE = "\n".join(p.read_text("utf-8") for p in Path(click.__file__).parent.glob("*.py"))
@@ -55,7 +55,7 @@ def test_a_wrong_value_is_answered_in_chinese() -> None:
     assert result.exit_code == 2
     assert "'--jobs' 的值有误：'x' 不是有效的数字" in result.output
     result = CliRunner().invoke(main, ["summary", "--phase", "0"])
-    assert result.exit_code == 2 and "超出范围" in result.output
+    assert result.exit_code == 2 and "0 不在允许的范围内（不小于 1）" in result.output
 
 
 def test_version_is_the_installed_package_version() -> None:
@@ -63,3 +63,20 @@ def test_version_is_the_installed_package_version() -> None:
 
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and result.output == f"plandocs {version('plandocs')}\n"
+
+
+@pytest.mark.parametrize("command", [["plan"], ["init"], []], ids=["plan", "init", "plandocs"])
+def test_help_columns_line_up_as_displayed(command: list[str]) -> None:
+    # click counts characters; a Chinese placeholder takes two columns on screen.
+    output = CliRunner().invoke(main, [*command, "--help"], terminal_width=80).output
+    heading = "\n选项：\n" if command else "\n命令：\n"
+    table = output[output.index(heading) + len(heading) :]
+    starts = set()
+    for line in table.splitlines():
+        if not line.strip():
+            break
+        assert display_width(line) <= 82, line  # a closing mark may overhang
+        match = re.match(r"( {2}\S.*?\S? {2,})(\S)", line) or re.match(r"( +)(\S)", line)
+        assert match is not None
+        starts.add(display_width(match.group(1)))
+    assert len(starts) == 1, starts
