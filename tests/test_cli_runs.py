@@ -4,6 +4,8 @@ documents kept when the PDF step cannot run, a short report with the next step."
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,16 @@ def test_a_library_upgrade_changes_the_fingerprint(monkeypatch: pytest.MonkeyPat
         monkeypatch.undo()
         manifest.code_fingerprint.cache_clear()
     assert manifest.code_fingerprint() == before
+
+
+def test_progress_is_one_line_per_stage_when_not_a_terminal(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "plan", "--data", str(EXAMPLE), "--out", "o", "--pdf"],
+        cwd=tmp_path,
+        capture_output=True,
+        env={"PATH": "", "PLANDOCS_SOFFICE": str(tmp_path / "none")},  # no LibreOffice: fast
+        check=False,
+    )
+    stderr = run.stderr.decode("utf-8")
+    assert run.returncode == 3, stderr
+    assert stderr.count("正在生成 42 个文件") == 1 and "\r" not in stderr and "%" not in stderr
