@@ -29,6 +29,8 @@ SCHEMAS = DATA / "schema"
 
 def examples() -> dict[str, Path]:
     """Bundled example plans by name (``jiaozuo2016`` …)."""
+    if not DATA.is_dir():  # a broken installation: `init --example` then offers no choice
+        return {}
     return {
         folder.name: folder for folder in sorted(DATA.iterdir()) if (folder / "plan.yaml").is_file()
     }
