@@ -154,3 +154,80 @@ def test_ledger_text_is_in_the_shared_string_table(years: dict[str, Path]) -> No
     texts = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
     assert {t for t in texts if isinstance(t, str)} <= strings
     assert len(strings) == int(table.get("uniqueCount"))
+
+
+# --- Word documents as Word and WPS open them ----------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Chinese faces every Windows (Vista and later) and WPS install carries, by either name.
+SHIPPED_FACES = {"宋体", "SimSun", "黑体", "SimHei", "仿宋", "FangSong", "楷体", "KaiTi"}
+
+
+def word_documents(years: dict[str, Path]) -> list[Path]:
+    """One document of each Word kind in each example."""
+    return [
+        paths[0]
+        for out in years.values()
+        for kind, paths in audit.documents(out).items()
+        if kind in WORD_KINDS
+    ]
+
+
+def parts_of(path: Path) -> dict[str, etree._Element]:
+    archive = zipfile.ZipFile(path)
+    return {
+        name: etree.fromstring(archive.read(name))
+        for name in archive.namelist()
+        if name.startswith("word/") and name.endswith(".xml")
+    }
+
+
+def test_word_opens_them_without_compatibility_mode_or_prompt(years: dict[str, Path]) -> None:
+    """compatibilityMode 15 (Word 2013+: no [兼容模式]); no updateFields (Word would ask on
+    every opening); the only field is PAGE, which Word and WPS compute when laying out."""
+    for path in word_documents(years):
+        parts = parts_of(path)
+        settings = parts["word/settings.xml"]
+        modes = [
+            s.get(f"{W}val")
+            for s in settings.iter(f"{W}compatSetting")
+            if s.get(f"{W}name") == "compatibilityMode"
+        ]
+        assert modes == ["15"], path
+        assert settings.find(f"{W}updateFields") is None, path
+        fields = {
+            "".join(t.itertext()).split()[0]
+            for root in parts.values()
+            for t in root.iter(f"{W}instrText")
+        }
+        simple = [f for root in parts.values() for f in root.iter(f"{W}fldSimple")]
+        assert fields <= {"PAGE"} and not simple, (path, fields)
+
+
+def test_every_face_is_in_the_font_table_with_a_fallback(years: dict[str, Path]) -> None:
+    """Each face a document names is in its font table; each Chinese face is one Windows
+    and WPS ship, or names one as its altName (仿宋_GB2312 → 仿宋, 方正小标宋简体 → 宋体)."""
+    for path in word_documents(years):
+        parts = parts_of(path)
+        table = {
+            font.get(f"{W}name"): next(
+                (alt.get(f"{W}val") for alt in font.iter(f"{W}altName")), None
+            )
+            for font in parts["word/fontTable.xml"].iter(f"{W}font")
+        }
+        used: set[str] = set()
+        east_asian: set[str] = set()
+        for name, root in parts.items():
+            if name == "word/fontTable.xml":
+                continue
+            for fonts in root.iter(f"{W}rFonts"):
+                for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
+                    face = fonts.get(f"{W}{attribute}")
+                    if face:
+                        used.add(face)
+                        if attribute == "eastAsia":
+                            east_asian.add(face)
+        assert used <= table.keys(), (path, used - table.keys())
+        assert {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"} <= east_asian
+        for face in east_asian:
+            assert face in SHIPPED_FACES or table[face] in SHIPPED_FACES, (path, face)
