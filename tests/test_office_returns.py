@@ -11,13 +11,10 @@ moment the program recorded, in UTC.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import io
 import json
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import openpyxl
 import pytest
@@ -30,21 +27,12 @@ from generator.read.plan_reader import read_plan
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import read_sheet_map
 from tests import office_saves
-from tests.helpers import EXAMPLE, ROOT
+from tests.helpers import EXAMPLE, load_tool
 
 UNIT = "rmgy"  # 人民公园管理处: text targets and quantitative ones
 SAVED = dt.datetime(2016, 11, 28, 9, 47)  # UTC
 # Typed by the unit into one 实施情况 cell: XML specials, a line break (Alt+Enter).
 TYPED = "已完成 & 核查<第二轮>\n下一步：整改“回头看”"
-
-
-def load_tool(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 tool = load_tool("make_example_returns")
@@ -124,14 +112,17 @@ def test_excel_save_is_read_exactly(
     assert record["stamp"] == SAVED.isoformat()
 
 
-def test_wps_save_is_read_exactly(plain: bytes, plain_record: dict, tmp_path: Path) -> None:
-    """WPS: its custom properties, the identity sheet merely hidden (a unit's 取消隐藏 of
-    a very hidden sheet), a photo embedded in a cell beside the table."""
+@pytest.mark.parametrize("state", ["hidden", "visible"])
+def test_wps_save_is_read_exactly(
+    plain: bytes, plain_record: dict, tmp_path: Path, state: str
+) -> None:
+    """WPS: its custom properties, the identity sheet no longer very hidden (hidden, or shown
+    by a unit's 取消隐藏), a photo embedded in a cell beside the table."""
     saved = office_saves.wps_save(
         plain,
         office_saves.utc(SAVED),
         "李四",
-        identity_state="hidden",
+        identity_state=state,
         image_at=("xl/worksheets/sheet1.xml", "Z3"),
     )
     names = zipfile.ZipFile(io.BytesIO(saved)).namelist()
@@ -139,7 +130,8 @@ def test_wps_save_is_read_exactly(plain: bytes, plain_record: dict, tmp_path: Pa
     record, output = collected(tmp_path, "wps", saved)
     assert record["rows"] == plain_record["rows"]
     assert record["stamp"] == SAVED.isoformat()
-    assert "被设为隐藏；标识照常读取" in output
+    shown_as = {"hidden": "隐藏", "visible": "显示"}[state]
+    assert f"被设为{shown_as}；标识照常读取" in output
 
 
 def test_wps_save_without_extras_takes_the_fast_path(

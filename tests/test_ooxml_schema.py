@@ -11,32 +11,19 @@ file and prints the counts the README shows.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import openpyxl
 import pytest
 from lxml import etree
 from openpyxl.styles import Font
 
-from tests.helpers import ROOT
+from tests.helpers import load_tool
 
-
-def load_audit() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("ooxml_audit", ROOT / "tools/ooxml_audit.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-audit = load_audit()
+audit = load_tool("ooxml_audit")
 WORD_KINDS = {kind for kind, pattern in audit.KINDS if pattern.endswith(".docx")}
 # Written by our own ledger writer (render/xlsx_writer.py): not even a warning.
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
