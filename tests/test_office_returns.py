@@ -170,3 +170,32 @@ def test_a_save_time_with_an_offset_is_read_as_utc(
         office_saves.wps_cell_image(parts, "xl/worksheets/sheet1.xml", "Z3")
     record, _ = collected(tmp_path, "offset", office_saves.write_parts(parts))
     assert record["stamp"] == SAVED.isoformat()
+
+
+@pytest.mark.parametrize("program", ["excel", "wps"])
+def test_a_nomination_form_saved_by_excel_or_wps_is_read_exactly(
+    tmp_path: Path, program: str
+) -> None:
+    """The same for a returned 推荐表格: the nominee read from the rewritten file is the one
+    read from the plain return, field by field (the 主要事迹 as rich text in Excel's)."""
+    from generator.nomination_returns import read_nomination_returns
+    from tests.test_nominate import PERSON, PLAN, fill_form, issued_form
+
+    plain = tmp_path / "plain"
+    fill_form(issued_form(tmp_path / "issued", "局法制科"), "先进个人", PERSON, plain / "a.xlsx")
+    data = (plain / "a.xlsx").read_bytes()
+    when = office_saves.utc(SAVED)
+    saved = (
+        office_saves.excel_save(data, when, "张三", rich=lambda text: text == PERSON["story"])
+        if program == "excel"
+        else office_saves.wps_save(data, when, "李四", identity_state="hidden")
+    )
+    rewritten = tmp_path / program
+    rewritten.mkdir()
+    (rewritten / "a.xlsx").write_bytes(saved)
+    (expected,) = read_nomination_returns(PLAN, plain)
+    (actual,) = read_nomination_returns(PLAN, rewritten)
+    assert expected.check.accepted and actual.check.accepted, actual.check.errors
+    assert [n.model_dump() for n in actual.nominees] == [n.model_dump() for n in expected.nominees]
+    (nominee,) = actual.nominees
+    assert nominee.model_dump()["name"] == PERSON["name"]
