@@ -255,10 +255,11 @@ def sheet_state(parts: Parts, sheet: str, state: str) -> None:
 def excel_sheets(parts: Parts) -> None:
     """Excel 2010+'s worksheet XML: ``mc:Ignorable`` x14ac attributes (``dyDescent`` on the
     sheet format and rows, ``spans`` on rows; Part 3 §10.2.1 Ignorable), as in excelize's
-    test/Book1.xlsx; and list validations written as x14:dataValidations in the extLst
-    ([MS-XLSX]: the worksheet extension {CCE6A557-…} holding x14:dataValidation, Excel 2010's
-    form, which Excel writes when a list's source is a range rather than inline text;
-    §18.2.10 extLst, last in the worksheet)."""
+    test/Book1.xlsx; and list validations in the x14 form in the extLst ([MS-XLSX]: the
+    worksheet extension {CCE6A557-…} holding x14:dataValidation; §18.2.10 extLst, last in
+    the worksheet). Excel writes that form for what the 2007 form cannot hold -- a list drawn
+    from another sheet, which a unit gets by re-pointing a drop-down -- so ours are moved
+    there to make the reader meet it."""
     for name in worksheets(parts):
         old = tree(parts, name)
         sheet = etree.Element(
