@@ -14,6 +14,7 @@ with openpyxl when the file holds something our reader does not reproduce exactl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -177,7 +178,8 @@ def open_return(file: ReturnedFile) -> OpenedReturn[Workbook]:
         identity = read_identity(workbook)
     except WorkbookIdentityError:
         identity = {}
-    modified = workbook.properties.modified or workbook.properties.created
+    with zipfile.ZipFile(io.BytesIO(file.data)) as archive:
+        modified = xlsx_cells.saved_time(archive)
     return OpenedReturn(file, workbook, identity, modified)
 
 
@@ -194,6 +196,7 @@ def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
             book = read_book(package.archive, package.workbook, package.strings, package.trees)
         except Unsupported:
             book = book_from_openpyxl(load_workbook(file))
+            book = dataclasses.replace(book, modified=xlsx_cells.saved_time(package.archive))
     try:
         identity = xlsx_cells.read_identity(book)
     except WorkbookIdentityError:

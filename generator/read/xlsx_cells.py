@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -177,6 +178,36 @@ def book_from_openpyxl(workbook: Workbook) -> Book:
         sheets[name] = Sheet(name, ws.sheet_state, cells, merged, extent)
     properties = workbook.properties
     return Book(sheets, properties.modified or properties.created)
+
+
+# --- when it was saved -----------------------------------------------------------------------
+
+_DCTERMS = "{http://purl.org/dc/terms/}"
+# The time-zone designator of a W3CDTF time (ECMA-376 Part 2 §11.1 uses W3C's profile of ISO
+# 8601). openpyxl ignores it: "2016-11-20T10:15:00+08:00" would read as 10:15, not 02:15 UTC.
+_ZONE = re.compile(r"([+-])(\d{2}):(\d{2})$")
+
+
+def saved_time(archive: zipfile.ZipFile) -> dt.datetime | None:
+    """When the workbook was last saved (else created), in UTC without an offset.
+
+    Excel and WPS write UTC ("...Z", ECMA-376 Part 2 §11.1); a time written with an offset is
+    moved to UTC as well, so two saves compare by the moment they happened.
+    """
+    if _CORE_PART not in archive.namelist():
+        return None
+    tree = fromstring(archive.read(_CORE_PART))  # measured by check_package, as openpyxl reads it
+    properties = DocumentProperties.from_tree(tree)
+    for moment, tag in ((properties.modified, "modified"), (properties.created, "created")):
+        if moment is None:
+            continue
+        written = tree.find(f"{_DCTERMS}{tag}")
+        zone = _ZONE.search((written.text or "").strip()) if written is not None else None
+        if zone is not None:
+            sign = -1 if zone.group(1) == "+" else 1
+            moment += sign * dt.timedelta(hours=int(zone.group(2)), minutes=int(zone.group(3)))
+        return moment
+    return None
 
 
 # --- the identity sheet ----------------------------------------------------------------------
@@ -424,10 +455,7 @@ class _Reader:
         return Book(sheets, self._modified())
 
     def _modified(self) -> dt.datetime | None:
-        properties = DocumentProperties()
-        if _CORE_PART in self.names:
-            properties = DocumentProperties.from_tree(fromstring(_read(self.archive, _CORE_PART)))
-        return properties.modified or properties.created
+        return saved_time(self.archive)
 
     def _sheet(self, entry: etree._Element, relations: dict[str, tuple[str, str]]) -> Sheet | None:
         ids = [value for key, value in entry.attrib.items() if _local(key) == "id"]
