@@ -12,6 +12,7 @@ import click
 
 from generator.collect import collect as run_collect
 from generator.lint import lint_templates
+from generator.model.checks import missing_short_names
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
 from generator.model.schema import write_schemas
@@ -218,6 +219,14 @@ def check(data: Path) -> None:
     except InputError as error:
         fail(error)
     units = len(plan.organisation.units)
+    missing = missing_short_names(plan.ledger)
+    if missing:
+        click.echo(f"提示：{len(missing)} 条台账目标没有简称（short），总结和图表将暂用：")
+        for target, proposed in missing:
+            click.echo(f"  {target.id}：{proposed}")
+        click.echo(
+            "  可把这些简称写入 ledger.yaml（或方案工作簿「台账目标」表的「简称」列）后修改。"
+        )
     click.echo(
         f"检查通过：{plan.text.title}，{units} 个单位，{len(plan.tasks)} 项任务，"
         f"{len(plan.ledger.targets)} 条台账目标，{len(nominees)} 个推荐对象"
