@@ -21,7 +21,7 @@ from generator.parallel import RenderFailed, render_many
 from generator.phase1 import Job, phase1_jobs
 from generator.phase2 import FOLDER as COLLECT_FOLDER
 from generator.phase2 import RECORD, collect_outputs, load_record
-from generator.phase3 import commendation_sentence, form_jobs, nomination_jobs, returns_outputs
+from generator.phase3 import form_jobs, nomination_jobs, returns_outputs
 from generator.plan_files import (
     PLAN_FILES,
     converted_files,
@@ -355,16 +355,17 @@ def summary(
                 )
             ]
         )
-    # The last phase's summary is the year's: each line's latest report counts.
+    # Every figure is cumulative as of its phase's end: each line's latest report counts.
+    # The last phase's summary is the year's.
     year_end = phase_number == len(phases)
-    result = evaluate(loaded, record, phases[phase_number - 1], cumulative=year_end)
-    commendations = ""
+    results = [evaluate(loaded, record, p, cumulative=True) for p in phases[:phase_number]]
+    result = results[-1]
+    verdicts = None
     if year_end and loaded.awards is not None:
         verdicts = judge(loaded, read_nominations(data, loaded).nominations, result)
-        commendations = commendation_sentence(loaded, verdicts)
     if result.reported and not chinese_font_available():
         click.echo(f"提示：{CHART_FONT_HINT}；本次阶段总结不含图表。", err=True)
-    jobs = summary_jobs(loaded, result, TemplateSet(templates), year_end, commendations)
+    jobs = summary_jobs(loaded, results, TemplateSet(templates), year_end, verdicts)
     written = render_all(jobs, out, want_pdf)
     report(written, out)
     click.echo(

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from generator.build.common import phase_period
-from generator.model.plan import Ledger, Organisation, Phase, PlanText
+from generator.model.plan import Item, Ledger, Organisation, Phase, PlanText
 from generator.phase1 import phase1_jobs
 from generator.read.import_ledger import find_measures
 from generator.read.import_outline import parse_period, split_title
@@ -46,8 +46,9 @@ def comparable(text: PlanText, org: Organisation, ledger: Ledger) -> dict:
     """The data the seed determines, with what it does not determine set aside:
 
     * the plan id: chosen by hand (pinyin); the import numbers it from the year;
-    * a phase's unit_text: what each unit does in a phase is the example author's
-      rewording, the seed has only the bureau's text (the import copies that);
+    * a phase's unit_text, and the unit versions (unit_text) of the requirements: what a
+      unit writes is the example author's rewording, the seed has only the bureau's text
+      (the import copies a phase's text; items get none);
     * unit and group ids, staff counts, the illustrative units and the groups'
       members: none are in the seed (the import numbers ids u01…, g01…);
     * the order of groups: the import lists them in order of first mention;
@@ -60,6 +61,7 @@ def comparable(text: PlanText, org: Organisation, ledger: Ledger) -> dict:
         "plan": text.model_copy(
             update={
                 "id": "",
+                "sections": [_without_unit_text(item) for item in text.sections],
                 "phases": [p.model_copy(update={"unit_text": "-"}) for p in text.phases],
             }
         ),
@@ -82,6 +84,11 @@ def comparable(text: PlanText, org: Organisation, ledger: Ledger) -> dict:
             }
         ),
     }
+
+
+def _without_unit_text(item: Item) -> Item:
+    children = [_without_unit_text(child) for child in item.items]
+    return item.model_copy(update={"unit_text": "", "items": children})
 
 
 @pytest.fixture(scope="module")

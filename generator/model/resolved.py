@@ -97,11 +97,16 @@ class Plan:
         """Every target's 序号, the same in every document (see ``target_numbers``)."""
         return target_numbers(self.ledger.targets)
 
+    @property
+    def issue_date(self) -> dt.date:
+        """When the plan was issued: its notice's date, else its own."""
+        notice = self.text.notice
+        return notice.date if notice and notice.date else self.text.date
+
     @cached_property
     def unit_plan_date(self) -> dt.date:
         """The date units' 实施方案 carry: as set, else a week after the plan is issued."""
-        issued = self.text.notice.date if self.text.notice and self.text.notice.date else None
-        return self.text.unit_plan_date or (issued or self.text.date) + UNIT_PLAN_DELAY
+        return self.text.unit_plan_date or self.issue_date + UNIT_PLAN_DELAY
 
     @cached_property
     def units(self) -> dict[str, Unit]:
