@@ -438,6 +438,8 @@ def test_unit_plans_speak_for_the_unit(
                     if office != unit_name:
                         assert not sentence.startswith(f"{office}要"), (path.name, line)
                 assert "领导小组办公室要" not in sentence, (path.name, line)
+                for group in plan.organisation.groups:  # 各乡镇卫生院对照…: not the unit's voice
+                    assert not sentence.startswith(group.name), (path.name, line)
             assert not re.search(r"制定本单位[^，。]*实施方案", line), (path.name, line)
         text = "\n".join(lines)
         for target in plan.ledger.targets:

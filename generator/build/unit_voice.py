@@ -52,17 +52,24 @@ def addressee_is(plan: Plan, unit: Unit, who: str) -> bool | None:
     return None
 
 
+def _named_first(plan: Plan, sentence: str) -> str:
+    """The unit or group a sentence opens with (各乡镇卫生院对照…), if any."""
+    names = [g.name for g in plan.organisation.groups] + [u.name for u in plan.organisation.units]
+    return max((n for n in names if sentence.startswith(n)), key=len, default="")
+
+
 def unit_voice(plan: Plan, unit: Unit, text: str) -> str:
     """``text`` without what is not the unit's to do, and 各单位 as 本单位."""
     kept = []
     for sentence in sentences(text):
         found = _ADDRESSED.match(sentence)
-        if found:
-            whose = addressee_is(plan, unit, found["who"])
+        who = found["who"] if found else _named_first(plan, sentence)
+        if who:
+            whose = addressee_is(plan, unit, who)
             if whose is False:
                 continue
             if whose:
-                sentence = "本单位" + sentence[len(found["who"]) :]
+                sentence = "本单位" + sentence[len(who) :]
         sentence = _EACH_UNIT.sub("本单位", sentence)
         for everyone in _ALL_UNITS:
             sentence = sentence.replace(everyone, "本单位")

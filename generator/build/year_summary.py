@@ -185,6 +185,14 @@ def _remaining(plan: Plan, year: PhaseResult, earlier: PhaseResult | None) -> li
         for text, met in system_sentences(target, as_of):
             if not met:
                 problems.append(f"全系统指标尚未达到：{text}。")
+    late = [
+        f"{plan.short(t.target)}（时限{chinese_date(ls[0].deadline)}，"  # type: ignore[arg-type]
+        f"{unit_list(ln.unit for ln in ls)}）"
+        for t in year.targets
+        if (ls := [ln for ln in t.lines if ln.report and ln.overdue(as_of)])
+    ]
+    if late:
+        problems.append("已过完成时限仍未完成：" + "；".join(late) + "。")
     problems.extend(regression_problems(plan, year, earlier))
     if year.missing:
         problems.append(f"{unit_list(year.missing)}全年未报送工作台账，工作开展情况无从掌握。")
