@@ -453,3 +453,15 @@ def test_the_counts(generated: Generated, documents: dict[Path, list[str]]) -> N
         f"\n{generated.name}: {len(summaries)} 份总结, {len(documents) - len(summaries)} 份实施方案"
     )
     assert summaries and len(documents) > len(summaries)
+
+
+def test_another_plan_gets_none_of_the_seeds_phrases(
+    generated: Generated, documents: dict[Path, list[str]]
+) -> None:
+    """Fixed wording lives in templates or the plan's data: the third plan (a health
+    bureau's campaign) never reads of the seed's 文明服务 or 园林."""
+    if generated.name != "reading_plan":
+        return
+    for path, lines in documents.items():
+        for line in lines:
+            assert "文明" not in line and "园林" not in line, (path.name, line)
