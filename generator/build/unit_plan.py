@@ -89,10 +89,11 @@ def _duty_details(plan: Plan, unit: Unit, duty: Duty, target_level: int) -> list
     for k, target in enumerate(duty.targets, 1):
         number = plan.numbers[target.id]
         # A target that only restates its task is named, not repeated word for word.
-        if _plain(target.text) in task_words:
+        own = unit_voice(plan, unit, target.text).rstrip("。；")
+        if _plain(target.text) in task_words or not own:
             text = f"{plan.short(target)}：按上述任务要求完成（台账第{number}项）。"
         else:
-            text = f"{target.text.rstrip('。；')}（台账第{number}项）。"
+            text = f"{own}（台账第{number}项）。"
         lines.append(block(target_level, outline_number(target_level, k), "", text))
         lines.extend(
             block(0, text=measure_line(measure, plan.planned(measure, unit)))
