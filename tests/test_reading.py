@@ -182,7 +182,9 @@ def test_no_unit_twice_in_a_list_and_every_deng_n_is_right(
                     assert len(listed) < n <= len(plan.organisation.units), (path.name, line)
                     checked += 1
     # The exact N of each list of writers, recomputed from the record (below).
-    assert checked == 0 or _writers_lists_are_exact(generated, documents) > 0
+    exact = _writers_lists_are_exact(generated, documents)
+    assert checked == 0 or exact > 0
+    print(f"\n{generated.name}: {checked} 处「等N个单位」，其中 {exact} 处按记录重算")
 
 
 def _writers_lists_are_exact(generated: Generated, documents: dict[Path, list[str]]) -> int:
@@ -251,10 +253,13 @@ def test_year_end_summary_is_not_a_phase_summary_again(
     bureau = [p for p in documents if p.name.startswith(plan.text.issuer)]
     year = next(p for p in bureau if p.parent.name == "年度总结")
     year_paragraphs = _body(docx_paragraphs(year))
+    worst = 0.0
     for phase_summary in (p for p in bureau if p != year):
         theirs = set(_body(docx_paragraphs(phase_summary)))
         shared = sum(1 for p in year_paragraphs if p in theirs)
         assert shared / len(year_paragraphs) <= MAX_SHARED, (phase_summary.name, shared)
+        worst = max(worst, shared / len(year_paragraphs))
+    print(f"\n{generated.name}: 年度总结与阶段总结相同段落最多 {worst:.0%}")
     # The commendation results with their names, where the plan has awards.
     if plan.awards is not None:
         year_text = "".join(docx_paragraphs(year))
@@ -416,6 +421,7 @@ def test_every_headline_figure_equals_the_record(
                 ) in text
                 compared += 1
     assert compared > len(plan.ledger.targets)
+    print(f"\n{generated.name}: {compared} 个数字与进度记录.json 重算相符")
 
 
 def test_unit_plans_speak_for_the_unit(
