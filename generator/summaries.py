@@ -123,7 +123,7 @@ def charts(plan: Plan, result: PhaseResult, year_end: bool = False) -> list[dict
         {"picture": c.as_picture(CHART_WIDTH_MM, caption), "caption": caption}
         for c, caption in (
             (by_unit, f"图1 {span}各单位台账完成情况（单位任务完成率）"),
-            (by_target, f"图2 {span}各台账目标完成情况（已完成的责任单位所占比例）"),
+            (by_target, f"图2 {span}各台账目标完成情况（单位任务完成率）"),
         )
     ]
 

@@ -140,7 +140,7 @@ def basic_facts(plan: Plan, result: PhaseResult, earlier: PhaseResult | None) ->
         return [*facts, "各单位工作台账尚未报回，完成情况将在回收台账后统计。"]
     facts.append(reporting_fact(plan, result))
     facts.extend(figures_facts(plan, result))
-    if moved := movement(result, earlier):
+    if moved := movement(plan, result, earlier):
         facts.append(moved)
     return facts
 
@@ -214,18 +214,29 @@ def problem_texts(
 ) -> list[str]:
     as_of = summary_day(plan, result.phase, year_end)
     problems = regression_problems(plan, result, earlier)
+    gone_back = {
+        (t.target.id, u.id)
+        for t, units in (result.regressions(earlier) if earlier else [])
+        for u, _ in units
+    }
     for target in result.targets:
         lagging = [line for line in target.lines if line.status == LAGGING]
         if not lagging:
             continue
-        behind = [line.unit for line in lagging if not line.shortfall]
+        # A unit named above as gone back from 已完成 is not named again as lagging.
+        behind = [
+            line.unit
+            for line in lagging
+            if not line.shortfall and (target.target.id, line.unit.id) not in gone_back
+        ]
         parts = [f"{unit_list(behind)}进度滞后"] if behind else []
         parts.extend(
             f"{line.unit.name}{line_sentence(line)}，未达到目标"
             for line in lagging
             if line.shortfall
         )
-        problems.append(f"{target_label(plan, target.target)}：{'；'.join(parts)}。")
+        if parts:
+            problems.append(f"{target_label(plan, target.target)}：{'；'.join(parts)}。")
     for target in result.targets:
         for text, met in system_sentences(target, as_of):
             if not met:

@@ -74,7 +74,7 @@ def pair_figures(result: PhaseResult) -> str:
 DEFINITION = "两项数字均按截至{date}各单位最近一次填报累计计算，未报送单位承担的任务计为未完成。"
 
 
-def movement(result: PhaseResult, earlier: PhaseResult | None) -> str:
+def movement(plan: Plan, result: PhaseResult, earlier: PhaseResult | None) -> str:
     """How both headline figures moved since the end of the earlier phase, and why."""
     if earlier is None:
         return ""
@@ -85,11 +85,19 @@ def movement(result: PhaseResult, earlier: PhaseResult | None) -> str:
     ):
         parts.append(f"{label}由{before}变为{now}" if before != now else f"{label}仍为{now}")
     text = f"与{earlier.phase.name}末相比，" + "，".join(parts)
+    was = {t.target.id for t in earlier.targets if t.status == DONE}
+    now_done = {t.target.id for t in result.targets if t.status == DONE}
+    gained = [plan.short(t) for t in plan.ledger.targets if t.id in now_done - was]
+    lost = [plan.short(t) for t in plan.ledger.targets if t.id in was - now_done]
+    if gained:
+        text += f"；新增全部完成{'、'.join(gained)}"
+    if lost:
+        text += f"；{'、'.join(lost)}不再全部完成"
     back = result.regressions(earlier)
     if back:
         pairs = sum(len(units) for _, units in back)
         text += (
-            f"；其中{len(back)}项目标有{pairs}项单位任务由已完成转为未完成"
+            f"；{len(back)}项目标共有{pairs}项单位任务由已完成转为未完成"
             "（单位在本阶段改报为正在推进或滞后，见存在的问题）"
         )
     return text + "。"
