@@ -16,30 +16,13 @@ from typing import TYPE_CHECKING
 
 from generator.model.plan import STATUSES
 from generator.model.progress import PhaseReport, ProgressRecord
+from generator.model.unfinished import says_unfinished
 
 if TYPE_CHECKING:
     from generator.collect import ReturnCheck
     from generator.model.resolved import Plan
 
 DONE = STATUSES[0]
-# Words in 实施情况 that say the work is not finished.
-NOT_FINISHED = (
-    "正在",
-    "尚未",
-    "还未",
-    "未完成",
-    "没有完成",
-    "待完成",
-    "筹划",
-    "拟于",
-    "即将",
-    "计划于",
-)
-
-
-def says_unfinished(progress: str) -> str:
-    """The first word in ``progress`` that says the work is not finished ("" if none)."""
-    return next((word for word in NOT_FINISHED if word in progress), "")
 
 
 def add_staff_notes(plan: Plan, check: ReturnCheck, previous: ProgressRecord | None) -> None:

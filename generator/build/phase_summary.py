@@ -50,6 +50,7 @@ from generator.model.evaluation import (
 )
 from generator.model.plan import Unit
 from generator.model.resolved import Plan
+from generator.model.unfinished import says_unfinished
 
 TEMPLATE = "summary.docx"
 QUOTED_TEXTS = 2  # distinct 实施情况 texts quoted per target; the attachment has every unit
@@ -177,7 +178,9 @@ def quotes(target: TargetResult, limit: int = QUOTED_TEXTS) -> list[tuple[str, s
     """What done units wrote: (the units who wrote it, the text), one per distinct text."""
     by_text: dict[str, list[Unit]] = {}
     for line in target.lines:
-        if line.status == DONE and (text := progress_text(line)):
+        text = progress_text(line)
+        # A 已完成 whose own words say otherwise is not quoted as an achievement.
+        if line.status == DONE and text and not says_unfinished(text):
             by_text.setdefault(text, []).append(line.unit)
     return [(unit_list(units), text) for text, units in list(by_text.items())[:limit]]
 
