@@ -17,6 +17,7 @@ import click
 from generator import cli_text
 from generator.collect import collect as run_collect
 from generator.lint import lint_templates
+from generator.model.checks import missing_short_names
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
 from generator.model.resolved import Plan
@@ -26,7 +27,7 @@ from generator.parallel import RenderFailed, render_many
 from generator.phase1 import Job, phase1_jobs
 from generator.phase2 import FOLDER as COLLECT_FOLDER
 from generator.phase2 import RECORD, collect_outputs, load_record
-from generator.phase3 import commendation_sentence, form_jobs, nomination_jobs, returns_outputs
+from generator.phase3 import form_jobs, nomination_jobs, returns_outputs
 from generator.plan_files import (
     PLAN_FILES,
     converted_files,
@@ -322,6 +323,14 @@ def check(data: Path) -> None:
     except InputError as error:
         fail(error)
     units = len(plan.organisation.units)
+    missing = missing_short_names(plan.ledger)
+    if missing:
+        click.echo(f"提示：{len(missing)} 条台账目标没有简称（short），总结和图表将暂用：")
+        for target, proposed in missing:
+            click.echo(f"  {target.id}：{proposed}")
+        click.echo(
+            "  可把这些简称写入 ledger.yaml（或方案工作簿「台账目标」表的「简称」列）后修改。"
+        )
     click.echo(
         f"检查通过：{plan.text.title}，{units} 个单位，{len(plan.tasks)} 项任务，"
         f"{len(plan.ledger.targets)} 条台账目标，{len(nominees)} 个推荐对象"
@@ -494,16 +503,17 @@ def summary(
                 )
             ]
         )
-    # The last phase's summary is the year's: each line's latest report counts.
+    # Every figure is cumulative as of its phase's end: each line's latest report counts.
+    # The last phase's summary is the year's.
     year_end = phase_number == len(phases)
-    result = evaluate(loaded, record, phases[phase_number - 1], cumulative=year_end)
-    commendations = ""
+    results = [evaluate(loaded, record, p, cumulative=True) for p in phases[:phase_number]]
+    result = results[-1]
+    verdicts = None
     if year_end and loaded.awards is not None:
         verdicts = judge(loaded, read_nominations(data, loaded).nominations, result)
-        commendations = commendation_sentence(loaded, verdicts)
     if result.reported and not chinese_font_available():
         click.echo(f"提示：{CHART_FONT_HINT}；本次阶段总结不含图表。", err=True)
-    jobs = summary_jobs(loaded, result, TemplateSet(templates), year_end, commendations)
+    jobs = summary_jobs(loaded, results, TemplateSet(templates), year_end, verdicts)
     written = render_all(jobs, out, loaded, want_pdf)
     report(written, out, list_files)
     click.echo(

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from generator.build.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
+from generator.collect_notes import add_staff_notes
 from generator.figures import read_figure, shown, snippet
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Unit
@@ -113,6 +114,8 @@ def collect(plan: Plan, folder: Path, previous: ProgressRecord | None = None) ->
     issued: dict[str, WorkbookSpec] = {}  # one spec per unit, whatever it sends
     checks = [check_return(plan, f, issued) for f in files if not f.is_lock_file]
     _reject_ambiguous_duplicates(checks)
+    for check in checks:  # regressions and contradicting 已完成: notes for staff, not rejections
+        add_staff_notes(plan, check, previous)
     record = _fresh_record(plan, previous)
     superseded = []
     for check in sorted((c for c in checks if c.accepted), key=lambda c: (c.stamp, c.file.sha256)):
