@@ -188,7 +188,9 @@ def quotes(target: TargetResult, limit: int = QUOTED_TEXTS) -> list[tuple[str, s
 def measure_facts(plan: Plan, target: TargetResult, result: PhaseResult) -> list[str]:
     """The target's figures in words: units meeting a unit measure, system totals, plans."""
     facts = []
-    for measure_id in dict.fromkeys(ln.measure.id for ln in target.lines if ln.unit_measure and ln.measure):
+    for measure_id in dict.fromkeys(
+        ln.measure.id for ln in target.lines if ln.unit_measure and ln.measure
+    ):
         lines = [ln for ln in target.lines if ln.measure and ln.measure.id == measure_id]
         measure = lines[0].measure
         assert measure is not None
