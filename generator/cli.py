@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -46,8 +48,9 @@ from generator.render.templates import BUNDLED as BUNDLED_TEMPLATES
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
 from generator.summaries import chinese_font_available, summary_jobs
-from generator.write.atomic import OutputError, OutputSet, write_files
+from generator.write.atomic import OutputError, OutputSet, explain, write_files
 from generator.write.manifest import MANIFEST, Manifest
+from generator.write.store import DATABASE, RecordStore, StoreError
 
 EXIT_INPUT = 2
 DEFAULT_DATA = Path("data/jiaozuo2016")
@@ -128,6 +131,12 @@ class ChineseGroup(click.Group):
         except click.exceptions.Abort:
             click.echo("已取消。", err=True)
             sys.exit(1)
+        except KeyboardInterrupt:
+            # The commit either finished or left the old files; nothing is half-written.
+            click.echo(
+                "已中断（输出目录中的文件保持完整：要么全部更新，要么仍是原来的）。", err=True
+            )
+            sys.exit(130)
 
 
 class ChineseCommand(click.Command):
@@ -287,13 +296,89 @@ def collect(returns: Path, data: Path, out: Path, templates: Path | None, want_p
     旧的报送保留可查。结果写到 输出目录/台账汇总/。有待改正的退回件时退出码为 2。
     """
     loaded = load(data)
-    result = run_collect(loaded, returns, load_record(out))
-    outputs = collect_outputs(loaded, result, TemplateSet(templates))
-    render_all(outputs.jobs, out, want_pdf)
+    refuse_out_inside(returns, out)
+    with record_store(out) as store:
+        result = run_collect(loaded, returns, store)
+        outputs = collect_outputs(loaded, result, TemplateSet(templates))
+        render_all(outputs.jobs, out, want_pdf, store=store)
     click.echo(outputs.report)
     click.echo(f"结果已写到 {out / COLLECT_FOLDER}/")
     if outputs.outstanding:
         sys.exit(EXIT_INPUT)
+
+
+def refuse_out_inside(returns: Path, out: Path) -> None:
+    """An output folder inside the returns folder would be collected by the next run."""
+    inside = out.resolve().is_relative_to(returns.resolve())
+    if inside:
+        fail(
+            [
+                Problem(
+                    out,
+                    "",
+                    "--out",
+                    f"输出目录在回收目录 {returns} 之内，下次回收会把生成的文件当作报回的台账",
+                    "请把 --out 设为回收目录以外的目录",
+                )
+            ]
+        )
+
+
+@contextmanager
+def record_store(out: Path) -> Iterator[RecordStore]:
+    """The output folder's record database, locked for this run (see generator/write/store.py)."""
+
+    def waiting() -> None:
+        click.echo(f"另一个 plandocs 命令正在写入 {out}，等待它完成……", err=True)
+
+    try:
+        store = RecordStore.open(out, waiting)
+    except StoreError as error:
+        fail([Problem(error.path, "", "", str(error).removeprefix(f"{error.path}："), error.hint)])
+    except OSError as error:
+        click.echo(explain(error, out / DATABASE), err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        for note in store.notes:
+            click.echo(f"提示：{note}", err=True)
+        yield store
+    finally:
+        store.close()
+
+
+def read_record(out: Path) -> Any:
+    try:
+        return load_record(out)
+    except StoreError as error:
+        fail([Problem(error.path, "", "", str(error).removeprefix(f"{error.path}："), error.hint)])
+
+
+@main.command()
+@click.argument("returned", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@out_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def pick(returned: Path, out: Path) -> None:
+    """选定某单位以哪一份报送为准（RETURNED 为该份台账文件，或其 sha256 前几位所在的原件）。
+
+    \b
+    默认以最后收到的一份为准；报送情况.txt 的「请核对」列出先后有疑问的报送。
+    选定后一直有效，直到该单位再报来新的台账。选定后请重新运行 plandocs collect 更新汇总文件。
+    """
+    import hashlib
+
+    digest = hashlib.sha256(returned.read_bytes()).hexdigest()
+    with record_store(out) as store:
+        try:
+            unit_id, name = store.pick(digest)
+        except LookupError:
+            fail([Problem(returned, "", "", "这份文件还没有被回收过", "请先运行 plandocs collect")])
+        except ValueError:
+            fail(
+                [Problem(returned, "", "", "这份台账被退回了，不能选定", "请选定一份已通过的台账")]
+            )
+        store.save()
+    click.echo(f"已选定：单位 {unit_id} 以 {name} 为准。")
+    click.echo("请重新运行 plandocs collect 更新汇总文件。")
 
 
 @main.command()
@@ -330,7 +415,7 @@ def summary(
                 )
             ]
         )
-    record = load_record(out)
+    record = read_record(out)
     # The first phase can be summed up from what phase 1 issued; later ones need returns.
     needs_returns = record is None and phase_number > 1
     if needs_returns or (record is not None and record.plan_version != loaded.version):
@@ -412,7 +497,7 @@ def nominate(
             loaded, read_nomination_returns(loaded, returns)
         )
         nominees = [*nominees, *returned]
-    record = load_record(out)
+    record = read_record(out)
     if record is None or record.plan_version != loaded.version:
         message = "还没有回收本版方案的台账，无法核实各单位台账完成情况"
         hint = "请先运行 plandocs collect 回收各单位台账"
@@ -461,7 +546,11 @@ def convert_to_pdf(sources: list[Path], jobs: int | None = None) -> None:
 
 
 def render_all(
-    jobs: list[Job], out: Path, want_pdf: bool = False, workers: int | None = None
+    jobs: list[Job],
+    out: Path,
+    want_pdf: bool = False,
+    workers: int | None = None,
+    store: RecordStore | None = None,
 ) -> list[Path]:
     """Render every job in memory (with a progress bar), then write them all atomically.
 
@@ -496,13 +585,19 @@ def render_all(
     if unchanged:
         click.echo(f"{len(unchanged)} 个文件的输入未改动，保留原文件未重写。")
     if not outputs.files:
+        if store is not None:
+            store.save()
         return []
     outputs.add(MANIFEST, manifest.to_bytes())
-    try:
-        written = outputs.commit()[:-1]  # the manifest is bookkeeping, not a document
-    except OutputError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_INPUT)
+    with contextlib.ExitStack() as stack:
+        journal = store or stack.enter_context(record_store(out))
+        try:
+            written = outputs.commit(journal)[:-1]  # the manifest is bookkeeping
+        except OutputError as error:
+            click.echo(str(error), err=True)
+            sys.exit(EXIT_INPUT)
+    for note in outputs.notes:
+        click.echo(f"提示：{note}", err=True)
     if want_pdf:
         convert_to_pdf(convertible(written, skip=("原件",)))
     return written

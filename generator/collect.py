@@ -45,6 +45,7 @@ from generator.read.returns import (
     list_returns,
     open_return,
     read_return,
+    saved_utc,
 )
 from generator.read.xlsx_cells import Book, GridCell, Sheet, read_sheet_map
 from generator.render.xlsx_engine import (
@@ -56,6 +57,7 @@ from generator.render.xlsx_engine import (
     WorkbookSpec,
     replace_illegal_chars,
 )
+from generator.write.store import Intake, RecordStore
 
 # The locked columns that tell one issued row from another.
 _ROW_SIGNATURE = ("content", "measure")
@@ -75,7 +77,8 @@ class ReturnCheck:
 
     file: ReturnedFile
     unit: Unit | None = None
-    stamp: str = ""
+    stamp: str = ""  # the save time the workbook records, as written
+    saved_utc: str = ""  # the same in UTC; '' when missing or not believable
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     rows: dict[str, dict[str, PhaseReport]] = field(default_factory=dict)
@@ -101,38 +104,54 @@ class ReturnCheck:
 class CollectResult:
     record: ProgressRecord
     checks: list[ReturnCheck]
-    ignored: list[ReturnedFile]  # Excel/WPS lock files
+    ignored: list[ReturnedFile]  # Excel/WPS/LibreOffice lock files
     superseded_now: list[Submission]
     missing: list[Unit]  # units with duties and no accepted return (未报)
+    store: RecordStore  # where the record lives; the run's intake is not yet committed
+    run: int = 0  # this run's number in the store
 
 
-def collect(plan: Plan, folder: Path, previous: ProgressRecord | None = None) -> CollectResult:
-    """Check every file in ``folder`` and merge the accepted ones into the record."""
+def collect(plan: Plan, folder: Path, store: RecordStore | None = None) -> CollectResult:
+    """Check every file in ``folder`` and take it into the record ``store``.
+
+    Without ``store`` an in-memory one is used (a plain check). Which accepted return of a
+    unit counts is the store's rule (arrival order, see :mod:`generator.model.progress`);
+    earlier plan versions' returns are kept there but do not count.
+    """
     files = list(list_returns(folder))
     ignored = [f for f in files if f.is_lock_file]
     issued: dict[str, WorkbookSpec] = {}  # one spec per unit, whatever it sends
     checks = [check_return(plan, f, issued) for f in files if not f.is_lock_file]
     _reject_ambiguous_duplicates(checks)
-    record = _fresh_record(plan, previous)
-    superseded = []
-    for check in sorted((c for c in checks if c.accepted), key=lambda c: (c.stamp, c.file.sha256)):
-        older = record.accept(check.submission())
-        if older is not None:
-            superseded.append(older)
+    store = store or RecordStore.memory()
+    before = store.record(plan.text.id, plan.version)
+    run = store.start_run(folder)
+    store.set_version(plan.text.id, plan.version)
+    store.take_in(plan.version, [_intake(check) for check in checks], run)
+    record = store.record(plan.text.id, plan.version)
+    known = {s.sha256 for s in before.superseded}
+    superseded = [s for s in record.superseded if s.sha256 not in known]
     missing = [u for u in plan.organisation.units if u.id not in record.accepted and plan.duties(u)]
-    return CollectResult(record, checks, ignored, superseded, missing)
+    return CollectResult(record, checks, ignored, superseded, missing, store, run)
 
 
-def _fresh_record(plan: Plan, previous: ProgressRecord | None) -> ProgressRecord:
-    if previous is None:
-        return ProgressRecord(plan.text.id, plan.version)
-    if previous.plan_version == plan.version:
-        return ProgressRecord(
-            plan.text.id, plan.version, dict(previous.accepted), list(previous.superseded)
-        )
-    # The plan changed since: earlier returns no longer count, but nothing is dropped.
-    kept = [*previous.superseded, *previous.accepted.values()]
-    return ProgressRecord(plan.text.id, plan.version, {}, kept)
+def _intake(check: ReturnCheck) -> Intake:
+    return Intake(
+        check.file.sha256,
+        check.file.source or check.file.path.name,
+        check.file.path.name,
+        check.file.mtime_ns,
+        check.unit.id if check.unit else "",
+        check.stamp,
+        check.saved_utc,
+        [problem_line(p.place, p.message, p.hint) for p in check.errors],
+        check.rows if check.accepted else {},
+    )
+
+
+def problem_line(place: str, message: str, hint: str) -> str:
+    where = f"{place}：" if place else ""
+    return f"{where}{message}（{hint}）" if hint else f"{where}{message}"
 
 
 def _reject_ambiguous_duplicates(checks: list[ReturnCheck]) -> None:
@@ -176,6 +195,13 @@ def open_and_match(
     if check.unit is None:
         return check, None
     check.stamp = _stamp(opened.stamp)
+    check.saved_utc = saved_utc(opened.stamp, opened.application, dt.datetime.now(dt.timezone.utc))
+    if opened.stamp is not None and not check.saved_utc:
+        check.notice(
+            "",
+            f"台账记录的保存时间 {check.stamp} 晚于本机当前时间（电脑时钟可能有误），"
+            "不用于判断先后，以收到的先后为准",
+        )
     return check, opened
 
 

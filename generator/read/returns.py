@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import io
 import posixpath
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -48,7 +49,12 @@ from generator.render.xlsx_engine import WorkbookIdentityError, read_identity
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # a zip with no entries is only its end record
-LOCK_PREFIX = "~$"
+# Lock files: Excel/WPS write ``~$name``, LibreOffice ``.~lock.name#``, WPS also ``.~name``.
+LOCK_PREFIXES = ("~$", ".~")
+_APP_PART = "docProps/app.xml"
+_APPLICATION = re.compile(rb"<(?:\w+:)?Application>([^<]{0,200})</")
+# Save times further ahead of this machine's clock than this are not believed.
+FUTURE_SLACK = dt.timedelta(days=1)
 
 # --- limits --------------------------------------------------------------------------------
 # An issued ledger is tens of KB: two sheets, a few dozen rows, under 30 columns. Each limit is
@@ -121,6 +127,8 @@ class ReturnedFile:
 
     path: Path
     data: bytes
+    mtime_ns: int = 0  # when it arrived in the returns folder, as far as the folder tells
+    source: str = ""  # its path relative to the returns folder
 
     @property
     def sha256(self) -> str:
@@ -128,7 +136,7 @@ class ReturnedFile:
 
     @property
     def is_lock_file(self) -> bool:
-        return self.path.name.startswith(LOCK_PREFIX)
+        return self.path.name.startswith(LOCK_PREFIXES)
 
 
 W = TypeVar("W", Workbook, Book)
@@ -145,12 +153,44 @@ class OpenedReturn(Generic[W]):
     workbook: W
     identity: dict[str, str]
     stamp: dt.datetime | None
+    application: str = ""  # docProps/app.xml's Application: who saved it last
 
 
 def list_returns(folder: Path) -> Iterator[ReturnedFile]:
-    """Every file below ``folder``, in a stable order, read once."""
+    """Every file below ``folder``, in a stable order, read once, with its arrival time."""
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        yield ReturnedFile(path, path.read_bytes())
+        data = path.read_bytes()
+        mtime = path.stat().st_mtime_ns
+        yield ReturnedFile(path, data, mtime, path.relative_to(folder).as_posix())
+
+
+def saved_utc(moment: dt.datetime | None, application: str, now: dt.datetime) -> str:
+    """The workbook's save time in UTC (ISO), or '' when missing or in the future.
+
+    Excel and WPS write UTC; LibreOffice Calc writes the local time and marks it as UTC,
+    so its stamp is read as this machine's local time (units and office share a zone).
+    """
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        utc = moment.astimezone(dt.timezone.utc)
+    elif "LibreOffice" in application or "OpenOffice" in application:
+        utc = moment.astimezone(dt.timezone.utc)  # a naive datetime is taken as local time
+    else:
+        utc = moment.replace(tzinfo=dt.timezone.utc)
+    if utc > now + FUTURE_SLACK:
+        return ""
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _application(archive: zipfile.ZipFile) -> str:
+    if _APP_PART not in archive.namelist():
+        return ""
+    try:
+        found = _APPLICATION.search(archive.read(_APP_PART))
+    except _ZIP_ERRORS:
+        return ""
+    return found.group(1).decode("utf-8", "replace").strip() if found else ""
 
 
 @contextmanager
@@ -190,6 +230,7 @@ def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
     _sniff(file)
     package = check_package(file.data)
     with package.archive:
+        application = _application(package.archive)
         try:
             book = read_book(package.archive, package.workbook, package.strings, package.trees)
         except Unsupported:
@@ -198,7 +239,7 @@ def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
         identity = xlsx_cells.read_identity(book)
     except WorkbookIdentityError:
         identity = {}
-    return OpenedReturn(file, book, identity, book.modified)
+    return OpenedReturn(file, book, identity, book.modified, application)
 
 
 def load_workbook(file: ReturnedFile) -> Workbook:
