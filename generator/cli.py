@@ -128,15 +128,17 @@ class ChineseGroup(click.Group):
             click.echo(f"命令用法有误：{chinese_usage_error(error.format_message())}", err=True)
             click.echo(f"运行 {command} --help 查看用法。", err=True)
             sys.exit(EXIT_INPUT)
-        except click.exceptions.Abort:
+        except (click.exceptions.Abort, KeyboardInterrupt) as error:
+            if isinstance(error, KeyboardInterrupt) or isinstance(
+                error.__cause__, KeyboardInterrupt  # how click passes Ctrl-C on
+            ):
+                # The commit either finished or left the old files; nothing is half-written.
+                click.echo(
+                    "已中断（输出目录中的文件保持完整：要么全部更新，要么仍是原来的）。", err=True
+                )
+                sys.exit(130)
             click.echo("已取消。", err=True)
             sys.exit(1)
-        except KeyboardInterrupt:
-            # The commit either finished or left the old files; nothing is half-written.
-            click.echo(
-                "已中断（输出目录中的文件保持完整：要么全部更新，要么仍是原来的）。", err=True
-            )
-            sys.exit(130)
 
 
 class ChineseCommand(click.Command):

@@ -97,6 +97,12 @@ class _Faults:
 _faults: _Faults | None = None
 
 
+def reset_faults() -> None:
+    """Count commit steps from zero again and re-read the environment (in-process tests)."""
+    global _faults
+    _faults = None
+
+
 def fault_step(label: str) -> None:
     """One step of a commit (a write, a rename, the journal): where tests inject a fault."""
     global _faults

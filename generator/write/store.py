@@ -145,6 +145,7 @@ class RecordStore:
         """The output folder's database, locked for writing, recovered and migrated."""
         path = out / DATABASE
         path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists()
         store = cls(_connect(path), path, out)
         try:
             store._check()
@@ -154,6 +155,8 @@ class RecordStore:
             store._migrate(out)
         except BaseException:
             store.close()
+            if new:  # created just now and never committed: empty, nothing in it to keep
+                path.unlink(missing_ok=True)
             raise
         return store
 
@@ -167,6 +170,9 @@ class RecordStore:
         try:
             store._check()
             version = store._fetch_one("PRAGMA user_version")
+            if version == 0:  # created by a run that never committed: no record yet
+                store.close()
+                return None
             if version != SCHEMA_VERSION:
                 raise StoreError(path, f"数据库版本为 {version}，本程序只认版本 {SCHEMA_VERSION}")
         except BaseException:
@@ -192,7 +198,9 @@ class RecordStore:
                 return
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
-                    raise StoreError(self.path, f"无法打开进度数据库（{error}）") from error
+                    raise StoreError(
+                        self.path, f"进度数据库无法打开，可能已损坏（{error}）"
+                    ) from error
                 if not told and on_wait is not None:
                     on_wait()
                     told = True
@@ -471,7 +479,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA synchronous = FULL")
         return connection
     except sqlite3.DatabaseError as error:
-        raise StoreError(path, f"无法打开进度数据库（{error}）") from error
+        raise StoreError(path, f"进度数据库无法打开，可能已损坏（{error}）") from error
 
 
 def _chosen(rows: list[Any], choice: tuple[str, int] | None) -> Any:
