@@ -130,7 +130,8 @@ class ChineseGroup(click.Group):
             sys.exit(EXIT_INPUT)
         except (click.exceptions.Abort, KeyboardInterrupt) as error:
             if isinstance(error, KeyboardInterrupt) or isinstance(
-                error.__cause__, KeyboardInterrupt  # how click passes Ctrl-C on
+                error.__cause__,
+                KeyboardInterrupt,  # how click passes Ctrl-C on
             ):
                 # The commit either finished or left the old files; nothing is half-written.
                 click.echo(

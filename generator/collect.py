@@ -35,7 +35,7 @@ from generator.build.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
 from generator.figures import read_figure, shown, snippet
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Unit
-from generator.model.progress import PhaseReport, ProgressRecord, Submission
+from generator.model.progress import ARRIVAL_WINDOW_NS, PhaseReport, ProgressRecord, Submission
 from generator.model.resolved import Plan
 from generator.problems import Problem
 from generator.read.returns import (
@@ -159,18 +159,24 @@ def problem_line(place: str, message: str, hint: str) -> str:
 
 
 def _reject_ambiguous_duplicates(checks: list[ReturnCheck]) -> None:
-    """Two different accepted files of one unit saved at the same moment: neither can win."""
-    by_unit: dict[tuple[str, str], list[ReturnCheck]] = {}
+    """Two different files of one unit, arrived together and saved at the same moment.
+
+    Neither arrival nor save time tells which is newer, so neither is taken: the unit is
+    asked to send one.
+    """
+    by_unit: dict[tuple[str, str, int], list[ReturnCheck]] = {}
     for check in checks:
         if check.accepted and check.unit:
-            by_unit.setdefault((check.unit.id, check.stamp), []).append(check)
+            window = check.file.mtime_ns // ARRIVAL_WINDOW_NS
+            by_unit.setdefault((check.unit.id, check.saved_utc, window), []).append(check)
     for group in by_unit.values():
         if len({c.file.sha256 for c in group}) > 1:
             names = "、".join(c.file.path.name for c in group)
             for check in group:
                 check.error(
                     "",
-                    f"同一单位有两份内容不同、保存时间相同的台账（{names}），无法判断以哪份为准",
+                    f"同一单位有两份内容不同、同时收到且保存时间相同的台账（{names}），"
+                    "无法判断以哪份为准",
                     "请该单位确认后只报送一份",
                 )
 

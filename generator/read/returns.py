@@ -444,8 +444,40 @@ class _ContentTypes:
         return None if name is None else self.names[name][1:]
 
 
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+SAVE_AS_XLSX = "请在 Excel/WPS 中「另存为」→「Excel 工作簿（*.xlsx）」后报送"
+
+
+def _refuse_other_formats(archive: zipfile.ZipFile) -> None:
+    """OpenDocument spreadsheets and Strict Open XML: named, with how to save an .xlsx."""
+    names = archive.namelist()
+    small = "mimetype" in names and archive.getinfo("mimetype").file_size < 200
+    if small and archive.read("mimetype").strip().startswith(_ODS_MIMETYPE):
+        raise UnreadableReturn(
+            "文件是 OpenDocument 电子表格（.ods），不是下发的 .xlsx 台账"
+            "（.ods 不保留台账的锁定和标识，不接收）",
+            "请在 LibreOffice/WPS 中「文件 → 另存为」，文件类型选「Excel 2007-365 (.xlsx)」"
+            "后报送（填写内容不变）",
+        )
+
+
+def _refuse_strict(archive: zipfile.ZipFile, workbook: str) -> None:
+    if workbook not in archive.namelist():
+        return
+    with archive.open(workbook) as stream:
+        head = stream.read(4096)
+    if _STRICT_NAMESPACE in head:
+        raise UnreadableReturn(
+            "文件以「Strict Open XML 电子表格」格式保存，本系统只读取常规的 Excel 工作簿（.xlsx）",
+            "请在 Excel 中「另存为」，文件类型选「Excel 工作簿（*.xlsx）」"
+            "（不要选 Strict Open XML 电子表格）后报送",
+        )
+
+
 def _workbook_part(archive: zipfile.ZipFile, types: _ContentTypes) -> str:
     """The workbook part's name; refuse macro, binary and non-Excel packages."""
+    _refuse_other_formats(archive)
     names = archive.namelist()
     kinds = {types.of(name) for name in names} | set(types.overrides.values())
     if kinds & _MACRO_TYPES or any(n.lower().endswith("vbaproject.bin") for n in names):
@@ -462,8 +494,10 @@ def _workbook_part(archive: zipfile.ZipFile, types: _ContentTypes) -> str:
     for kind in _SPREADSHEET_TYPES:
         name = types.part(kind)
         if name is not None:
+            _refuse_strict(archive, name)
             return name
     if set(types.defaults.values()) & set(_SPREADSHEET_TYPES):
+        _refuse_strict(archive, "xl/workbook.xml")
         return "xl/workbook.xml"  # as openpyxl does when a writer retyped every .xml part
     others = [label for key, label in _OTHER_DOCUMENTS.items() if any(key in k for k in kinds)]
     content = f"：内容是{others[0]}" if others else ""
