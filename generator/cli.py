@@ -560,6 +560,15 @@ def render_all(
     With ``want_pdf`` LibreOffice and the fonts are checked first, so a missing one
     stops the run before anything is written; the PDFs follow the documents.
     """
+    with contextlib.ExitStack() as stack:
+        # The folder's lock, and whatever an interrupted run left finished or cleared first.
+        journal = store or stack.enter_context(record_store(out))
+        return _render_all(jobs, out, want_pdf, workers, journal)
+
+
+def _render_all(
+    jobs: list[Job], out: Path, want_pdf: bool, workers: int | None, store: RecordStore
+) -> list[Path]:
     if want_pdf:
         try:
             preflight()
@@ -588,17 +597,14 @@ def render_all(
     if unchanged:
         click.echo(f"{len(unchanged)} 个文件的输入未改动，保留原文件未重写。")
     if not outputs.files:
-        if store is not None:
-            store.save()
+        store.save()
         return []
     outputs.add(MANIFEST, manifest.to_bytes())
-    with contextlib.ExitStack() as stack:
-        journal = store or stack.enter_context(record_store(out))
-        try:
-            written = outputs.commit(journal)[:-1]  # the manifest is bookkeeping
-        except OutputError as error:
-            click.echo(str(error), err=True)
-            sys.exit(EXIT_INPUT)
+    try:
+        written = outputs.commit(store)[:-1]  # the manifest is bookkeeping, not a document
+    except OutputError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_INPUT)
     for note in outputs.notes:
         click.echo(f"提示：{note}", err=True)
     if want_pdf:

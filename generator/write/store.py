@@ -18,6 +18,7 @@ adds the rules:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -130,6 +131,8 @@ class RecordStore:
         self.path = path
         self.root = root  # the output folder, for the journal's moves
         self.notes: list[str] = []  # what opening found (recovery, migration), for the user
+        self.created: list[Path] = []  # folders and file made by open(), gone if nothing commits
+        self.committed = False
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -144,9 +147,12 @@ class RecordStore:
     def open(cls, out: Path, on_wait: Callable[[], None] | None = None) -> RecordStore:
         """The output folder's database, locked for writing, recovered and migrated."""
         path = out / DATABASE
+        created = [p for p in (out, path.parent) if not p.exists()]
         path.parent.mkdir(parents=True, exist_ok=True)
         new = not path.exists()
         store = cls(_connect(path), path, out)
+        if new:
+            store.created = [*created, path]
         try:
             store._check()
             store._begin(on_wait)
@@ -155,8 +161,6 @@ class RecordStore:
             store._migrate(out)
         except BaseException:
             store.close()
-            if new:  # created just now and never committed: empty, nothing in it to keep
-                path.unlink(missing_ok=True)
             raise
         return store
 
@@ -237,11 +241,22 @@ class RecordStore:
         return None if row is None else row[0]
 
     def close(self) -> None:
+        """Release the lock; a database this run created and never committed is removed.
+
+        (A run that stops with an error leaves no trace in an output folder it created.)
+        """
         try:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
         finally:
             self.db.close()
+        if self.committed or not self.created:
+            return
+        *folders, database = self.created
+        database.unlink(missing_ok=True)
+        for folder in reversed(folders):
+            with contextlib.suppress(OSError):  # not empty: leave it
+                folder.rmdir()
 
     # --- the commit journal (generator.write.atomic.Journal) ---------------------------------
 
@@ -259,6 +274,7 @@ class RecordStore:
             [(m.target, m.temp, m.backup, int(m.existed)) for m in moves],
         )
         self.db.execute("COMMIT")
+        self.committed = True
 
     def clear(self) -> None:
         if not self.db.in_transaction:
