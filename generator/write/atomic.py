@@ -315,17 +315,15 @@ class OutputSet:
     def _stage(self, journal: Journal, held: _Held) -> list[Move]:
         """Temp files written and the journal made durable; on failure, nothing is left."""
         created_dirs = [d for d in self._folders() if not d.exists()]
-        tag = secrets.token_hex(4)
         moves: list[Move] = []
         current = self.root
         try:
-            for number, (path, data) in enumerate(self.files.items(), start=1):
+            for path, data in self.files.items():
                 current = path
-                path.parent.mkdir(parents=True, exist_ok=True)
-                temp = path.with_name(f"{TEMP_PREFIX}{tag}-{number}{path.suffix}")
-                backup = path.with_name(f"{BACKUP_PREFIX}{tag}-{number}{path.suffix}")
-                moves.append(Move(*self._relative(path, temp, backup), path.exists()))
-                _write_durable(temp, data)
+                existed = path.exists()
+                temp = _write_temp(path, data)
+                backup = temp.with_name(BACKUP_PREFIX + temp.name.removeprefix(TEMP_PREFIX))
+                moves.append(Move(*self._relative(path, temp, backup), existed))
                 fault_step(f"write {moves[-1].target}")
                 if held:
                     raise _Interrupted
@@ -349,9 +347,12 @@ class OutputSet:
 
     def _apply(self, moves: list[Move], journal: Journal) -> None:
         """Past the commit point: every move made; an OSError puts the old files back."""
+        path = self.root
         try:
             for move in moves:
+                path = self.root / move.target
                 _move_in(self.root, move)
+            path = self.root
             _finish(self.root, moves, journal)
         except OSError as error:
             try:
@@ -359,7 +360,6 @@ class OutputSet:
                 journal.clear()
             except OSError:
                 pass  # the journal stays; the next run completes the moves
-            path = self.root / moves[0].target if moves else self.root
             raise OutputError(explain(error, path) + "。未写出任何文件") from error
 
     def _relative(self, *paths: Path) -> tuple[str, ...]:
@@ -448,8 +448,8 @@ def recover(root: Path, journal: Journal) -> list[str]:
 
 
 # Temp and backup names this module (and its versions before the journal) makes.
-_TEMP_NAME = re.compile(r"\.tmp-([0-9a-f]{8}-\d+|[0-9a-z_]{8}|[0-9a-f]{12})(\.\w+)?")
-_BACKUP_NAME = re.compile(r"\.bak-([0-9a-f]{8}-\d+|\.tmp-[0-9a-z_]{8})(\.\w+)?")
+_TEMP_NAME = re.compile(r"\.tmp-([0-9a-z_]{8}|[0-9a-f]{12})(\.\w+)?")
+_BACKUP_NAME = re.compile(r"\.bak-([0-9a-f]{12}|\.tmp-[0-9a-z_]{8})(\.\w+)?")
 
 
 def _ours(root: Path, folder: Path) -> bool:
