@@ -13,6 +13,7 @@ filled and stored by Calc itself, so what comes back is what Calc writes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -89,10 +90,8 @@ def main() -> None:
         )
         for job in jobs:
             fill(desktop, job)
-        try:
+        with contextlib.suppress(Exception):  # the bridge goes down with the office
             desktop.terminate()
-        except Exception:  # the bridge goes down with the office
-            pass
         office.wait(60)
     finally:
         if office.poll() is None:

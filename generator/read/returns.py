@@ -29,10 +29,14 @@ from typing import Generic, TypeVar
 from xml.parsers import expat
 
 import openpyxl
+import openpyxl.reader.excel as openpyxl_excel
 from lxml import etree
+from openpyxl.cell.text import Text
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from generator.read import xlsx_cells
 from generator.read.xlsx_cells import (
@@ -208,6 +212,27 @@ def _merged_cells_unstyled() -> Iterator[None]:
         MergedCellRange.format, MergedCellRange._get_borders = originals  # type: ignore[method-assign]
 
 
+def _raw_string_table(xml_source: object) -> list[str]:
+    """openpyxl's read_string_table without its removal of "x005F_" (see collect._text)."""
+    strings = []
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    for _, node in iterparse(xml_source):
+        if node.tag == tag:
+            strings.append(Text.from_tree(node).content)
+            node.clear()
+    return strings
+
+
+@contextmanager
+def _shared_strings_as_written() -> Iterator[None]:
+    original = openpyxl_excel.read_string_table
+    openpyxl_excel.read_string_table = _raw_string_table  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        openpyxl_excel.read_string_table = original  # type: ignore[assignment]
+
+
 def open_return(file: ReturnedFile) -> OpenedReturn[Workbook]:
     """Open a returned workbook with openpyxl; raise :class:`UnreadableReturn` if we cannot."""
     _sniff(file)
@@ -247,7 +272,7 @@ def load_workbook(file: ReturnedFile) -> Workbook:
     try:
         # Formulas come back as formulas (data_only=False): a cached result is whatever the
         # sender's file says, so it is never read.
-        with _merged_cells_unstyled():
+        with _merged_cells_unstyled(), _shared_strings_as_written():
             return openpyxl.load_workbook(io.BytesIO(file.data), rich_text=False)
     except Exception as exc:  # openpyxl fails on malformed parts in many different ways
         raise _corrupt(exc) from exc
@@ -456,7 +481,7 @@ def _refuse_other_formats(archive: zipfile.ZipFile) -> None:
     if small and archive.read("mimetype").strip().startswith(_ODS_MIMETYPE):
         raise UnreadableReturn(
             "文件是 OpenDocument 电子表格（.ods），不是下发的 .xlsx 台账"
-            "（.ods 不保留台账的锁定和标识，不接收）",
+            "；本系统只接收 .xlsx 格式的台账",
             "请在 LibreOffice/WPS 中「文件 → 另存为」，文件类型选「Excel 2007-365 (.xlsx)」"
             "后报送（填写内容不变）",
         )

@@ -517,7 +517,8 @@ def _rejection(row: Any, accepted: list[Any], version: str) -> Rejection:
     if unit:
         later = [a for a in accepted if a[5] == unit and a[2] > seq and a[1] == version]
     else:  # no unit recognised: answered by a later accepted file of the same name
-        later = [a for a in accepted if a[4] == name and a[2] > seq]
+        stem = PurePath(name).stem  # (also when re-saved in another format: 台账.ods -> .xlsx)
+        later = [a for a in accepted if PurePath(a[4]).stem == stem and a[2] > seq]
     return Rejection(
         name, sha, unit, stamp, json.loads(problems), annotated, not later, seq, source
     )
