@@ -187,6 +187,33 @@ def saved_utc(moment: dt.datetime | None, application: str, now: dt.datetime) ->
     return utc.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
+_CORE_PART = "docProps/core.xml"
+_CORE_TIME = re.compile(rb"<dcterms:(modified|created)[^>]*>\s*([^<]{1,40}?)\s*</dcterms:\1>")
+
+
+def _saved_at(archive: zipfile.ZipFile) -> dt.datetime | None:
+    """When the workbook says it was last saved (else created), as written; None if it does not.
+
+    Read here rather than through openpyxl, whose properties say "now" for a file that
+    records no time -- which made the run's own clock decide between two returns.
+    """
+    if _CORE_PART not in archive.namelist():
+        return None
+    try:
+        found = dict(m.groups() for m in _CORE_TIME.finditer(archive.read(_CORE_PART)))
+    except _ZIP_ERRORS:
+        return None
+    for key in (b"modified", b"created"):
+        try:
+            moment = dt.datetime.fromisoformat(found[key].decode("ascii"))
+        except (KeyError, ValueError, UnicodeDecodeError):
+            continue
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return moment
+    return None
+
+
 def _application(archive: zipfile.ZipFile) -> str:
     if _APP_PART not in archive.namelist():
         return ""
@@ -256,6 +283,7 @@ def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
     package = check_package(file.data)
     with package.archive:
         application = _application(package.archive)
+        saved = _saved_at(package.archive)
         try:
             book = read_book(package.archive, package.workbook, package.strings, package.trees)
         except Unsupported:
@@ -264,7 +292,7 @@ def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
         identity = xlsx_cells.read_identity(book)
     except WorkbookIdentityError:
         identity = {}
-    return OpenedReturn(file, book, identity, book.modified, application)
+    return OpenedReturn(file, book, identity, saved, application)
 
 
 def load_workbook(file: ReturnedFile) -> Workbook:
