@@ -21,7 +21,7 @@ from generator.nomination_returns import read_nomination_returns
 from generator.parallel import RenderFailed, render_many
 from generator.phase1 import Job, phase1_jobs
 from generator.phase2 import FOLDER as COLLECT_FOLDER
-from generator.phase2 import RECORD, collect_outputs, load_record
+from generator.phase2 import RECORD, collect_outputs, keep_hand_edits, load_record
 from generator.phase3 import commendation_sentence, form_jobs, nomination_jobs, returns_outputs
 from generator.plan_files import (
     PLAN_FILES,
@@ -301,6 +301,9 @@ def collect(returns: Path, data: Path, out: Path, templates: Path | None, want_p
     loaded = load(data)
     refuse_out_inside(returns, out)
     with record_store(out) as store:
+        edited = keep_hand_edits(out, store)
+        if edited:
+            click.echo(f"提示：{edited}", err=True)
         result = run_collect(loaded, returns, store)
         outputs = collect_outputs(loaded, result, TemplateSet(templates))
         render_all(outputs.jobs, out, want_pdf, store=store)

@@ -12,6 +12,7 @@ Outputs go to ``<out>/台账汇总/``:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -25,6 +26,7 @@ from generator.model.resolved import Plan
 from generator.phase1 import Job
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_annotate import AnnotateError, CellNote, annotate_workbook
+from generator.write.atomic import LEFTOVERS, write_bytes_atomic
 from generator.write.names import safe_filename
 from generator.write.store import RecordStore, read_json_record
 
@@ -53,6 +55,31 @@ def load_record(out: Path) -> ProgressRecord | None:
     return read_json_record(path)
 
 
+VIEW_DIGEST = "record_view_sha256"  # what the last collect wrote as 进度记录.json
+
+
+def keep_hand_edits(out: Path, store: RecordStore) -> str | None:
+    """A 进度记录.json changed since collect wrote it is copied aside before it is rewritten.
+
+    The record is the database; the JSON is a view, but an edit someone made in it is not
+    silently lost. Returns the Chinese notice, or None.
+    """
+    path = out / RECORD
+    written = store.meta(VIEW_DIGEST)
+    if written is None or not path.is_file():
+        return None
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest == written:
+        return None
+    kept = out / LEFTOVERS / f"进度记录（手工修改）-{digest[:12]}.json"
+    write_bytes_atomic(kept, data)
+    return (
+        f"{path} 在上次回收后被手工修改过；进度记录以数据库为准，该文件已按数据库重新写出，"
+        f"修改过的文件保存为 {kept}（如有需要核对的内容，请据此联系报送单位）"
+    )
+
+
 @dataclass
 class CollectOutputs:
     jobs: list[Job]
@@ -71,8 +98,10 @@ def collect_outputs(plan: Plan, result: CollectResult, templates: TemplateSet) -
             path = annotated.path.as_posix()
             result.store.note_annotated(check.file.sha256, plan.version, path)
     result.record = result.store.record(plan.text.id, plan.version)
-    record_bytes = json.dumps(result.record.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
-    jobs.append(Job(RECORD, "进度记录", lambda: (record_bytes + "\n").encode("utf-8")))
+    record_text = json.dumps(result.record.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
+    record_bytes = (record_text + "\n").encode("utf-8")
+    result.store.set_meta(VIEW_DIGEST, hashlib.sha256(record_bytes).hexdigest())
+    jobs.append(Job(RECORD, "进度记录", lambda: record_bytes))
     jobs.append(
         Job(
             CONSOLIDATED,

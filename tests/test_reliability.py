@@ -393,3 +393,21 @@ def test_the_backup_an_earlier_version_left_is_recovered(tmp_path: Path) -> None
     assert set(record(out)["accepted"]) == {"fzk", "gyzz"}
     assert leftovers(out) == []
     assert "旧版本程序中断时留下的 1 个备份文件" in output
+
+
+def test_a_hand_edited_record_view_is_kept_aside_not_lost(
+    collect_case: dict, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(collect_case["base"], out)
+    view = out / "台账汇总" / "进度记录.json"
+    edited = view.read_text("utf-8").replace("五月的说法", "有人改过的说法")
+    view.write_text(edited, encoding="utf-8")
+    code, output = invoke(
+        "collect", str(collect_case["day2"]), "--data", str(EXAMPLE), "--out", str(out)
+    )
+    assert code == 0, output
+    assert "被手工修改过" in output
+    (kept,) = (out / atomic.LEFTOVERS).glob("进度记录（手工修改）-*.json")
+    assert kept.read_text("utf-8") == edited
+    assert state(out) == collect_case["after"]  # the record is the database's

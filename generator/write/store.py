@@ -357,6 +357,12 @@ class RecordStore:
             (path, sha256, plan_version),
         )
 
+    def meta(self, key: str) -> str | None:
+        return self._fetch_one("SELECT value FROM meta WHERE key = ?", key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def set_version(self, plan_id: str, plan_version: str) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
