@@ -110,13 +110,8 @@ def reports(out: Path, unit: str) -> dict[str, dict[str, tuple]]:
 
 
 @pytest.fixture(autouse=True)
-def office_time_zone(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def office_time_zone(beijing: None) -> None:
     """Calc and collect on machines in one time zone (a bureau and its units), not UTC."""
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def collect(returns: Path, out: Path) -> tuple[int, str]:

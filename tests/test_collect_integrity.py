@@ -90,15 +90,6 @@ def progress(out: Path, unit: str = "fzk") -> str:
 # --- which return counts -------------------------------------------------------------------
 
 
-@pytest.fixture
-def beijing(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def test_calc_writes_local_time_marked_as_utc(beijing: None) -> None:
     now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     ten = dt.datetime(2016, 11, 20, 10, 0)  # as the file says, with a Z
