@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from generator.collect import collect as run_collect
+from generator.collect import recorded
 from generator.lint import lint_templates
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
@@ -361,19 +363,23 @@ def read_record(out: Path) -> Any:
 
 @main.command()
 @click.argument("returned", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_option
 @out_option
+@templates_option
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
-def pick(returned: Path, out: Path) -> None:
-    """选定某单位以哪一份报送为准（RETURNED 为该份台账文件，或其 sha256 前几位所在的原件）。
+def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
+    """选定某单位以哪一份报送为准（RETURNED 为该份台账文件，或 原件/ 中它的副本）。
 
     \b
     默认以最后收到的一份为准；报送情况.txt 的「请核对」列出先后有疑问的报送。
-    选定后一直有效，直到该单位再报来新的台账。选定后请重新运行 plandocs collect 更新汇总文件。
+    选定后一直有效，直到该单位再报来新的台账；进度记录、台账汇总和报送情况随即按选定的更新。
     """
-    import hashlib
-
+    loaded = load(data)
     digest = hashlib.sha256(returned.read_bytes()).hexdigest()
     with record_store(out) as store:
+        if store.meta("plan_version") not in (None, loaded.version):
+            hint = "请先用当前方案运行 plandocs collect"
+            fail([Problem(out / RECORD, "", "", "回收记录属于另一版方案", hint)])
         try:
             unit_id, name = store.pick(digest)
         except LookupError:
@@ -382,9 +388,11 @@ def pick(returned: Path, out: Path) -> None:
             fail(
                 [Problem(returned, "", "", "这份台账被退回了，不能选定", "请选定一份已通过的台账")]
             )
-        store.save()
-    click.echo(f"已选定：单位 {unit_id} 以 {name} 为准。")
-    click.echo("请重新运行 plandocs collect 更新汇总文件。")
+        outputs = collect_outputs(loaded, recorded(loaded, store), TemplateSet(templates))
+        render_all(outputs.jobs, out, store=store)
+    unit = loaded.units.get(unit_id)
+    click.echo(f"已选定：{unit.name if unit else unit_id} 以 {name} 为准。")
+    click.echo(outputs.report)
 
 
 @main.command()

@@ -135,8 +135,17 @@ def collect(plan: Plan, folder: Path, store: RecordStore | None = None) -> Colle
     record = store.record(plan.text.id, plan.version)
     known = {s.sha256 for s in before.superseded}
     superseded = [s for s in record.superseded if s.sha256 not in known]
-    missing = [u for u in plan.organisation.units if u.id not in record.accepted and plan.duties(u)]
-    return CollectResult(record, checks, ignored, superseded, missing, store, run)
+    return CollectResult(record, checks, ignored, superseded, _missing(plan, record), store, run)
+
+
+def recorded(plan: Plan, store: RecordStore) -> CollectResult:
+    """The record as it stands, with no returns checked now (to rewrite the views)."""
+    record = store.record(plan.text.id, plan.version)
+    return CollectResult(record, [], [], [], _missing(plan, record), store)
+
+
+def _missing(plan: Plan, record: ProgressRecord) -> list[Unit]:
+    return [u for u in plan.organisation.units if u.id not in record.accepted and plan.duties(u)]
 
 
 def _intake(check: ReturnCheck) -> Intake:

@@ -165,9 +165,13 @@ def test_a_later_arrival_saved_earlier_is_reported_and_can_be_overruled(tmp_path
     assert code == 0, output
     assert progress(out) == "五月"  # the office received it last: it counts, but ...
     assert "请核对" in output and "旧.xlsx 收到较晚" in output and "plandocs pick" in output
-    # ... staff decide: the November file it is
-    code, output = invoke("pick", str(newer), "--out", str(out))
+    # ... staff decide: the November file it is; the views follow at once
+    code, output = invoke("pick", str(newer), "--data", str(EXAMPLE), "--out", str(out))
     assert code == 0, output
+    assert "已选定：局法制科 以 新.xlsx 为准" in output
+    assert progress(out) == "十一月" and "请核对" not in output
+    report = (out / "台账汇总" / "报送情况.txt").read_text("utf-8")
+    assert "局法制科：新.xlsx" in report
     code, output = collect(tmp_path / "d2", out)
     assert code == 0, output
     assert progress(out) == "十一月" and "请核对" not in output
@@ -179,7 +183,9 @@ def test_a_later_arrival_saved_earlier_is_reported_and_can_be_overruled(tmp_path
 
 def test_pick_refuses_a_file_never_collected(tmp_path: Path) -> None:
     stray = put(tmp_path, "x.xlsx", said("fzk", "x", dt.datetime(2016, 6, 1)))
-    code, output = invoke("pick", str(stray), "--out", str(tmp_path / "out"))
+    code, output = invoke(
+        "pick", str(stray), "--data", str(EXAMPLE), "--out", str(tmp_path / "out")
+    )
     assert code == 2 and "还没有被回收过" in output
 
 

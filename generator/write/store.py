@@ -536,7 +536,7 @@ def _doubts(rows: list[Any], winner: Any, choice: tuple[str, int] | None) -> lis
         return []
     doubts = []
     name, stamp = winner[4], winner[6]
-    pick = "如应以另一份为准，请运行 plandocs pick 文件名 --out 输出目录 选定"
+    pick = "如应以另一份为准，请运行 plandocs pick 文件 --data 方案目录 --out 输出目录 选定"
     for other in rows:
         if other is winner:
             continue
