@@ -5,7 +5,7 @@ python3-uno): it opens the issued ledger in Calc, types values into cells and st
 workbook with Calc's own filter. ``collect`` must then read exactly what was typed. Skipped
 without soffice or uno; in CI (PLANDOCS_REQUIRE_SOFFICE) a missing one fails.
 .ods and .xls are refused by name (see README), so their round trip is: saved as .ods, we
-refuse it naming the format; the same work saved as .xlsx is accepted.
+refuse each naming the format (.xls too); the same work saved as .xlsx is accepted.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ CLIENT = Path(__file__).with_name("calc_client.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 XLSX = "Calc MS Excel 2007 XML"
 ODS = "calc8"
+XLS = "MS Excel 97"
 
 
 def require_calc() -> str:
@@ -166,7 +167,7 @@ def test_the_rejected_copy_corrected_in_calc_is_accepted(tmp_path: Path) -> None
     assert "退回待改正 0 份" in output
 
 
-def test_saved_as_ods_is_refused_by_name_and_as_xlsx_accepted(tmp_path: Path) -> None:
+def test_saved_as_ods_or_xls_is_refused_by_name_and_as_xlsx_accepted(tmp_path: Path) -> None:
     source = tmp_path / "局工会台账.xlsx"
     source.write_bytes(issued("gyzz"))
     cells, expected = typed_values(Layout(source.read_bytes()))
@@ -176,12 +177,15 @@ def test_saved_as_ods_is_refused_by_name_and_as_xlsx_accepted(tmp_path: Path) ->
         [
             {"source": str(source), "target": str(returns / "局工会台账.ods"), "filter": ODS,
              "cells": cells},
+            {"source": str(source), "target": str(returns / "局工会台账.xls"),
+             "filter": XLS, "cells": cells},
         ],
         tmp_path,
     )  # fmt: skip
     code, output = collect(returns, tmp_path / "out")
     assert code == 2
     assert "OpenDocument 电子表格（.ods）" in output and "已损坏" not in output
+    assert "旧版 .xls 格式" in output
     # the unit re-saves its .ods as .xlsx in Calc: accepted, exactly what it typed
     fixed = tmp_path / "fixed"
     fixed.mkdir()
