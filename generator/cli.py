@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -16,6 +19,7 @@ import click
 
 from generator import cli_text
 from generator.collect import collect as run_collect
+from generator.collect import recorded
 from generator.lint import lint_templates
 from generator.model.checks import missing_short_names
 from generator.model.evaluation import evaluate
@@ -26,7 +30,7 @@ from generator.nomination_returns import read_nomination_returns
 from generator.parallel import RenderFailed, render_many
 from generator.phase1 import Job, phase1_jobs
 from generator.phase2 import FOLDER as COLLECT_FOLDER
-from generator.phase2 import RECORD, collect_outputs, load_record
+from generator.phase2 import RECORD, collect_outputs, keep_hand_edits, load_record
 from generator.phase3 import form_jobs, nomination_jobs, returns_outputs
 from generator.plan_files import (
     PLAN_FILES,
@@ -57,8 +61,9 @@ from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import WorkbookRenderError
 from generator.resources import SCHEMAS, examples
 from generator.summaries import chinese_font_available, summary_jobs
-from generator.write.atomic import OutputError, OutputSet, write_files
+from generator.write.atomic import OutputError, OutputSet, explain, write_files
 from generator.write.manifest import MANIFEST, Manifest
+from generator.write.store import DATABASE, RecordStore, StoreError
 
 EXIT_INPUT = 2
 EXIT_UNFINISHED = 3  # the documents were written, but a step asked for (PDF) did not finish
@@ -174,7 +179,16 @@ class ChineseGroup(click.Group):
             click.echo(f"命令用法有误：{error.format_message()}", err=True)
             click.echo(f"运行 {command} --help 查看用法。", err=True)
             sys.exit(EXIT_INPUT)
-        except click.exceptions.Abort:
+        except (click.exceptions.Abort, KeyboardInterrupt) as error:
+            if isinstance(error, KeyboardInterrupt) or isinstance(
+                error.__cause__,
+                KeyboardInterrupt,  # how click passes Ctrl-C on
+            ):
+                # The commit either finished or left the old files; nothing is half-written.
+                click.echo(
+                    "已中断（输出目录中的文件保持完整：要么全部更新，要么仍是原来的）。", err=True
+                )
+                sys.exit(130)
             click.echo("已取消。", err=True)
             sys.exit(1)
 
@@ -427,10 +441,15 @@ def collect(
     guard_output(loaded, out, other_plan)
     if not other_plan and (foreign := returns_problems(loaded, returns)):
         fail(foreign)
-    click.echo(f"正在检查 {returns} 中报回的台账", err=True)  # one line per stage
-    result = run_collect(loaded, returns, load_record(out))
-    outputs = collect_outputs(loaded, result, TemplateSet(templates))
-    written = render_all(outputs.jobs, out, loaded, want_pdf)
+    refuse_out_inside(returns, out)
+    with record_store(out) as store:
+        edited = keep_hand_edits(out, store)
+        if edited:
+            click.echo(f"提示：{edited}", err=True)
+        click.echo(f"正在检查 {returns} 中报回的台账", err=True)  # one line per stage
+        result = run_collect(loaded, returns, store)
+        outputs = collect_outputs(loaded, result, TemplateSet(templates))
+        written = render_all(outputs.jobs, out, loaded, want_pdf, store=store)
     click.echo(outputs.report)
     report(written, out, list_files)
     click.echo(f"结果已写到 {out / COLLECT_FOLDER}{_SEP}")
@@ -441,6 +460,86 @@ def collect(
         )
         sys.exit(EXIT_INPUT)
     next_step(f"plandocs summary --phase 阶段序号 {data_args(data, out)}".rstrip())
+
+
+def refuse_out_inside(returns: Path, out: Path) -> None:
+    """An output folder inside the returns folder would be collected by the next run."""
+    inside = out.resolve().is_relative_to(returns.resolve())
+    if inside:
+        fail(
+            [
+                Problem(
+                    out,
+                    "",
+                    "--out",
+                    f"输出目录在回收目录 {returns} 之内，下次回收会把生成的文件当作报回的台账",
+                    "请把 --out 设为回收目录以外的目录",
+                )
+            ]
+        )
+
+
+@contextmanager
+def record_store(out: Path) -> Iterator[RecordStore]:
+    """The output folder's record database, locked for this run (see generator/write/store.py)."""
+
+    def waiting() -> None:
+        click.echo(f"另一个 plandocs 命令正在写入 {out}，等待它完成……", err=True)
+
+    try:
+        store = RecordStore.open(out, waiting)
+    except StoreError as error:
+        fail([Problem(error.path, "", "", str(error).removeprefix(f"{error.path}："), error.hint)])
+    except OSError as error:
+        click.echo(explain(error, out / DATABASE), err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        for note in store.notes:
+            click.echo(f"提示：{note}", err=True)
+        yield store
+    finally:
+        store.close()
+
+
+def read_record(out: Path) -> Any:
+    try:
+        return load_record(out)
+    except StoreError as error:
+        fail([Problem(error.path, "", "", str(error).removeprefix(f"{error.path}："), error.hint)])
+
+
+@main.command()
+@click.argument("returned", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_option
+@out_option
+@templates_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
+    """选定某单位以哪一份报送为准（RETURNED 为该份台账文件，或 原件/ 中它的副本）。
+
+    \b
+    默认以最后收到的一份为准；报送情况.txt 的「请核对」列出先后有疑问的报送。
+    选定后一直有效，直到该单位再报来新的台账；进度记录、台账汇总和报送情况随即按选定的更新。
+    """
+    loaded = load(data)
+    digest = hashlib.sha256(returned.read_bytes()).hexdigest()
+    with record_store(out) as store:
+        if store.meta("plan_version") not in (None, loaded.version):
+            hint = "请先用当前方案运行 plandocs collect"
+            fail([Problem(out / RECORD, "", "", "回收记录属于另一版方案", hint)])
+        try:
+            unit_id, name = store.pick(digest)
+        except LookupError:
+            fail([Problem(returned, "", "", "这份文件还没有被回收过", "请先运行 plandocs collect")])
+        except ValueError:
+            fail(
+                [Problem(returned, "", "", "这份台账被退回了，不能选定", "请选定一份已通过的台账")]
+            )
+        outputs = collect_outputs(loaded, recorded(loaded, store), TemplateSet(templates))
+        render_all(outputs.jobs, out, loaded, store=store)
+    unit = loaded.units.get(unit_id)
+    click.echo(f"已选定：{unit.name if unit else unit_id} 以 {name} 为准。")
+    click.echo(outputs.report)
 
 
 @main.command()
@@ -487,7 +586,7 @@ def summary(
                 )
             ]
         )
-    record = load_record(out)
+    record = read_record(out)
     # The first phase can be summed up from what phase 1 issued; later ones need returns.
     needs_returns = record is None and phase_number > 1
     if needs_returns or (record is not None and record.plan_version != loaded.version):
@@ -586,7 +685,7 @@ def nominate(
             loaded, read_nomination_returns(loaded, returns)
         )
         nominees = [*nominees, *returned]
-    record = load_record(out)
+    record = read_record(out)
     if record is None or record.plan_version != loaded.version:
         message = "还没有回收本版方案的台账，无法核实各单位台账完成情况"
         hint = "请先运行 plandocs collect 回收各单位台账"
@@ -653,6 +752,7 @@ def render_all(
     owner: Plan,
     want_pdf: bool = False,
     workers: int | None = None,
+    store: RecordStore | None = None,
 ) -> list[Path]:
     """Render every job in memory (with a progress bar), then write them all atomically.
 
@@ -660,6 +760,20 @@ def render_all(
     documents; if LibreOffice is missing or a conversion fails, the documents stay
     written, the PDF step says why, and the run ends with exit status 3.
     """
+    with contextlib.ExitStack() as stack:
+        # The folder's lock, and whatever an interrupted run left finished or cleared first.
+        journal = store or stack.enter_context(record_store(out))
+        return _render_all(jobs, out, owner, want_pdf, workers, journal)
+
+
+def _render_all(
+    jobs: list[Job],
+    out: Path,
+    owner: Plan,
+    want_pdf: bool,
+    workers: int | None,
+    store: RecordStore,
+) -> list[Path]:
     outputs = OutputSet(out)
     manifest = Manifest(out)
     unchanged = [j.path for j in jobs if j.inputs and manifest.unchanged(j.path, j.inputs)]
@@ -682,14 +796,17 @@ def render_all(
     if unchanged:
         click.echo(f"{len(unchanged)} 个文件的输入未改动，保留原文件未重写。")
     if not outputs.files:
+        store.save()
         return []
     bookkeeping = [outputs.add(MANIFEST, manifest.to_bytes())]
     bookkeeping.append(outputs.add(MARK, PlanMark.of(owner).to_bytes()))
     try:
-        written = [p for p in outputs.commit() if p not in bookkeeping]
+        written = [p for p in outputs.commit(store) if p not in bookkeeping]
     except OutputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_INPUT)
+    for note in outputs.notes:
+        click.echo(f"提示：{note}", err=True)
     if want_pdf and not convert_to_pdf(convertible(written, skip=("原件",))):
         click.echo("文件已写出，但 PDF 未全部转换（退出码 3）。", err=True)
         click.get_current_context().meta[PDF_UNFINISHED] = True

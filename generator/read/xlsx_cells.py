@@ -360,10 +360,10 @@ def _styles(xml: bytes) -> tuple[tuple[int, ...], frozenset[int], frozenset[int]
 def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
     if part is None:
         return []
-    # openpyxl removes an escaped underscore's marker from shared strings (not inline ones)
-    return [
-        _content(item).replace("x005F_", "") for item in _parse(archive, part).iter(_SHARED_ITEM)
-    ]
+    # Kept as written: openpyxl drops the marker of an escaped underscore (_x005F_), which
+    # makes a literal "_x000D_" typed by the unit look like Excel's escape of a control
+    # character; the escapes are decoded once, in generator.collect.
+    return [_content(item) for item in _parse(archive, part).iter(_SHARED_ITEM)]
 
 
 def _content(element: etree._Element) -> str:
