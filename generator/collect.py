@@ -448,8 +448,8 @@ def _headers_in_place(table: _Table, sheet: SheetSpec, check: ReturnCheck) -> bo
     last = max([width, *used])
     wanted = [(expected[(top, c)], expected[(top + 1, c)]) for c in range(1, width + 1)]
     found = [_header_label(table.ws, top, c) for c in range(1, last + 1)]
-    if found == wanted:
-        return True
+    if found[:width] == wanted:
+        return True  # whatever stands further right is beside the table, not in it
     shifted = False
     matcher = difflib.SequenceMatcher(a=wanted, b=found, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():

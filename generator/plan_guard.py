@@ -1,9 +1,10 @@
 """Refusing to mix two plans (不同方案的文件不混用).
 
 An output folder records which plan wrote it (``.plandocs/plan.json``: the plan's id
-and title). A run for another plan -- or for the same id under another title, as when
-the bundled example is copied and renamed for a new year -- is refused before any work,
-naming both plans, unless the user says it is intended (``--other-plan``).
+and title). A run for another plan -- or for the same id under a title of another year,
+as when the bundled example is copied and renamed for a new year -- is refused before any
+work, naming both plans, unless the user says it is intended (``--other-plan``). A title
+reworded within its year is the same plan, edited.
 
 Returned ledgers carry the id and title of the plan they were issued for (their hidden
 identity sheet). Returns of another plan are refused the same way: collecting last
@@ -14,6 +15,7 @@ every summary.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -23,6 +25,7 @@ from generator.problems import Problem
 from generator.read.returns import UnreadableReturn, list_returns, read_return
 
 MARK = PurePath(".plandocs") / "plan.json"
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 OVERRIDE = "--other-plan"
 
 
@@ -37,9 +40,17 @@ class PlanMark:
     def of(cls, plan: Plan) -> PlanMark:
         return cls(plan.text.id, plan.text.title)
 
+    def same_plan(self, other: PlanMark) -> bool:
+        """The same plan, perhaps edited: the same id and the same year(s) in the title."""
+        return self.plan_id == other.plan_id and _years(self.title) == _years(other.title)
+
     def to_bytes(self) -> bytes:
         content = {"plan_id": self.plan_id, "plan_title": self.title}
         return (json.dumps(content, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _years(title: str) -> set[str]:
+    return set(_YEAR.findall(title))
 
 
 def folder_mark(out: Path) -> PlanMark | None:
@@ -54,7 +65,7 @@ def folder_mark(out: Path) -> PlanMark | None:
 def output_problems(plan: Plan, out: Path) -> list[Problem]:
     """A problem when ``out`` holds documents another plan wrote."""
     found, current = folder_mark(out), PlanMark.of(plan)
-    if found is None or found == current:
+    if found is None or found.same_plan(current):
         return []
     return [
         Problem(
@@ -86,7 +97,7 @@ def returns_problems(plan: Plan, folder: Path) -> list[Problem]:
         if identity.get("kind") != KIND_UNIT:
             continue
         mark = PlanMark(identity.get("plan_id", ""), identity.get("plan_title", ""))
-        if mark != current:
+        if not mark.same_plan(current):
             problems.append(
                 Problem(
                     file.path,

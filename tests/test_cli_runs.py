@@ -88,6 +88,18 @@ def test_an_output_folder_of_another_plan_is_refused_naming_both(tmp_path: Path)
     assert code == 0  # the folder is now the other plan's
 
 
+def test_a_title_reworded_within_its_year_is_the_same_plan(tmp_path: Path) -> None:
+    data = copy_example(tmp_path)
+    out = tmp_path / "out"
+    assert invoke("plan", "--data", str(data), "--out", str(out), "--unit", "fzk")[0] == 0
+    edit(data / "plan.yaml", f"title: {JIAOZUO_TITLE}", "title: 2016年焦作市园林局文明服务提升活动方案")
+    code, output = invoke("plan", "--data", str(data), "--out", str(out), "--unit", "fzk")
+    assert code == 0, output
+    edit(data / "plan.yaml", "title: 2016年焦作市", "title: 2027年焦作市")
+    code, output = invoke("plan", "--data", str(data), "--out", str(out), "--unit", "fzk")
+    assert code == 2 and "另一份方案《2016年焦作市园林局文明服务提升活动方案》" in output
+
+
 def test_a_renamed_copy_of_the_example_refuses_the_examples_returns(tmp_path: Path) -> None:
     data = copy_example(tmp_path)
     edit(data / "plan.yaml", f"title: {JIAOZUO_TITLE}", "title: 2027年焦作市园林局文明服务活动方案")

@@ -119,8 +119,8 @@ def test_the_commit_has_a_step_per_write_and_rename(collect_case: dict) -> None:
     labels = collect_case["steps"]
     writes = [s for s in labels if s.startswith("write ")]
     renames = [s for s in labels if s.startswith("rename ")]
-    # 2 originals, the record, the consolidated ledger, the report, the manifest
-    assert len(writes) == len(renames) == 6
+    # 2 originals, the record, the consolidated ledger, the report, the manifest, the plan mark
+    assert len(writes) == len(renames) == 7
     assert "journal" in labels and labels[-1] == "clear"
     before, after = collect_case["before"], collect_case["after"]
     assert set(after[0]["accepted"]) == {"fzk", "gyzz", "rmgy"}
@@ -129,7 +129,7 @@ def test_the_commit_has_a_step_per_write_and_rename(collect_case: dict) -> None:
     assert before[0]["accepted"].keys() == {"fzk", "gyzz"}
 
 
-COLLECT_STEPS = 6 + 1 + 4 + 6 + 1  # writes, journal, old files aside, renames, clear
+COLLECT_STEPS = 7 + 1 + 5 + 7 + 1  # writes, journal, old files aside, renames, clear
 
 
 @pytest.mark.parametrize("how", ["KILL", "INT"])
@@ -225,12 +225,12 @@ def plan_case(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_plan_case_has_every_step(plan_case: dict) -> None:
     labels = plan_case["steps"]
-    files = len(plan_case["before"]) + 1  # and the manifest
+    files = len(plan_case["before"]) + 2  # and the manifest and the plan mark
     assert sum(s.startswith("write ") for s in labels) == files
     assert sum(s.startswith("rename ") for s in labels) == files
 
 
-PLAN_STEPS = 3 + 1 + 3 + 3 + 1  # 实施方案, 台账, manifest; journal; aside; renames; clear
+PLAN_STEPS = 4 + 1 + 4 + 4 + 1  # 实施方案, 台账, manifest, mark; journal; aside; renames; clear
 
 
 @pytest.mark.parametrize("how", ["KILL", "INT"])
