@@ -638,8 +638,9 @@ def convert_plan(source: Path, dest: Path, force: bool) -> None:
       plandocs convert data/jiaozuo2016 方案/plan.xlsx
       plandocs convert 方案/plan.xlsx data/新方案
     """
-    loaded = load(source)
     try:
+        # An unfinished plan (an import with 待填写 left) converts, to be finished in Excel.
+        loaded = read_plan(source, unfinished=True)
         read_nominations(source, loaded)
     except InputError as error:
         fail(error)

@@ -45,6 +45,7 @@ def comparable(text: PlanText, org: Organisation, ledger: Ledger) -> dict:
     """The data the seed determines, with what it does not determine set aside:
 
     * the plan id: chosen by hand (pinyin); the import numbers it from the year;
+    * ``example``: the bundled plan declares itself an example, the seed does not;
     * a phase's unit_text: what each unit does in a phase is the example author's
       rewording, the seed has only the bureau's text (the import copies that);
     * unit and group ids, staff counts, the illustrative units and the groups'
@@ -56,6 +57,7 @@ def comparable(text: PlanText, org: Organisation, ledger: Ledger) -> dict:
         "plan": text.model_copy(
             update={
                 "id": "",
+                "example": False,
                 "phases": [p.model_copy(update={"unit_text": "-"}) for p in text.phases],
             }
         ),

@@ -6,6 +6,7 @@ from, and returns problems located at the offending value.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -71,10 +72,18 @@ def check_organisation(org: Organisation, where: Locator) -> list[Problem]:
                         "请填写 groups 中已定义的分组编号或名称",
                     )
                 )
-        if not group.members and not group.includes:
+        if group.count is not None and group.members and len(group.members) != group.count:
             problems.append(
-                where.problem(("groups", i), f"分组「{group.name}」没有成员", "请填写 members")
+                where.problem(
+                    ("groups", i, "members"),
+                    f"分组「{group.name}」方案写明 {group.count} 个成员，members 列了 "
+                    f"{len(group.members)} 个",
+                    "请对照原方案补齐或删去成员，或改正 count",
+                )
             )
+        if not group.members and not group.includes:
+            empty = where.problem(("groups", i), f"分组「{group.name}」没有成员", "请填写 members")
+            problems.append(dataclasses.replace(empty, unfinished=True))
     problems.extend(_group_cycles(org, where))
     return problems
 
@@ -199,9 +208,9 @@ def check_notice(plan: PlanText, where: Locator) -> list[Problem]:
 
 def _check_item(item: Item, path: PathKey, level: int, where: Locator) -> list[Problem]:
     problems = []
-    if level > 4:
+    if level > 5:
         problems.append(
-            where.problem(path, "条目层级超过四级（一、（一）1.（1））", "请合并或上移该条目")
+            where.problem(path, "条目层级超过五级（一、（一）1.（1）①）", "请合并或上移该条目")
         )
     if item.child_numbering and item.child_level(level) <= level:
         problems.append(
