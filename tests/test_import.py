@@ -278,7 +278,7 @@ def test_unreadable_sources_are_reported(tmp_path: Path) -> None:
     flat = tmp_path / "方案.txt"
     flat.write_text("一段没有编号的文字。\n", encoding="utf-8")
     code, output = invoke("import", str(flat), "--out", str(tmp_path / "o"))
-    assert code == 2 and "没有找到以「一、」编号的正文部分" in output
+    assert code == 2 and "没有找到以「一、」编号的正文" in output
     assert not (tmp_path / "o").exists()
 
 
@@ -410,7 +410,7 @@ def test_a_plan_written_other_ways(tmp_path: Path) -> None:
         "第19行：2.联系表\n      附件不是台账，未导入",
         "第17行：组织实施阶段\n      未能识别时间「6月上旬至11月」",
         "原文没有署名（issuer），请填写",
-        "原文没有成文日期（date，暂填 2020-01-01），请填写",
+        "原文没有成文日期（date，暂填 2020-01-01，已列入 unconfirmed），请填写",
         "原文没有台账表格",
     ):
         assert expected in report

@@ -12,6 +12,7 @@ from generator.build.common import (
     measure_line,
     outline_blocks,
     outline_number,
+    paragraphs,
     phase_blocks,
     task_terms,
     title_lines,
@@ -37,7 +38,9 @@ def unit_plan_context(plan: Plan, unit: Unit, duties: list[Duty]) -> dict[str, A
         "task_blocks": task_blocks(plan, unit, duties),
         "phase_blocks": phase_blocks(plan.text.phases, 2, unit_view=True),
         "requirement_blocks": [
-            b for section in requirements for b in outline_blocks(plan, section.items, 2)
+            b
+            for section in requirements
+            for b in [*paragraphs(section.paragraphs), *outline_blocks(plan, section.items, 2)]
         ],
         "signature": unit.name,
         "date": chinese_date(plan.text.date),
