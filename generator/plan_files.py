@@ -15,6 +15,7 @@ from typing import Any
 from generator.build.plan_workbook import plan_workbook_bytes
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE
+from generator.read.plan_import import REPORT_FILE, Imported, still_to_fill
 from generator.read.plan_reader import AWARDS_FILE, FILES, NOMINATIONS_FILE, is_workbook
 from generator.read.plan_reader import plan_folder as folder_of
 from generator.write.plan_yaml import plan_yaml_texts
@@ -166,3 +167,14 @@ def _starter_ledger(y: int) -> dict[str, Any]:
             },
         ],
     }
+
+
+def imported_workbook(imported: Imported, workbook: Path) -> dict[str, bytes]:
+    """What ``import … --out plan.xlsx`` writes beside each other: the plan workbook (to be
+    finished in Excel) and 导入说明.txt, whose list of what is still to fill in names the
+    workbook's cells."""
+    assert imported.text and imported.organisation and imported.ledger
+    data = plan_workbook_bytes(imported.text, imported.organisation, imported.ledger)
+    imported.out = workbook
+    imported.problems = still_to_fill({workbook.name: data}, workbook, workbook.name)
+    return {workbook.name: data, REPORT_FILE: (imported.report() + "\n").encode("utf-8")}

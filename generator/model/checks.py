@@ -74,11 +74,14 @@ def check_organisation(org: Organisation, where: Locator) -> list[Problem]:
                 )
         if group.count is not None and group.members and len(group.members) != group.count:
             problems.append(
-                where.problem(
-                    ("groups", i, "members"),
-                    f"分组「{group.name}」方案写明 {group.count} 个成员，members 列了 "
-                    f"{len(group.members)} 个",
-                    "请对照原方案补齐或删去成员，或改正 count",
+                dataclasses.replace(
+                    where.problem(
+                        ("groups", i, "members"),
+                        f"分组「{group.name}」方案写明 {group.count} 个成员，members 列了 "
+                        f"{len(group.members)} 个",
+                        "请对照原方案补齐或删去成员，或改正 count",
+                    ),
+                    unfinished=True,
                 )
             )
         if not group.members and not group.includes:

@@ -11,8 +11,10 @@ the result is validated against the models and the cross-file checks, whose find
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from generator.read.import_outline import assign_ids, heading, parse_date, parse
 from generator.read.import_source import Line, Note, Source, Table, read_source
 from generator.read.import_table import is_plan_table, outline_from_table
 from generator.read.import_units import GROUP_NOTE, is_group, organisation_data, split_names
+from generator.read.plan_reader import is_workbook, read_plan
 from generator.read.yaml_source import PathKey, format_path
 from generator.write.atomic import write_files
 from generator.write.plan_yaml import FILES, plan_yaml_texts
@@ -527,9 +530,10 @@ def _validate(
     ledger_data: dict[str, Any],
 ) -> None:
     where = {name: _Where(imported.out / name) for name in FILES}
-    org = _model(Organisation, org_data, where["units.yaml"], imported.problems)
-    text = _model(PlanText, plan_data, where["plan.yaml"], imported.problems)
-    ledger = _model(Ledger, ledger_data, where["ledger.yaml"], imported.problems)
+    source = imported.source.path
+    org = _model(Organisation, org_data, source, "units.yaml", imported.problems)
+    text = _model(PlanText, plan_data, source, "plan.yaml", imported.problems)
+    ledger = _model(Ledger, ledger_data, source, "ledger.yaml", imported.problems)
     imported.text, imported.organisation, imported.ledger = text, org, ledger
     if org is not None:
         imported.problems.extend(check_organisation(org, where["units.yaml"]))
@@ -539,22 +543,42 @@ def _validate(
         imported.problems.extend(check_ledger(ledger, text, org, where["ledger.yaml"]))  # type: ignore[arg-type]
 
 
+_WHY = {
+    "missing": "原文中没有找到",
+    "too_short": "原文中没有找到任何一项",
+    "string_too_short": "原文此处是空的",
+    "string_pattern_mismatch": "原文的写法无法用作此项",
+}
+
+
 def _model(
-    model: type[BaseModel], data: dict[str, Any], where: _Where, problems: list[Problem]
+    model: type[BaseModel], data: dict[str, Any], source: Path, name: str, problems: list[Problem]
 ) -> Any:
+    """The model of imported data; where the data cannot make one, a problem in Chinese
+    naming the source file (the data file is not written) and the field."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
         for e in error.errors():
+            field = format_path(tuple(e["loc"]))
+            why = _WHY.get(e["type"], "原文此处的内容无法导入")
+            shown = f"（读到「{e['input']}」）" if isinstance(e.get("input"), str) else ""
             problems.append(
-                where.problem(tuple(e["loc"]), f"导入的数据有误：{e['msg']}", "请在该文件中改正")
+                Problem(
+                    source,
+                    "",
+                    f"{name} {field}",
+                    f"导入时无法生成 {name} 的「{field}」：{why}{shown}",
+                    "请在原文中补上这部分内容后重新导入，或导入后在生成的文件中手工填写",
+                )
             )
         return None
 
 
 def import_report(imported: Imported) -> str:
     """The Chinese report of an import: counts, what was left out, guesses, what to fill in."""
-    lines = [f"从 {imported.source.path.name} 导入方案数据到 {imported.out}/"]
+    into = imported.out if is_workbook(imported.out) else f"{imported.out}/"
+    lines = [f"从 {imported.source.path.name} 导入方案数据到 {into}"]
     if imported.text and imported.ledger and imported.organisation:
         tasks = _count_tasks(imported.text.sections)
         org = imported.organisation
@@ -579,7 +603,8 @@ def import_report(imported: Imported) -> str:
     if imported.problems:
         lines.append(f"尚待补充（{len(imported.problems)} 处；补齐后 plandocs check 才能通过）：")
         lines.extend(
-            f"  {p.file.name} [{p.field}]：{p.message}" + (f"（{p.hint}）" if p.hint else "")
+            f"  {p.file.name}{':' + p.place if p.place else ''} [{p.field}]：{p.message}"
+            + (f"（{p.hint}）" if p.hint else "")
             for p in imported.problems
         )
     return "\n".join(lines)
@@ -610,13 +635,30 @@ def import_files(imported: Imported) -> dict[str, str]:
         f"# 由 plandocs import 从 {imported.source.path.name} 导入，请对照 {REPORT_FILE} 核对。"
     )
     texts = {name: f"{origin}\n{text}" for name, text in texts.items()}
+    encoded = {name: text.encode("utf-8") for name, text in texts.items()}
+    imported.problems = still_to_fill(encoded, imported.out, None)
     return {**texts, REPORT_FILE: imported.report() + "\n"}
+
+
+def still_to_fill(files: dict[str, bytes], out: Path, workbook: str | None) -> list[Problem]:
+    """What ``plandocs check`` will ask of the written plan, at its real places (YAML
+    line:column or sheet!cell): the plan is read back from a scratch copy, as check reads it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        try:
+            read_plan(folder / workbook if workbook else folder)
+        except InputError as error:
+            real = out if workbook else None
+            return [dataclasses.replace(p, file=real or out / p.file.name) for p in error.problems]
+    return []
 
 
 def write_import(imported: Imported, force: bool) -> list[Path]:
     """Write the imported data atomically; refuse to replace existing files unless ``force``."""
-    if not imported.complete:
-        raise InputError(imported.problems)
+    if not imported.complete:  # only the problems of the source itself: nothing is written
+        raise InputError([p for p in imported.problems if p.file == imported.source.path])
     files = {name: text.encode("utf-8") for name, text in import_files(imported).items()}
     # A plan.xlsx already there would make the folder ambiguous: refuse it too.
     return write_files(imported.out, files, force, (WORKBOOK_FILE,), IMPORT_OVERWRITE_HINT)
