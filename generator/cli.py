@@ -582,9 +582,9 @@ def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
     印发通知（主送、落款、抄送、印发）和整份方案就是一张分工表的情形。
     写出 plan.yaml、units.yaml、ledger.yaml 和 导入说明.txt：原文每一行要么导入，要么在
     导入说明中写明行号和原因；推断的内容请核对，待填写的内容 plandocs check 会逐处列出。
-    --out 以 .xlsx 结尾时写出 Excel 方案工作簿，可在 Excel 中补全。已有文件时不覆盖，除非加 --force。
+    --out 以 .xlsx 结尾时写出 Excel 方案工作簿，可在 Excel 中补全。
+    已有文件时不覆盖，除非加 --force。
     """
-"""
     folder = out if out is not None else Path("data") / source.stem
     try:
         if is_workbook(folder):  # --out 方案/plan.xlsx: a workbook to finish in Excel
