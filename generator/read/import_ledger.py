@@ -311,7 +311,7 @@ def find_measures(text: str, year: int) -> list[dict[str, Any]]:
     """Measure suggestions for the quantitative wordings of a target: 不少于6次, 30%以上,
     2-3个, and 单位全部… (every responsible unit: 100% of them)."""
     measures = []
-    for clause in _CLAUSE.split(text):
+    for clause, whole in _clauses(text):
         found: list[tuple[int, str, re.Match[str]]] = []
         for comparator, pattern in _MEASURES:
             for match in pattern.finditer(clause):
@@ -323,10 +323,26 @@ def find_measures(text: str, year: int) -> list[dict[str, Any]]:
                 found.append((listed.start(), ">=", listed))
                 listed = _LISTED_TOO.match(clause, listed.end())
         found.sort(key=lambda f: f[0])
-        measures.extend(_measure(c, m, clause, year) for _, c, m in found)
+        measures.extend(_city_wide(_measure(c, m, clause, year), whole) for _, c, m in found)
         if not found and _ALL_UNITS.search(clause):
             measures.append(_all_units(clause, year))
     return [{"id": f"m{n}", **m} for n, m in enumerate(measures, 1)]
+
+
+def _clauses(text: str) -> list[tuple[str, str]]:
+    """(clause, the sentence it is part of): 全区新增……，改造提升游园15个 are both the
+    district's, though 全区 opens the sentence only."""
+    return [
+        (clause, sentence)
+        for sentence in re.split(r"(?<=。)", text)
+        for clause in _CLAUSE.split(sentence)
+    ]
+
+
+def _city_wide(measure: dict[str, Any], sentence: str) -> dict[str, Any]:
+    if _SYSTEM.search(sentence) and measure.get("scope") != "system":
+        return {**measure, "scope": "system"}
+    return measure
 
 
 def _measure(comparator: str, match: re.Match[str], clause: str, year: int) -> dict[str, Any]:

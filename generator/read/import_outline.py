@@ -353,7 +353,7 @@ def _label(segment: str) -> tuple[str, str, Any] | None:
         return None
     label, key = match.group(1), _LABELS[match.group(1)]
     if key == "detail":
-        return label, key, match.group(2).rstrip("；。")  # the blanks of a form stay
+        return label, key, match.group(2)  # as written: the blanks of a form stay
     value = match.group(2).strip().rstrip("；。")
     if key != "score":
         return label, key, value
