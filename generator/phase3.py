@@ -114,7 +114,7 @@ def commendation_sentence(plan: Plan, verdicts: list[Verdict]) -> str:
     for award in plan.awards.awards if plan.awards else []:
         count = sum(1 for v in verdicts if v.passed and v.award is award)
         if count:
-            parts.append(f"{award.name}{count}{'个' if award.kind == 'collective' else '名'}")
+            parts.append(f"{award.name}{count}{award.count_word}")
     failed = sum(1 for v in verdicts if not v.passed)
     text = f"经各单位推荐、审核，共推荐{'、'.join(parts) or '0个'}"
     if failed:

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
-from generator.model.awards import COLLECTIVE_FIELDS, INDIVIDUAL_FIELDS, Awards, Nominations
+from generator.model.awards import KIND_FIELDS, Awards, Nominations
 from generator.model.deadlines import FORMS as DEADLINE_FORMS
 from generator.model.deadlines import parse_deadline
 from generator.model.plan import Item, Ledger, Organisation, PlanText
@@ -459,7 +459,7 @@ def check_awards(awards: Awards, where: Locator) -> list[Problem]:
     problems = _duplicate_ids(((a.id, ("awards", i)) for i, a in enumerate(awards.awards)), where)
     for i, award in enumerate(awards.awards):
         path: PathKey = ("awards", i)
-        catalogue = INDIVIDUAL_FIELDS if award.kind == "individual" else COLLECTIVE_FIELDS
+        catalogue = KIND_FIELDS[award.kind]
         for j, name in enumerate(award.fields):
             if name not in catalogue:
                 problems.append(
