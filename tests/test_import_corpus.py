@@ -247,28 +247,39 @@ def test_check_asks_for_what_the_import_left_to_fill_in(
     assert "尚未填写" in output or "没有成员" in output or "成员" in output, output
 
 
+@pytest.fixture(scope="module")
+def issued(sources: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Each corpus plan imported, its 导入说明 answered, checked and issued with ``plan``:
+    plan name -> (check's output, plan's output, the documents written)."""
+    found: dict[str, Any] = {}
+    for name in PLANS:
+        folder = tmp_path_factory.mktemp(Path(name).stem)
+        data, out = folder / "data", folder / "out"
+        _import(sources[name], data)
+        answer(data, yaml.safe_load((ANSWERS / f"{Path(name).stem}.yaml").read_text("utf-8")))
+        checked = invoke("check", "--data", str(data))
+        made = invoke("plan", "--data", str(data), "--out", str(out))
+        documents = sorted(p for p in out.rglob("*") if p.suffix in (".docx", ".xlsx"))
+        found[name] = (checked, made, documents)
+    return found
+
+
 @pytest.mark.parametrize("name", PLANS)
-def test_each_plan_answered_goes_through_plan(
-    name: str, sources: dict[str, Path], tmp_path: Path
-) -> None:
-    data = tmp_path / "data"
-    _import(sources[name], data)
-    answer(data, yaml.safe_load((ANSWERS / f"{Path(name).stem}.yaml").read_text("utf-8")))
-    code, output = invoke("check", "--data", str(data))
+def test_each_plan_answered_goes_through_plan(name: str, issued: dict[str, Any]) -> None:
+    (code, output), (made, made_output), documents = issued[name]
     assert code == 0, output
-    out = tmp_path / "out"
-    code, output = invoke("plan", "--data", str(data), "--out", str(out))
-    assert code == 0, output
-    documents = sorted(p for p in out.rglob("*") if p.suffix in (".docx", ".xlsx"))
-    assert documents
+    assert made == 0, made_output
+    assert any(p.parent.name == "方案" and p.suffix == ".docx" for p in documents)
+    assert any(p.suffix == ".xlsx" and p.parent.parent.name == "各单位" for p in documents)
     _no_placeholder_in(documents)
-    if PAGE_CHECKS or _soffice_wanted():
-        _convert_and_check(documents, tmp_path / "pdf")
 
 
-def _soffice_wanted() -> bool:
-    """Convert in CI and wherever LibreOffice is installed (the conftest skips otherwise)."""
-    return True
+def test_every_corpus_document_converts_and_passes_the_page_checks(
+    issued: dict[str, Any], tmp_path: Path
+) -> None:
+    """All documents of all answered plans, in one LibreOffice batch; then each page check."""
+    documents = [d for *_, docs in issued.values() for d in docs]
+    _convert_and_check(documents, tmp_path / "pdf")
 
 
 def _no_placeholder_in(documents: list[Path]) -> None:
