@@ -383,3 +383,20 @@ def test_the_plan_text_model_takes_the_corpus_shapes() -> None:
         }
     )
     assert text.sections[0].items[0].details[0].value == "  年 月 日"
+
+
+@pytest.mark.parametrize("name", PLANS)
+def test_an_import_round_trips_through_the_plan_workbook(
+    name: str, sources: dict[str, Path], tmp_path: Path
+) -> None:
+    """Details with blanks, ① numbering, roster counts and notices survive Excel."""
+    from generator.read.plan_reader import read_plan
+
+    imported, _ = _import(sources[name], tmp_path / "data")
+    workbook = tmp_path / "excel" / "plan.xlsx"
+    code, output = invoke("convert", str(tmp_path / "data"), str(workbook))
+    assert code == 0, output
+    again = read_plan(workbook, unfinished=True)
+    assert again.text == imported.text
+    assert again.organisation == imported.organisation
+    assert again.ledger == imported.ledger

@@ -9,7 +9,7 @@ import io
 import docx
 
 from generator.build.common import outline_blocks, outline_number
-from generator.model.plan import Item
+from generator.model.plan import Detail, Item
 from generator.model.resolved import Plan
 from generator.phase1 import phase1_jobs
 from generator.read.plan_reader import read_plan
@@ -79,4 +79,33 @@ def test_a_unit_plan_has_no_empty_requirements_heading() -> None:
 def _unit_plan_texts(plan: Plan) -> list[str]:
     jobs = phase1_jobs(plan, TemplateSet(None)).jobs
     job = next(j for j in jobs if j.path.name.endswith("实施方案.docx"))
+    return [p.text for p in docx.Document(io.BytesIO(job.render())).paragraphs]
+
+
+def test_a_unit_plan_prints_its_activity_details() -> None:
+    plan = _example()
+    task = next(i for i in _all(plan.text.sections) if i.is_task)
+    dated = task.model_copy(update={"details": [Detail(label="地点", value="人民公园")]})
+    sections = [_replace(s, task, dated) for s in plan.text.sections]
+    plan = _with_sections(plan, sections)
+    texts = [
+        t
+        for j in phase1_jobs(plan, TemplateSet(None)).jobs
+        if j.path.name.endswith("实施方案.docx")
+        for t in _texts(j)
+    ]
+    assert "地点：人民公园" in texts
+
+
+def _all(items: list[Item]) -> list[Item]:
+    return [x for i in items for x in (i, *_all(i.items))]
+
+
+def _replace(item: Item, old: Item, new: Item) -> Item:
+    if item is old:
+        return new
+    return item.model_copy(update={"items": [_replace(i, old, new) for i in item.items]})
+
+
+def _texts(job) -> list[str]:  # type: ignore[no-untyped-def]
     return [p.text for p in docx.Document(io.BytesIO(job.render())).paragraphs]

@@ -138,7 +138,7 @@ def _cell_value(column: Column, value: Any) -> Any:
     if kind == "planned":
         return "、".join(f"{name}:{number_text(number)}" for name, number in value.items())
     if kind == "details":
-        return "\n".join(f"{d['label']}：{d['value']}" for d in value)
+        return "\n".join(f"{d['label']}：{d.get('value', '')}" for d in value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

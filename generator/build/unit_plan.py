@@ -9,6 +9,7 @@ from generator.build.common import (
     Block,
     block,
     chinese_date,
+    detail_lines,
     measure_line,
     outline_blocks,
     outline_number,
@@ -66,7 +67,8 @@ def task_blocks(plan: Plan, unit: Unit, duties: list[Duty]) -> list[Block]:
 
 def _duty_details(plan: Plan, unit: Unit, duty: Duty, target_level: int) -> list[Block]:
     item = duty.task.item
-    lines = [block(0, text=f"本单位职责：{ROLE_NAMES[duty.role]}（{units_line(plan, item)}）")]
+    lines = paragraphs(detail_lines(item))  # 时间、地点 of an activity, blanks as written
+    lines.append(block(0, text=f"本单位职责：{ROLE_NAMES[duty.role]}（{units_line(plan, item)}）"))
     if terms := task_terms(item):
         lines.append(block(0, text="；".join(terms)))
     if duty.targets:
