@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.model.deadlines import parse_deadline
+from generator.model.placeholders import PLACEHOLDER
 from generator.read.import_source import Line, Note
 from generator.read.import_units import looks_like_names, split_names
-
-PLACEHOLDER = "待填写"
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _HEADINGS = (

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from generator.model.placeholders import PLACEHOLDER
 from generator.read.import_ledger import table_header
 from generator.read.import_outline import Draft, Outline, split_title
 from generator.read.import_source import Line, Note, Table, names_cell, normalise
 from generator.read.import_units import split_names
 
-PLACEHOLDER = "待填写"
 _SCORE_CHARS = set("0123456789.")
 
 

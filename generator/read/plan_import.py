@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.model.checks import check_ledger, check_organisation, check_plan_text
+from generator.model.placeholders import PLACEHOLDER
 from generator.model.plan import Item, Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE
 from generator.problems import InputError, Problem
@@ -96,9 +97,6 @@ class _Parts:
     ledger_title: str = ""
     plan_table: Table | None = None  # a table that is the plan's tasks (no 一、 text)
     notice: dict[str, Any] = field(default_factory=dict)  # a 印发通知 around the plan
-
-
-PLACEHOLDER = "待填写"
 
 
 def import_plan(path: Path, out: Path) -> Imported:
