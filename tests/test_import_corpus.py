@@ -244,7 +244,11 @@ def test_check_asks_for_what_the_import_left_to_fill_in(
     _import(sources[name], out)
     code, output = invoke("check", "--data", str(out))
     assert code == 2, output
-    assert "尚未填写" in output or "没有成员" in output or "成员" in output, output
+    # Every problem is something the import left to fill in, at its line in the files.
+    problems = re.findall(r"问题：(.+)", output)
+    to_fill = ("尚未填写", "没有成员", "方案写明", "是导入时推断的")
+    assert problems and all(any(w in p for w in to_fill) for p in problems), output
+    assert re.search(rf"{re.escape(str(out))}/(?:plan|units|ledger)\.yaml:\d+:\d+", output)
 
 
 @pytest.fixture(scope="module")
