@@ -37,13 +37,14 @@ from generator.plan_files import (
     converted_files,
     destination,
     example_files,
+    imported_workbook,
     plan_files,
     starter_plan,
     template_files,
 )
 from generator.plan_guard import MARK, OVERRIDE, PlanMark, output_problems, returns_problems
 from generator.problems import InputError, Problem
-from generator.read.plan_import import import_plan, write_import
+from generator.read.plan_import import IMPORT_OVERWRITE_HINT, import_plan, write_import
 from generator.read.plan_reader import (
     AWARDS_FILE,
     is_workbook,
@@ -918,9 +919,9 @@ def lint(templates_dir: Path | None) -> None:
 @click.option(
     "--out",
     metavar="目录",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="写出方案数据的目录（默认 data/源文件名）。",
+    help="写出方案数据的目录（默认 data/源文件名）；以 .xlsx 结尾则写出 Excel 方案工作簿。",
 )
 @click.option("--force", is_flag=True, help="覆盖目录中已有的 plan.yaml 等文件。")
 @click.help_option("-h", "--help")
@@ -928,16 +929,27 @@ def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
     """导入已有的方案（源文件为 .docx 或 .txt），读成方案数据，免去重新录入。
 
     \b
-    按 一、（一）1.（1） 编号读出各部分和条目，按 责任单位：… 行读出责任单位，
-    按 ……阶段（5月份） 读出工作步骤，按署名、成文日期和附件台账表格读出其余内容。
-    写出 plan.yaml、units.yaml、ledger.yaml 和 导入说明.txt（未能导入的内容及其行号、
-    需要核对的推断、尚待补充的数据）。分组（各单位 等）的成员原方案没有，
-    请在 units.yaml 填写后运行 plandocs check。已有文件时不覆盖，除非加 --force。
+    按 一、（一）1.（1）① 编号读出各部分和条目；责任单位可写在 责任单位/主责单位/牵头单位/
+    配合单位 行（单位间可用 、，或空格分隔），也可写在句中（由……牵头，……配合）；
+    读出 ……阶段（5月份） 工作步骤、主题/时间/地点（空白照原样保留）、第一组（4个）名单、
+    印发通知（主送、落款、抄送、印发）和整份方案就是一张分工表的情形。
+    写出 plan.yaml、units.yaml、ledger.yaml 和 导入说明.txt：原文每一行要么导入，要么在
+    导入说明中写明行号和原因；推断的内容请核对，待填写的内容 plandocs check 会逐处列出。
+    --out 以 .xlsx 结尾时写出 Excel 方案工作簿，可在 Excel 中补全。
+    已有文件时不覆盖，除非加 --force。
     """
     folder = out if out is not None else Path("data") / source.stem
     try:
-        imported = import_plan(source, folder)
-        written = write_import(imported, force)
+        if is_workbook(folder):  # --out 方案/plan.xlsx: a workbook to finish in Excel
+            imported = import_plan(source, folder.parent)
+            if not imported.complete:
+                write_import(imported, force)  # raises with the source's problems
+            files = imported_workbook(imported, folder)
+            folder = folder.parent
+            written = write_files(folder, files, force, PLAN_FILES, IMPORT_OVERWRITE_HINT)
+        else:
+            imported = import_plan(source, folder)
+            written = write_import(imported, force)
     except InputError as error:
         fail(error)
     except OutputError as error:
@@ -1019,8 +1031,9 @@ def convert_plan(source: Path, dest: Path, force: bool) -> None:
       plandocs convert data/jiaozuo2016 方案/plan.xlsx
       plandocs convert 方案/plan.xlsx data/新方案
     """
-    loaded = load(source)
     try:
+        # An unfinished plan (an import with 待填写 left) converts, to be finished in Excel.
+        loaded = read_plan(source, unfinished=True)
         read_nominations(source, loaded)
     except InputError as error:
         fail(error)

@@ -16,9 +16,11 @@ from generator.build.plan_workbook import plan_workbook_bytes
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE
 from generator.model.short_names import with_short_names
+from generator.read.plan_import import REPORT_FILE, Imported, still_to_fill
 from generator.read.plan_reader import AWARDS_FILE, FILES, NOMINATIONS_FILE, is_workbook
 from generator.read.plan_reader import plan_folder as folder_of
 from generator.write.plan_yaml import plan_yaml_texts
+from generator.write.text import report_bytes
 
 PLAN_FILES = (*FILES.values(), WORKBOOK_FILE)  # either form of a plan in a folder
 COMPANIONS = (AWARDS_FILE, NOMINATIONS_FILE)  # YAML beside either form
@@ -205,3 +207,14 @@ def template_files(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.iterdir())
         if path.is_file() and path.suffix in (".docx", ".xlsx")
     }
+
+
+def imported_workbook(imported: Imported, workbook: Path) -> dict[str, bytes]:
+    """What ``import … --out plan.xlsx`` writes beside each other: the plan workbook (to be
+    finished in Excel) and 导入说明.txt, whose list of what is still to fill in names the
+    workbook's cells."""
+    assert imported.text and imported.organisation and imported.ledger
+    data = plan_workbook_bytes(imported.text, imported.organisation, imported.ledger)
+    imported.out = workbook
+    imported.problems = still_to_fill({workbook.name: data}, workbook, workbook.name)
+    return {workbook.name: data, REPORT_FILE: report_bytes(imported.report() + "\n")}

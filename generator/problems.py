@@ -20,6 +20,9 @@ class Problem:
     field: str  # the field path, e.g. "sections[1].items[0].responsible[2]"
     message: str  # what is wrong
     hint: str = ""  # how to fix it
+    # Something still to fill in (a placeholder, a group's members): an unfinished plan
+    # may be converted to a workbook to be finished there, but not issued.
+    unfinished: bool = False
 
     @property
     def line(self) -> int | None:

@@ -197,7 +197,7 @@ def test_paragraphs_and_four_levels_round_trip(tmp_path: Path) -> None:
     path.write_bytes(plan_workbook_bytes(text, organisation, ledger))
     outline = openpyxl.load_workbook(path)["正文"]
     assert [c.value for c in outline["A"]][1:] == [1, None, None, 1, 2, 2, 3, 4, None, 1, 1]
-    again = read_plan(path)
+    again = read_plan(path, unfinished=True)  # the starter's ××局 is still to be filled in
     assert again.text == text
     assert again.organisation == organisation and again.ledger == ledger
 
@@ -358,7 +358,7 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("form", [[], ["--xlsx"]], ids=["yaml", "xlsx"])
-def test_init_writes_a_plan_that_passes_and_never_overwrites(
+def test_init_writes_a_plan_that_passes_once_filled_in_and_never_overwrites(
     form: list[str], tmp_path: Path
 ) -> None:
     folder = tmp_path / "新方案"
@@ -366,12 +366,32 @@ def test_init_writes_a_plan_that_passes_and_never_overwrites(
     assert code == 0, output
     data = folder / "plan.xlsx" if form else folder
     code, output = invoke("check", "--data", str(data))
+    # The starter's ××局 (title, issuer, ledger title) must be replaced before issuing.
+    assert code == 2 and output.count("尚未填写") == 3, output
+    places = ["方案!B3", "方案!B6", "方案!B10"] if form else ["plan.yaml:", "ledger.yaml:"]
+    assert all(place in output for place in places), output
+    _fill_in(folder, "××局", "青禾市园林局")
+    code, output = invoke("check", "--data", str(data))
     assert code == 0, output
     before = {p.name: sha(p) for p in folder.iterdir()}
     for again in ([], ["--xlsx"]):
         code, output = invoke("init", str(folder), *again)
         assert code == 2 and "文件已存在" in output
     assert {p.name: sha(p) for p in folder.iterdir()} == before
+
+
+def _fill_in(folder: Path, old: str, new: str) -> None:
+    """Replace a placeholder as a user would: in the YAML files or the workbook's cells."""
+    for path in folder.glob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), "utf-8")
+    if (folder / "plan.xlsx").exists():
+        workbook = openpyxl.load_workbook(folder / "plan.xlsx")
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and old in cell.value:
+                        cell.value = cell.value.replace(old, new)
+        workbook.save(folder / "plan.xlsx")
 
 
 def test_init_xlsx_has_example_rows_on_every_sheet(tmp_path: Path) -> None:

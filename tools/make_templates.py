@@ -1075,8 +1075,14 @@ def build_unit_plan_template() -> Document:
         ("二、实施步骤", "phase_blocks"),
         ("三、工作要求", "requirement_blocks"),
     ):
+        # A plan without 工作要求 must not leave a bare heading in every unit plan.
+        optional = variable == "requirement_blocks"
+        if optional:
+            add_control(document, f"if {variable}")
         add_paragraph(document, g.STYLE_HEADING_1, heading)
         add_blocks_loop(document, variable)
+        if optional:
+            add_control(document, "endif")
     add_signature_and_date(document)
     return document
 

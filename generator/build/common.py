@@ -42,7 +42,15 @@ def outline_number(level: int, n: int) -> str:
         return f"（{chinese_number(n)}）"
     if level == 3:
         return f"{n}."
-    return f"（{n}）"
+    if level == 4 or n > len(_CIRCLED):
+        return f"（{n}）"
+    return _CIRCLED[n - 1]
+
+
+# The fifth level offices use below （1）: ① ② … ⑳.
+_CIRCLED = "".join(chr(0x2460 + i) for i in range(20))
+# The Word templates shape blocks of levels 0-4; a fifth-level item is set like the fourth.
+_DEEPEST_STYLE = 4
 
 
 def chinese_date(day: dt.date) -> str:
@@ -101,6 +109,11 @@ def task_terms(item: Item) -> list[str]:
     return terms
 
 
+def detail_lines(item: Item) -> list[str]:
+    """活动主题：…, 时间：  年 月 日 -- an item's labelled lines, blanks as the plan left them."""
+    return [f"{d.label}：{d.value}" for d in item.details]
+
+
 def responsibility_line(plan: Plan, item: Item) -> str:
     """The line under a task: its units, then its deadline, leader and score."""
     return "；".join([units_line(plan, item), *task_terms(item)])
@@ -108,13 +121,17 @@ def responsibility_line(plan: Plan, item: Item) -> str:
 
 def item_blocks(item: Item, level: int, number: str, plan: Plan) -> Iterator[Block]:
     """The paragraphs of one outline item without its children."""
-    if level == 1:
+    if level == 1 and item.title:
         yield block(1, number, item.title)
         if item.text:
             yield block(0, text=item.text)
+    elif level == 1:
+        # No short title: the number leads the text in a body paragraph, never a bare 一、.
+        yield block(0, text=f"{number}{item.text}")
     else:
-        yield block(level, number, item.title, item.text)
+        yield block(min(level, _DEEPEST_STYLE), number, item.title, item.text)
     yield from paragraphs(item.paragraphs)
+    yield from paragraphs(detail_lines(item))
     if item.is_task:
         yield block(0, text=responsibility_line(plan, item))
 

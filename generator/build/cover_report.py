@@ -22,6 +22,9 @@ TEMPLATE = "summary.docx"
 
 def report_context(plan: Plan, report: CoverReport, verdicts: list[Verdict]) -> dict[str, Any]:
     closing = ["特此报告。"]
+    judged = plan.awards.judges if plan.awards else []
+    if judged:  # judges need not be the plan's units (市妇联, 媒体代表)
+        closing.insert(0, f"评审单位：{'、'.join(judged)}。")
     if report.contact:
         closing.append(f"（联系人及电话：{report.contact}）")
     return {
@@ -50,7 +53,7 @@ def _nominee_blocks(plan: Plan, verdicts: list[Verdict]) -> list[Block]:
     ]
     for n, award in enumerate(awards, 1):
         chosen = [v for v in accepted if v.award is award]
-        measure = "个" if award.kind == "collective" else "名"
+        measure = award.count_word
         blocks.append(block(1, outline_number(1, n), f"{award.name}（{len(chosen)}{measure}）"))
         blocks.extend(block(0, text=f"{m}.{_describe(v)}") for m, v in enumerate(chosen, 1))
     return blocks
@@ -60,4 +63,6 @@ def _describe(verdict: Verdict) -> str:
     nominee = verdict.nominee
     if verdict.award.kind == "collective":
         return nominee.name
+    if verdict.award.kind == "household":
+        return "，".join(filter(None, (nominee.name, nominee.address)))
     return "，".join(filter(None, (nominee.name, nominee.gender, nominee.position)))

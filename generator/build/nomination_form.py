@@ -8,7 +8,12 @@ from generator.model.awards import FIELD_LABELS, Award, Nominee
 from generator.model.nomination_rules import format_year_month
 from generator.model.resolved import Plan
 
-TEMPLATES = {"individual": "nomination_individual.docx", "collective": "nomination_collective.docx"}
+# A household's form is laid out as a collective's: a list of fields, no photo.
+TEMPLATES = {
+    "individual": "nomination_individual.docx",
+    "collective": "nomination_collective.docx",
+    "household": "nomination_collective.docx",
+}
 DATE_FIELDS = ("birth", "work_start")
 
 
@@ -18,8 +23,7 @@ def form_title(plan: Plan, award: Award) -> str:
 
 
 def form_fields(award: Award, nominee: Nominee) -> list[dict[str, str]]:
-    first = "姓名" if award.kind == "individual" else "单位名称"
-    fields = [{"label": first, "value": nominee.name}]
+    fields = [{"label": award.first_label, "value": nominee.name}]
     for name in award.form_fields:
         value = getattr(nominee, name)
         fields.append(

@@ -44,7 +44,6 @@ def list_title(plan: Plan) -> str:
 def _values(n: int, verdict: Verdict) -> dict[str, str]:
     nominee = verdict.nominee
     story = "".join(nominee.story.split())
-    individual = verdict.award.kind == "individual"
     return {
         "seq": str(n),
         "award": verdict.award.name,
@@ -54,7 +53,7 @@ def _values(n: int, verdict: Verdict) -> dict[str, str]:
         "birth": format_year_month(nominee.birth),
         "politics": nominee.politics,
         "education": nominee.education,
-        "position": nominee.position if individual else f"{nominee.nature}，负责人{nominee.head}",
+        "position": _position(verdict),
         "summary": story if len(story) <= SUMMARY_CHARS else story[:SUMMARY_CHARS] + "……",
         "note": f"推荐单位：{verdict.unit.name}",
     }
@@ -94,3 +93,13 @@ def list_table(plan: Plan, verdicts: list[Verdict]) -> dict[str, Any]:
         "columns": titles,
         "rows": [{"cells": [row[k] for k in keys]} for row in list_rows(plan, verdicts)],
     }
+
+
+def _position(verdict: Verdict) -> str:
+    """工作单位及职务 of a person; a collective's nature and head; a household's address."""
+    nominee, kind = verdict.nominee, verdict.award.kind
+    if kind == "individual":
+        return nominee.position
+    if kind == "household":
+        return nominee.address
+    return f"{nominee.nature}，负责人{nominee.head}"

@@ -17,7 +17,7 @@ WIDTHS = {"story": 60, "honours": 24, "position": 22, "contact": 18, "name": 12}
 
 
 def form_columns(award: Award) -> list[Column]:
-    first = "姓名" if award.kind == "individual" else "单位名称"
+    first = award.first_label
     columns = [
         Column("seq", "序号", 5, "text"),
         Column("name", first, WIDTHS["name"], "input_text"),

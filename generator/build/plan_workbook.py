@@ -39,7 +39,7 @@ Row = dict[str, Any]  # column field (or kind, for level and parent) -> value
 
 VALIDATED_ROWS = 1000  # dropdowns and number checks reach this far below the header
 _FIXED_TIME = dt.datetime(2000, 1, 1)  # document properties: same plan, same bytes
-_TEXT_KINDS = {"id", "text", "lines", "refs", "choice", "planned", "parent", "period"}
+_TEXT_KINDS = {"id", "text", "lines", "refs", "choice", "planned", "parent", "period", "details"}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FONT = Font(bold=True, color="C00000")
 _BOLD = Font(bold=True)
@@ -134,6 +134,8 @@ def _cell_value(column: Column, value: Any) -> Any:
         return "是" if value else None
     if kind == "planned":
         return "、".join(f"{name}:{number_text(number)}" for name, number in value.items())
+    if kind == "details":
+        return "\n".join(f"{d['label']}：{d.get('value', '')}" for d in value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -227,9 +229,9 @@ def _validation(worksheet: Worksheet, column: Column, cells: str) -> None:
         rule = DataValidation(type="list", formula1=f'"{",".join(labels)}"', allow_blank=True)
         rule.error = f"请从下拉列表中选择：{'、'.join(labels)}"
     elif column.kind == "level":
-        rule = DataValidation(type="whole", operator="between", formula1="1", formula2="4")
+        rule = DataValidation(type="whole", operator="between", formula1="1", formula2="5")
         rule.allow_blank = True
-        rule.error = "层级为 1 至 4 的整数"
+        rule.error = "层级为 1 至 5 的整数"
     else:
         return
     rule.errorTitle = column.header

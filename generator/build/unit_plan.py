@@ -10,9 +10,11 @@ from generator.build.common import (
     Block,
     block,
     chinese_date,
+    detail_lines,
     measure_line,
     outline_blocks,
     outline_number,
+    paragraphs,
     phase_blocks,
     task_terms,
     title_lines,
@@ -41,7 +43,10 @@ def unit_plan_context(plan: Plan, unit: Unit, duties: list[Duty]) -> dict[str, A
         "requirement_blocks": [
             b
             for section in requirements
-            for b in outline_blocks(plan, [voiced(plan, unit, i) for i in section.items], 2)
+            for b in [
+                *paragraphs(section.paragraphs),
+                *outline_blocks(plan, [voiced(plan, unit, i) for i in section.items], 2),
+            ]
         ],
         "signature": unit.name,
         "date": chinese_date(plan.unit_plan_date),
@@ -80,7 +85,8 @@ def task_blocks(plan: Plan, unit: Unit, duties: list[Duty]) -> list[Block]:
 
 def _duty_details(plan: Plan, unit: Unit, duty: Duty, target_level: int) -> list[Block]:
     item = duty.task.item
-    lines = [block(0, text=f"本单位职责：{ROLE_NAMES[duty.role]}（{units_line(plan, item)}）")]
+    lines = paragraphs(detail_lines(item))  # 时间、地点 of an activity, blanks as written
+    lines.append(block(0, text=f"本单位职责：{ROLE_NAMES[duty.role]}（{units_line(plan, item)}）"))
     if terms := task_terms(item):
         lines.append(block(0, text="；".join(terms)))
     if duty.targets:

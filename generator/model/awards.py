@@ -14,7 +14,7 @@ from pydantic import Field
 
 from generator.model.plan import Identifier, Model, OptionalText, Reference, Text
 
-Kind = Literal["collective", "individual"]
+Kind = Literal["collective", "individual", "household"]
 
 INDIVIDUAL_FIELDS = {
     "gender": "性别",
@@ -32,7 +32,16 @@ COLLECTIVE_FIELDS = {
     "staff": "职工人数",
     "contact": "联系人及电话",
 }
-FIELD_LABELS = {"name": "姓名", **INDIVIDUAL_FIELDS, **COLLECTIVE_FIELDS}
+# A household (好邻里奖16户, 书香家庭): nominated by its community, not a unit's own people.
+HOUSEHOLD_FIELDS = {"address": "家庭住址", "family": "家庭成员", "phone": "联系电话"}
+KIND_FIELDS = {
+    "individual": INDIVIDUAL_FIELDS,
+    "collective": COLLECTIVE_FIELDS,
+    "household": HOUSEHOLD_FIELDS,
+}
+FIRST_LABEL = {"individual": "姓名", "collective": "单位名称", "household": "户主姓名"}
+COUNT_WORD = {"individual": "名", "collective": "个", "household": "户"}
+FIELD_LABELS = {"name": "姓名", **INDIVIDUAL_FIELDS, **COLLECTIVE_FIELDS, **HOUSEHOLD_FIELDS}
 CHOICES = {
     "gender": ("男", "女"),
     "politics": ("中共党员", "中共预备党员", "共青团员", "民主党派", "群众"),
@@ -51,6 +60,9 @@ class AwardRules(Model):
         default=None, ge=1, description="名额：每多少名职工可推荐 1 名（至少 1 名）"
     )
     max_per_unit: int | None = Field(default=None, ge=0, description="每单位最多推荐几名")
+    total: int | None = Field(
+        default=None, ge=0, description="本类别的总名额（如 最佳社区3个、好邻里奖16户）"
+    )
     story_min: int = Field(default=300, ge=0, description="主要事迹最少字数")
     story_max: int = Field(default=2000, ge=1, description="主要事迹最多字数")
     min_age: int = Field(default=18, ge=0, description="个人年龄下限（按评选年度计）")
@@ -62,7 +74,7 @@ class Award(Model):
 
     id: Identifier
     name: Text = Field(description="类别名称，如 先进个人")
-    kind: Kind = Field(description="collective 集体；individual 个人")
+    kind: Kind = Field(description="collective 集体；individual 个人；household 家庭（户）")
     fields: list[str] = Field(default_factory=list, description="推荐表字段，缺省按类别")
     required: list[str] = Field(default_factory=list, description="必填字段，缺省为全部字段")
     rules: AwardRules = Field(default_factory=AwardRules)
@@ -73,8 +85,17 @@ class Award(Model):
 
     @property
     def form_fields(self) -> list[str]:
-        defaults = INDIVIDUAL_FIELDS if self.kind == "individual" else COLLECTIVE_FIELDS
-        return self.fields or list(defaults)
+        return self.fields or list(KIND_FIELDS[self.kind])
+
+    @property
+    def first_label(self) -> str:
+        """The form's first row: 姓名, 单位名称 or 户主姓名."""
+        return FIRST_LABEL[self.kind]
+
+    @property
+    def count_word(self) -> str:
+        """3个 collectives, 5名 people, 16户 households."""
+        return COUNT_WORD[self.kind]
 
     @property
     def required_fields(self) -> list[str]:
@@ -97,6 +118,10 @@ class Awards(Model):
     title: Text = Field(description="评选名称，如 2016年度文明服务先进集体和先进个人")
     awards: list[Award] = Field(min_length=1)
     report: CoverReport
+    judges: list[Text] = Field(
+        default_factory=list,
+        description="评审单位（可以不是方案的单位，如 市妇联、媒体代表），写入推荐报告",
+    )
 
 
 class Nominee(Model):
@@ -118,6 +143,8 @@ class Nominee(Model):
     head: OptionalText = ""
     staff: OptionalText = ""
     contact: OptionalText = ""
+    address: OptionalText = Field(default="", description="家庭住址（家庭类）")
+    family: OptionalText = Field(default="", description="家庭成员（家庭类）")
     honours: OptionalText = Field(default="", description="曾获荣誉")
     story: Text = Field(description="主要事迹")
 

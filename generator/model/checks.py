@@ -6,13 +6,14 @@ from, and returns problems located at the offending value.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
-from generator.model.awards import COLLECTIVE_FIELDS, INDIVIDUAL_FIELDS, Awards, Nominations
+from generator.model.awards import KIND_FIELDS, Awards, Nominations
 from generator.model.deadlines import FORMS as DEADLINE_FORMS
 from generator.model.deadlines import parse_deadline
 from generator.model.plan import Item, Ledger, Organisation, PlanText, Target
@@ -72,10 +73,21 @@ def check_organisation(org: Organisation, where: Locator) -> list[Problem]:
                         "请填写 groups 中已定义的分组编号或名称",
                     )
                 )
-        if not group.members and not group.includes:
+        if group.count is not None and group.members and len(group.members) != group.count:
             problems.append(
-                where.problem(("groups", i), f"分组「{group.name}」没有成员", "请填写 members")
+                dataclasses.replace(
+                    where.problem(
+                        ("groups", i, "members"),
+                        f"分组「{group.name}」方案写明 {group.count} 个成员，members 列了 "
+                        f"{len(group.members)} 个",
+                        "请对照原方案补齐或删去成员，或改正 count",
+                    ),
+                    unfinished=True,
+                )
             )
+        if not group.members and not group.includes:
+            empty = where.problem(("groups", i), f"分组「{group.name}」没有成员", "请填写 members")
+            problems.append(dataclasses.replace(empty, unfinished=True))
     problems.extend(_group_cycles(org, where))
     return problems
 
@@ -216,9 +228,9 @@ def check_notice(plan: PlanText, where: Locator) -> list[Problem]:
 
 def _check_item(item: Item, path: PathKey, level: int, where: Locator) -> list[Problem]:
     problems = []
-    if level > 4:
+    if level > 5:
         problems.append(
-            where.problem(path, "条目层级超过四级（一、（一）1.（1））", "请合并或上移该条目")
+            where.problem(path, "条目层级超过五级（一、（一）1.（1）①）", "请合并或上移该条目")
         )
     if item.child_numbering and item.child_level(level) <= level:
         problems.append(
@@ -496,7 +508,7 @@ def check_awards(awards: Awards, where: Locator) -> list[Problem]:
     problems = _duplicate_ids(((a.id, ("awards", i)) for i, a in enumerate(awards.awards)), where)
     for i, award in enumerate(awards.awards):
         path: PathKey = ("awards", i)
-        catalogue = INDIVIDUAL_FIELDS if award.kind == "individual" else COLLECTIVE_FIELDS
+        catalogue = KIND_FIELDS[award.kind]
         for j, name in enumerate(award.fields):
             if name not in catalogue:
                 problems.append(

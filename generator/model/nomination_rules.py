@@ -67,10 +67,12 @@ def judge(plan: Plan, nominees: list[Nominee], year: PhaseResult) -> list[Verdic
         verdict.reasons += _own_people(nominee, award, unit)
         if award.kind == "individual":
             verdict.reasons += _dates(nominee, award, plan.text.year)
-        else:
+        elif award.kind == "collective":
             verdict.reasons += _unit_results(award, rates.get(unit.id))
         used[(unit.id, award.id)] += 1
         verdict.reasons += _quota(award, unit, used[(unit.id, award.id)])
+        used[("", award.id)] += 1  # the award's total over all units
+        verdict.reasons += _total(award, used[("", award.id)])
         verdicts.append(verdict)
     return verdicts
 
@@ -90,6 +92,8 @@ def _story(nominee: Nominee, award: Award) -> list[str]:
 
 
 def _own_people(nominee: Nominee, award: Award, unit: Unit) -> list[str]:
+    if award.kind == "household":
+        return []  # a family of the community the unit serves, not its own staff
     if award.kind == "collective":
         if not nominee.name.startswith(unit.name):
             return [f"集体「{nominee.name}」不属于推荐单位{unit.name}，单位只能推荐本单位集体"]
@@ -154,6 +158,15 @@ def _quota(award: Award, unit: Unit, position: int) -> list[str]:
         else ""
     )
     return [f"超出名额：{unit.name}可推荐{award.name}{limit}名{basis}，此为第{position}名"]
+
+
+def _total(award: Award, position: int) -> list[str]:
+    """最佳社区3个: the 4th nominee, in recommendation order, is over the award's total."""
+    total = award.rules.total
+    if total is None or position <= total:
+        return []
+    word = award.count_word
+    return [f"超出总名额：{award.name}共{total}{word}，此为第{position}{word}"]
 
 
 def rank_units(year: PhaseResult) -> list[UnitResult]:

@@ -24,7 +24,7 @@ OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
 # ASCII ids: they become file names and ledger row keys, so they must be safe everywhere.
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Reference = Text  # a unit or group, by id or by name
-NUMBERING_LEVELS = {"一、": 1, "（一）": 2, "1.": 3, "（1）": 4}
+NUMBERING_LEVELS = {"一、": 1, "（一）": 2, "1.": 3, "（1）": 4, "①": 5}
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{1,2}$")]
 # 发文字号 as GB/T 9704 7.2.4 writes it: 机关代字 + 〔年份〕 + 序号 + 号, e.g. 焦文明办〔2020〕1号.
 DocNumber = Annotated[
@@ -63,6 +63,9 @@ class Group(Model):
     members: list[Reference] = Field(default_factory=list, description="成员单位（编号或名称）")
     includes: list[Reference] = Field(default_factory=list, description="包含的其他分组")
     illustrative: bool = False
+    count: int | None = Field(
+        default=None, ge=0, description="方案写明的成员数，如 第一组（14个）；须与 members 相符"
+    )
 
 
 class Organisation(Model):
@@ -71,6 +74,13 @@ class Organisation(Model):
 
 
 # --- plan.yaml ---------------------------------------------------------------------
+
+
+class Detail(Model):
+    """A labelled line of an item, such as 时间：  年 月 日 (the value may be a blank to fill)."""
+
+    label: Text = Field(description="标注，如 时间、地点、测评方法")
+    value: str = Field(default="", description="内容；原方案留空（如「  年 月 日」）的照原样保留")
 
 
 class Item(Model):
@@ -91,7 +101,7 @@ class Item(Model):
         description="各单位实施方案中本条的写法（以单位口吻，代替 text 和 paragraphs），可空",
     )
     items: list[Item] = Field(default_factory=list, description="下级条目")
-    child_numbering: Literal["（一）", "1.", "（1）"] | None = Field(
+    child_numbering: Literal["（一）", "1.", "（1）", "①"] | None = Field(
         default=None,
         description="下级条目的编号样式，缺省为下一层；可跳层，如 一、 下直接用 1.",
     )
@@ -104,9 +114,13 @@ class Item(Model):
     deadline: OptionalText = Field(default="", description="完成时限，如 6月底前")
     leader: OptionalText = Field(default="", description="责任领导")
     score: float | None = Field(default=None, ge=0, description="分值")
+    details: list[Detail] = Field(
+        default_factory=list,
+        description="标注的事项，如 活动主题、时间、地点、测评方法；值可留空，照原样印出",
+    )
 
     def child_level(self, level: int) -> int:
-        """The outline level (1-4) of this item's children when it sits at ``level``."""
+        """The outline level (1-5) of this item's children when it sits at ``level``."""
         return NUMBERING_LEVELS[self.child_numbering] if self.child_numbering else level + 1
 
     @property
@@ -200,6 +214,15 @@ class PlanText(Model):
     )
     sections: list[Item] = Field(min_length=1, description="正文各部分（一、二、……）")
     phases: list[Phase] = Field(min_length=1, description="工作步骤")
+    unconfirmed: list[Text] = Field(
+        default_factory=list,
+        description="导入时推断、尚未确认的字段（如 year、date）；核对后删去，清空前不能生成文件",
+    )
+    example: bool = Field(
+        default=False,
+        description="true 表示这是示例方案：允许示例单位（illustrative）；"
+        "否则示例单位须先换成真实单位",
+    )
 
 
 # --- ledger.yaml -------------------------------------------------------------------

@@ -33,6 +33,7 @@ Kind = Literal[
     "bool",  # 是 / blank
     "choice",  # one of fixed values, written as Chinese labels
     "planned",  # 单位:数 pairs
+    "details",  # labelled lines 标注：内容, one per line of the cell
     "level",  # the outline level of a 正文 row (nesting depth, 1-4)
     "parent",  # the id of the record a 量化指标 row belongs to
 ]
@@ -50,7 +51,8 @@ KIND_NOTES: dict[Kind, str] = {
     "bool": "是示例数据填「是」，否则留空",
     "choice": "从下拉列表中选择",
     "planned": "单位:计划数，多个用顿号「、」分隔，如 局法制科:3、局办公室:5",
-    "level": "1 至 4：1 为 一、，2 为 （一），3 为 1.，4 为 （1）；下级比上级大 1",
+    "details": "每行一项「标注：内容」，如 时间：  年 月 日（内容可留空）；在格内换行用 Alt+Enter",
+    "level": "1 至 5：1 为 一、，2 为 （一），3 为 1.，4 为 （1），5 为 ①；下级比上级大 1",
     "parent": "该指标所属台账目标的目标编号",
 }
 
@@ -136,6 +138,14 @@ PLAN = Sheet(
         Column("通知抄送", "notice.copy_to", "lines", note="每个抄送机关一行"),
         _text("通知印发机关", "notice.printer"),
         Column("通知印发日期", "notice.print_date", "date"),
+        Column(
+            "待核对",
+            "unconfirmed",
+            "lines",
+            note="导入时推断、尚未确认的项目（如 year、date），每项一行；"
+            "核对后删去，清空前不能生成文件",
+        ),
+        Column("示例方案", "example", "bool", note="内置示例填「是」：允许示例单位；本局方案留空"),
     ),
     "方案的标题、署名等：每行一项，A 列是项目名（不要改动），B 列填内容。",
 )
@@ -164,6 +174,7 @@ OUTLINE = Sheet(
         _text("完成时限", "deadline", 12),
         _text("责任领导", "leader", 16),
         Column("分值", "score", "number", 8),
+        Column("标注事项", "details", "details", 30),
         Column(
             "角色",
             "role",
@@ -177,7 +188,7 @@ OUTLINE = Sheet(
             "child_numbering",
             "choice",
             12,
-            (("（一）", "（一）"), ("1.", "1."), ("（1）", "（1）")),
+            (("（一）", "（一）"), ("1.", "1."), ("（1）", "（1）"), ("①", "①")),
         ),
     ),
     "方案正文的各级条目，按文中顺序每条一行；层级 1 为 一、，其下各级依次排在它后面。"
@@ -233,6 +244,13 @@ GROUPS = Sheet(
         Column("成员单位", "members", "refs", 60),
         Column("包含分组", "includes", "refs", 20),
         Column("示例数据", "illustrative", "bool", 10, note="原方案未列出、仅作示例的分组"),
+        Column(
+            "成员数",
+            "count",
+            "int",
+            8,
+            note="方案写明的成员数，如 第一组（14个）；须与成员单位相符",
+        ),
     ),
     "单位分组（如 各单位），任务的责任单位可以写分组；每个分组一行。",
     records=("groups",),

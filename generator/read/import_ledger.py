@@ -16,11 +16,13 @@ from typing import Any
 
 from generator.model.plan import STATUSES
 from generator.read.import_outline import heading
-from generator.read.import_source import Line, Note, Table
+from generator.read.import_source import Line, Note, Table, names_cell
 from generator.read.import_units import looks_like_names, split_names
 
 _COLUMNS = (
     ("seq", re.compile(r"^序号$")),
+    ("leader", re.compile(r"责任领导|分管领导|牵头领导")),
+    ("score", re.compile(r"^(?:分值|分数|标准分)$")),
     ("project", re.compile(r"项目|类别")),
     ("deadline", re.compile(r"时限|时间")),
     ("content", re.compile(r"内容|目标|任务|措施")),
@@ -29,22 +31,37 @@ _COLUMNS = (
     ("note", re.compile(r"备注")),
 )
 _HEADER_CELL_MAX = 8
+# A .docx table's header row is known to be one: its cells may be longer (测评方法及评分标准).
+_TABLE_HEADER_MAX = 20
 _SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
 # A target's text should be mostly found in its task's; below this the link is a guess.
 _SURE_MATCH = 0.5
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
-_UNIT = r"(个|次|家|人|场|期|篇|处|项|名|条|户|块|座|支|批|件|%)"
+_UNIT = (
+    r"(万?(?:平方米|公里|批次|个|次|家|人|场|期|篇|处|项|名|条|户|块|座|支|批|件|册|套|部|份"
+    r"|所|辆|台|吨|亩|米|元)|%)"
+)
+# What a count to reach is done by: 新增社区志愿者5000名, 筹集保障性租赁住房5000套.
+_DOING = r"(?:新增|增加|完成|建成|新建|改造|培育|发展|发放|储备|筹集|创建|招募|评选|培训|建设)"
 _MEASURES = (
     ("between", re.compile(rf"{_NUMBER}[-~～至到]{_NUMBER}{_UNIT}")),
     (">=", re.compile(rf"(?:不少于|不低于|不少|至少有?|达到){_NUMBER}{_UNIT}")),
     (">=", re.compile(rf"{_NUMBER}{_UNIT}(?:及)?以上")),
     ("<=", re.compile(rf"(?:不超过|不多于|不高于|最多){_NUMBER}{_UNIT}")),
     ("<=", re.compile(rf"{_NUMBER}{_UNIT}(?:以下|以内)")),
+    (">=", re.compile(rf"(?:总数|总量|总额|总任务)的{_NUMBER}(%)")),
+    (
+        ">=",
+        re.compile(rf"(?:(?:增加|提高|提升|加装|扩大|达)[^，；。、\d]{{0,8}}?)?至{_NUMBER}{_UNIT}"),
+    ),
+    (">=", re.compile(rf"{_DOING}[^，；。、\d]{{0,14}}?{_NUMBER}{_UNIT}")),
 )
+# 储备编织袋10万条、救生衣2000件: a further count in the list the verb governs.
+_LISTED_TOO = re.compile(rf"、[^，；。、\d]{{1,14}}?{_NUMBER}{_UNIT}")
 _CLAUSE = re.compile(r"[，；。]")
 _SHARE_OF = re.compile(r"占[^占]*$")
-_SYSTEM = re.compile(r"全系统|全局|系统内|全市")
+_SYSTEM = re.compile(r"全系统|全局|系统内|全市|全区|全县|全镇")
 _BY_YEAR = re.compile(r"到(\d{4})年|(\d{4})年(?:底|前|内|末)")
 _BY_YEAR_START = re.compile(r"到\d{4}年")
 _ALL_UNITS = re.compile(r"单位全部|全部单位")
@@ -85,8 +102,8 @@ class LedgerResult:
         )
 
 
-def column_kind(cell: str) -> str | None:
-    if len(cell) > _HEADER_CELL_MAX:
+def column_kind(cell: str, longest: int = _HEADER_CELL_MAX) -> str | None:
+    if len(cell) > longest:
         return None
     return next((kind for kind, pattern in _COLUMNS if pattern.search(cell)), None)
 
@@ -147,14 +164,28 @@ def _numbered(text: str) -> bool:
     return found is not None and found[0] >= 3
 
 
+def table_header(table: Table) -> tuple[int, list[str | None]] | None:
+    """(row index, column kinds) of a docx table's header row, if it has content and units."""
+    kinds_by_row = ([column_kind(cell, _TABLE_HEADER_MAX) for cell in row] for row in table.rows)
+    return next(((h, k) for h, k in enumerate(kinds_by_row) if _is_ledger_header(k)), None)
+
+
+# The columns a ledger row reads; the others are written in 导入说明.
+LEDGER_COLUMNS = ("seq", "project", "content", "responsible", "status")
+
+
+def unused_columns(table: Table) -> list[str]:
+    """The headers of a ledger table's columns that no target field holds."""
+    found = table_header(table)
+    if found is None:
+        return []
+    h, kinds = found
+    return [table.rows[h][i] for i, k in enumerate(kinds) if k not in LEDGER_COLUMNS]
+
+
 def rows_from_table(table: Table) -> list[LedgerRow] | None:
     """The rows of a docx ledger table; None when the table is not a ledger."""
-    headers = (
-        (h, kinds)
-        for h, kinds in enumerate([column_kind(cell) for cell in row] for row in table.rows)
-        if _is_ledger_header(kinds)
-    )
-    found = next(headers, None)
+    found = table_header(table)
     if found is None:
         return None
     h, kinds = found
@@ -171,11 +202,20 @@ def rows_from_table(table: Table) -> list[LedgerRow] | None:
                 f"表格{table.number}第{r}行",
                 "" if project == previous else project,
                 content,
-                by_kind.get("responsible", "").replace("\n", "、"),
+                _names(table, r - 1, kinds) or by_kind.get("responsible", "").replace("\n", "、"),
             )
         )
         previous = project or previous
     return rows
+
+
+def _names(table: Table, row: int, kinds: list[str | None]) -> str:
+    """The 责任单位 cell of a row as written: names apart by spaces or line breaks too."""
+    if "responsible" not in kinds or row >= len(table.raw):
+        return ""
+    cells = table.raw[row]
+    at = kinds.index("responsible")
+    return names_cell(cells[at]) if at < len(cells) else ""
 
 
 def ledger_targets(rows: list[LedgerRow], tasks: list[Task], year: int) -> LedgerResult:
@@ -271,22 +311,43 @@ def find_measures(text: str, year: int) -> list[dict[str, Any]]:
     """Measure suggestions for the quantitative wordings of a target: 不少于6次, 30%以上,
     2-3个, and 单位全部… (every responsible unit: 100% of them)."""
     measures = []
-    for clause in _CLAUSE.split(text):
+    for clause, whole in _clauses(text):
         found: list[tuple[int, str, re.Match[str]]] = []
         for comparator, pattern in _MEASURES:
             for match in pattern.finditer(clause):
                 if not any(m.start() < match.end() and match.start() < m.end() for *_, m in found):
                     found.append((match.start(), comparator, match))
+        for *_, match in list(found):
+            listed = _LISTED_TOO.match(clause, match.end())
+            while listed:
+                found.append((listed.start(), ">=", listed))
+                listed = _LISTED_TOO.match(clause, listed.end())
         found.sort(key=lambda f: f[0])
-        measures.extend(_measure(c, m, clause, year) for _, c, m in found)
+        measures.extend(_city_wide(_measure(c, m, clause, year), whole) for _, c, m in found)
         if not found and _ALL_UNITS.search(clause):
             measures.append(_all_units(clause, year))
     return [{"id": f"m{n}", **m} for n, m in enumerate(measures, 1)]
 
 
+def _clauses(text: str) -> list[tuple[str, str]]:
+    """(clause, the sentence it is part of): 全区新增……，改造提升游园15个 are both the
+    district's, though 全区 opens the sentence only."""
+    return [
+        (clause, sentence)
+        for sentence in re.split(r"(?<=。)", text)
+        for clause in _CLAUSE.split(sentence)
+    ]
+
+
+def _city_wide(measure: dict[str, Any], sentence: str) -> dict[str, Any]:
+    if _SYSTEM.search(sentence) and measure.get("scope") != "system":
+        return {**measure, "scope": "system"}
+    return measure
+
+
 def _measure(comparator: str, match: re.Match[str], clause: str, year: int) -> dict[str, Any]:
     numbers, unit = [float(g) for g in match.groups()[:-1]], match.groups()[-1]
-    phrase, basis = match.group(0), "count"
+    phrase, basis = match.group(0).lstrip("、"), "count"
     if unit == "%" and (share := _SHARE_OF.search(clause[: match.start()])):
         phrase = share.group(0) + phrase
         basis = "staff_share" if "职工" in share.group(0) else "unit_share"
@@ -346,6 +407,7 @@ def tasks_of(sections: list[dict[str, Any]]) -> list[Task]:
             walk(item.get("items", []), title or context)
 
     for section in sections:
+        walk([section] if str(section.get("id", "")).startswith("T") else [], "")
         walk(section.get("items", []), section.get("title", ""))
     return found
 

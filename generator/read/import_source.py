@@ -41,6 +41,7 @@ class Line:
 
     number: int
     text: str
+    table: int = 0  # a row of the table with this number (number is then the row's)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Table:
 
     number: int
     rows: list[list[str]]
+    raw: list[list[str]] = field(default_factory=list)  # the cells as written, not normalised
 
 
 @dataclass
@@ -60,15 +62,45 @@ class Source:
     unit: str = "行"
 
     def place(self, line: Line) -> str:
+        if line.table:
+            return f"表格{line.table}第{line.number}行"
         return f"第{line.number}{self.unit}"
 
 
 def normalise(text: str) -> str:
-    """One line as the example writes it: full-width Chinese punctuation, no layout spaces."""
+    """One line as the example writes it: full-width Chinese punctuation, no layout spaces.
+
+    Two kinds of space are meaning, not layout: the blanks of a form left to fill in
+    (``时间：  年 月 日``, ``（ 月 日— 月 日）``) are kept as they are, and the spaces that
+    separate the names of a responsibility line (``责任单位：区环卫中心 区市政中心``)
+    become 、.
+    """
     text = text.translate(_WIDE_ASCII)
+    text = _BLANK.sub(lambda m: "\0" * len(m.group()), text.strip())
+    if _NAMES_LINE.match(text):
+        label, _, names = text.partition("：") if "：" in text else text.partition(":")
+        text = f"{label}：{_GAP.sub('、', names.strip())}"
     text = _SPACES.sub(" ", text).strip()
     text = re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", text)
-    return _HALF_WIDTH.sub(_full_width, text)
+    return _HALF_WIDTH.sub(_full_width, text).replace("\0", " ")
+
+
+# A blank to fill in: spaces before 年/月/日 where no number stands (``  年 月 日``).
+_BLANK = re.compile(r"(?<![0-9 \t\u3000\xa0])[ \t\u3000\xa0]+(?=[年月日])")
+# A line of unit names, whose spaces separate names (the labels of import_outline).
+_NAMES_LINE = re.compile(
+    r"^(?:责任单位|主责单位|牵头单位|配合单位|协办单位|责任部门|牵头部门|配合部门)\s*[:：]"
+)
+
+
+# Spaces between two names (not next to a separator already there).
+_GAP = re.compile(r"(?<=[^、，,；;\s\u3000\xa0])[\s\u3000\xa0]+(?=[^、，,；;\s\u3000\xa0])")
+
+
+def names_cell(text: str) -> str:
+    """A table's 责任单位 cell: names separated by spaces as well as 、 and line breaks."""
+    parts = (normalise(p) for p in re.split(r"[\s\u3000\xa0]+", text))
+    return "、".join(p for p in parts if p)
 
 
 def _full_width(match: re.Match[str]) -> str:
@@ -147,23 +179,26 @@ def _docx_source(path: Path) -> Source:
                 source.blocks.append(Line(paragraphs, text))
         elif isinstance(block, DocxTable):
             tables += 1
-            source.blocks.append(Table(tables, _table_rows(block)))
+            rows, raw = _table_rows(block)
+            source.blocks.append(Table(tables, rows, raw))
     return source
 
 
-def _table_rows(table: DocxTable) -> list[list[str]]:
+def _table_rows(table: DocxTable) -> tuple[list[list[str]], list[list[str]]]:
     """Each row's cells once (a cell spanning columns counts once); the lower parts of
-    vertically merged cells are empty, as the reader sees them."""
-    rows = []
+    vertically merged cells are empty, as the reader sees them. Normalised, and as written."""
+    rows, raw = [], []
     for tr in table._tbl.tr_lst:
-        cells = []
+        cells, written = [], []
         for tc in tr.tc_lst:
             merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
             continued = merge is not None and merge.get(qn("w:val")) != "restart"
             text = "" if continued else _Cell(tc, table).text
             cells.append("\n".join(n for part in text.split("\n") if (n := normalise(part))))
+            written.append(text)
         rows.append(cells)
-    return rows
+        raw.append(written)
+    return rows, raw
 
 
 @dataclass(frozen=True)

@@ -83,19 +83,31 @@ def unit_kind(name: str) -> str:
     return "office" if name.startswith("局") else "unit"
 
 
-def organisation_data(names: Iterable[str]) -> dict[str, Any]:
+def organisation_data(
+    names: Iterable[str], rosters: Iterable[dict[str, Any]] = ()
+) -> dict[str, Any]:
     """units.yaml for the names an imported plan uses, in order of first use.
 
+    ``rosters`` are the groups the plan lists with their members (第一组（4个）：甲、乙…).
     Pinyin is not available offline, so ids are numbered: u01, u02 … for units, g01 …
     for groups (the user may rename them before the plan is issued).
     """
-    ordered = list(dict.fromkeys(names))
-    units = [n for n in ordered if not is_group(n)]
-    groups = [n for n in ordered if is_group(n)]
+    listed = {r["name"]: r for r in rosters}
+    ordered = list(dict.fromkeys([*names, *listed]))
+    units = [n for n in ordered if not is_group(n) and n not in listed]
+    groups = [n for n in ordered if is_group(n) or n in listed]
+
+    def group(number: int, name: str) -> dict[str, Any]:
+        roster = listed.get(name, {})
+        found = {"id": f"g{number:02d}", "name": name, "members": roster.get("members", [])}
+        if roster.get("count") is not None:
+            found["count"] = roster["count"]
+        return found
+
     return {
         "units": [
             {"id": f"u{i:02d}", "name": name, "kind": unit_kind(name)}
             for i, name in enumerate(units, 1)
         ],
-        "groups": [{"id": f"g{i:02d}", "name": name} for i, name in enumerate(groups, 1)],
+        "groups": [group(i, name) for i, name in enumerate(groups, 1)],
     }

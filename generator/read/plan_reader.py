@@ -29,6 +29,7 @@ from generator.model.checks import (
     check_organisation,
     check_plan_text,
 )
+from generator.model.placeholders import check_placeholders
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE, Document, field_info, inner_model
 from generator.model.resolved import Plan
@@ -55,10 +56,12 @@ _TYPE_NAMES = {
 }
 
 
-def read_plan(path: Path) -> Plan:
+def read_plan(path: Path, unfinished: bool = False) -> Plan:
     """Read and check the plan at ``path`` (a folder or a plan workbook).
 
-    Raises :class:`InputError` with every problem.
+    Raises :class:`InputError` with every problem. With ``unfinished`` what is still
+    to be filled in (placeholders, a group's members) is let through: for ``convert``,
+    so an import can be finished in Excel; never for issuing documents.
     """
     problems: list[Problem] = []
     documents = read_documents(path, problems)
@@ -74,6 +77,9 @@ def read_plan(path: Path) -> Plan:
         # can be resolved (a unit whose name was set aside leaves its groups dangling).
         usable = None if org_problems else org
         problems.extend(check_ledger(ledger, text, usable, documents["ledger"]))  # type: ignore[arg-type]
+    problems.extend(check_placeholders(text, org, ledger, documents))  # type: ignore[arg-type]
+    if unfinished:
+        problems = [p for p in problems if not p.unfinished]
     awards = None
     folder = plan_folder(path)
     if (folder / AWARDS_FILE).is_file():

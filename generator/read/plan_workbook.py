@@ -462,8 +462,9 @@ class _Reader:
             shown = "空" if cell is None else f"「{_display(cell)}」"
             self._add(
                 where,
-                f"层级应为 1 至 4 的整数，实际是{shown}",
-                "1 为 一、，2 为 （一），3 为 1.，4 为 （1）；只填「其后段落」的行是上一条目的续段",
+                f"层级应为 1 至 5 的整数，实际是{shown}",
+                "1 为 一、，2 为 （一），3 为 1.，4 为 （1），5 为 ①；"
+                "只填「其后段落」的行是上一条目的续段",
             )
             return max(depth, 1)
         if value > depth + 1:
@@ -615,7 +616,19 @@ def _convert(column: Column, cell: Cell, known: set[str]) -> tuple[Any, Trouble]
         return _choice(column, text)
     if kind == "planned":
         return _planned(text)
+    if kind == "details":
+        return _details(text), None
     return text, None
+
+
+def _details(text: str) -> list[dict[str, str]]:
+    """活动主题：…\n时间：  年 月 日 -> [{label, value}]; a line without ： is a label alone."""
+    found = []
+    for line in text.split("\n"):
+        if line.strip():
+            label, _, value = line.partition("：")
+            found.append({"label": label.strip(), "value": value})
+    return found
 
 
 def _number(cell: Cell) -> Any:
