@@ -92,7 +92,8 @@ def test_a_title_reworded_within_its_year_is_the_same_plan(tmp_path: Path) -> No
     data = copy_example(tmp_path)
     out = tmp_path / "out"
     assert invoke("plan", "--data", str(data), "--out", str(out), "--unit", "fzk")[0] == 0
-    edit(data / "plan.yaml", f"title: {JIAOZUO_TITLE}", "title: 2016年焦作市园林局文明服务提升活动方案")
+    reworded = "title: 2016年焦作市园林局文明服务提升活动方案"
+    edit(data / "plan.yaml", f"title: {JIAOZUO_TITLE}", reworded)
     code, output = invoke("plan", "--data", str(data), "--out", str(out), "--unit", "fzk")
     assert code == 0, output
     edit(data / "plan.yaml", "title: 2016年焦作市", "title: 2027年焦作市")
