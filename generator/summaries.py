@@ -14,7 +14,13 @@ from generator.build.summary_parts import percent, phase_end
 from generator.model.evaluation import DONE, LAGGING, NOT_STARTED, UNDER_WAY, PhaseResult
 from generator.model.resolved import Plan
 from generator.phase1 import Job
-from generator.render.charts import ChartFontError, bar_chart, find_cjk_font
+from generator.render.charts import (
+    FIGURE_WIDTH,
+    ChartFontError,
+    bar_chart,
+    chart_parts,
+    find_cjk_font,
+)
 from generator.render.docx_engine import DocProperties
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_stats import ChartSpec, StatsSpec, StatsTable, render_statistics
@@ -22,6 +28,8 @@ from generator.write.names import safe_filename
 
 FOLDER = PurePath("阶段总结")
 CHART_WIDTH_MM = 150.0
+# A chart, its caption and the blank line above it fit one 225 mm 版心 with room to spare.
+CHART_MAX_HEIGHT_MM = 190.0
 
 
 YEAR_FOLDER = PurePath("年度总结")
@@ -85,26 +93,32 @@ def charts(result: PhaseResult) -> list[dict[str, Any]]:
     units = result.reported
     if not units or not chinese_font_available():
         return []
-    by_unit = bar_chart(
-        [u.unit.name for u in units],
-        {"完成率": [u.rate * 100 for u in units]},
-        title="",  # the caption below the picture names it
-        value_label="完成率（%）",
-    )
     projects = result.by_project()
-    by_project = bar_chart(
-        [name for name, _ in projects],
-        {"完成率": [rate * 100 for _, rate in projects]},
-        title="",
-        value_label="完成率（%）",
-    )
-    return [
-        {"picture": c.as_picture(CHART_WIDTH_MM, caption), "caption": caption}
-        for c, caption in (
-            (by_unit, f"图1 {result.phase.name}各单位台账完成率"),
-            (by_project, f"图2 {result.phase.name}各创建项目完成率（按单位任务计）"),
-        )
-    ]
+    pictures = []
+    for number, (names, rates, caption) in enumerate(
+        (
+            ([u.unit.name for u in units], [u.rate * 100 for u in units], "各单位台账完成率"),
+            (
+                [name for name, _ in projects],
+                [rate * 100 for _, rate in projects],
+                "各创建项目完成率（按单位任务计）",
+            ),
+        ),
+        1,
+    ):
+        parts = chart_parts(names, CHART_MAX_HEIGHT_MM / CHART_WIDTH_MM * FIGURE_WIDTH)
+        for part in parts:
+            chart = bar_chart(
+                [names[i] for i in part],
+                {"完成率": [rates[i] for i in part]},
+                title="",  # the caption below the picture names it
+                value_label="完成率（%）",
+            )
+            # Split charts keep one figure number: 图1（1/3）, 图1（2/3）, …
+            of = f"（{parts.index(part) + 1}/{len(parts)}）" if len(parts) > 1 else ""
+            text = f"图{number} {result.phase.name}{caption}{of}"
+            pictures.append({"picture": chart.as_picture(CHART_WIDTH_MM, text), "caption": text})
+    return pictures
 
 
 def statistics_spec(plan: Plan, result: PhaseResult) -> StatsSpec:

@@ -107,8 +107,9 @@ def save(book: openpyxl.Workbook, saved: dt.datetime, who: str) -> bytes:
     return workbook_bytes(book)
 
 
-def write_returns(scenario: Scenario) -> Path:
-    data = ROOT / "data" / scenario.folder
+def write_returns(scenario: Scenario, data: Path | None = None) -> Path:
+    """The scenario's returns into ``data``/returns (the bundled example by default)."""
+    data = data or ROOT / "data" / scenario.folder
     returns = data / "returns"
     plan = read_plan(data)
     engine = TemplateSet().xlsx("ledger.xlsx")

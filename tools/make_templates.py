@@ -105,6 +105,8 @@ class ParagraphStyleSpec:
     space_before: int = 0
     snap_to_grid: bool = True
     outline_level: int | None = None
+    # Headings and labels stay with what follows (Word, WPS and LibreOffice honour it).
+    keep_with_next: bool = False
 
 
 # The attachment note (附件说明) is "附件：名称": wrapped lines align under the name,
@@ -125,6 +127,7 @@ PARAGRAPH_STYLES: tuple[ParagraphStyleSpec, ...] = (
         ALIGN.JUSTIFY,
         first_line=g.FIRST_LINE_INDENT,
         outline_level=0,
+        keep_with_next=True,
     ),
     ParagraphStyleSpec(
         g.STYLE_ATTACHMENT_NOTE,
@@ -138,9 +141,16 @@ PARAGRAPH_STYLES: tuple[ParagraphStyleSpec, ...] = (
         g.STYLE_SIGNATURE, "Signature", BODY, ALIGN.CENTER, left=g.SIGNATURE_LEFT_INDENT
     ),
     ParagraphStyleSpec(g.STYLE_DATE, "IssueDate", BODY, ALIGN.RIGHT, right=g.DATE_RIGHT_INDENT),
-    ParagraphStyleSpec(g.STYLE_ATTACHMENT_LABEL, "AttachmentLabel", HEITI_LINE, ALIGN.LEFT),
     ParagraphStyleSpec(
-        g.STYLE_ATTACHMENT_TITLE, "AttachmentTitle", TITLE, ALIGN.CENTER, snap_to_grid=False
+        g.STYLE_ATTACHMENT_LABEL, "AttachmentLabel", HEITI_LINE, ALIGN.LEFT, keep_with_next=True
+    ),
+    ParagraphStyleSpec(
+        g.STYLE_ATTACHMENT_TITLE,
+        "AttachmentTitle",
+        TITLE,
+        ALIGN.CENTER,
+        snap_to_grid=False,
+        keep_with_next=True,
     ),
     ParagraphStyleSpec(
         g.STYLE_TABLE_HEADER,
@@ -304,6 +314,10 @@ def format_paragraph_style(style: ParagraphStyle, spec: ParagraphStyleSpec) -> N
         oxml.set_snap_to_grid(ppr, False)
     if spec.outline_level is not None:
         oxml.set_outline_level(ppr, spec.outline_level)
+    if spec.keep_with_next:
+        fmt.keep_with_next = True
+    # No single first or last line of a paragraph alone at a page's top or foot.
+    fmt.widow_control = True
     oxml.apply_run_format(oxml.run_properties(style), spec.run)
 
 
@@ -374,12 +388,13 @@ def add_blank_lines(document: Document, count: int = 1, keep_with_next: bool = F
         paragraph.paragraph_format.keep_with_next = keep_with_next or None
 
 
-def add_level_2_paragraph(document: Document) -> None:
+def add_level_2_paragraph(document: Document) -> Paragraph:
     """（一）heading in 楷体 (character style 二级标题), then the body text in 仿宋."""
     paragraph = add_paragraph(document, g.STYLE_BODY)
     heading = oxml.add_text_run(paragraph, "{{ b.number }}{{ b.heading }}", KAITI_LINE)
     oxml.set_run_style(oxml.run_properties(heading), HEADING_2_STYLE_ID)
     oxml.add_text_run(paragraph, "{{ b.text }}", BODY)
+    return paragraph
 
 
 def add_addressee(document: Document) -> None:
@@ -387,6 +402,23 @@ def add_addressee(document: Document) -> None:
     add_control(document, "if addressee")
     add_paragraph(document, g.STYLE_ADDRESSEE, "{{ addressee }}")
     add_control(document, "endif")
+
+
+# A block keeps with the next one when it is a heading alone (（一）… with no text), a
+# label ending in "：", or the last of its list: what ends a page must not be a heading,
+# and the closing block (附件说明, 署名, 日期) after the body must not stand alone on a page
+# (GB/T 9704 7.3.5.5). keepNext is honoured alike by Word, WPS and LibreOffice.
+LABEL_KEEP = "b.text.endswith('：')"
+HEADING_KEEP = "{{ 'true' if loop.last or not b.text or " + LABEL_KEEP + " else 'false' }}"
+TEXT_KEEP = "{{ 'true' if loop.last or " + LABEL_KEEP + " else 'false' }}"
+LAST_KEEP = "{{ 'true' if loop.last else 'false' }}"
+
+
+def set_keep_with_next(paragraph: Paragraph, value: str = "true") -> None:
+    """``w:keepNext`` whose value may be a Jinja expression rendering true/false."""
+    ppr = paragraph._p.get_or_add_pPr()
+    keep = oxml.ensure_child(ppr, "w:keepNext", oxml.PPR_ORDER)
+    oxml.set_w_attributes(keep, val=value)
 
 
 def add_blocks_loop(document: Document, variable: str) -> None:
@@ -397,13 +429,14 @@ def add_blocks_loop(document: Document, variable: str) -> None:
     """
     add_control(document, f"for b in {variable}")
     add_control(document, "if b.level == 0")
-    add_paragraph(document, g.STYLE_BODY, "{{ b.text }}")
+    set_keep_with_next(add_paragraph(document, g.STYLE_BODY, "{{ b.text }}"), TEXT_KEEP)
     add_control(document, "elif b.level == 1")
     add_paragraph(document, g.STYLE_HEADING_1, "{{ b.number }}{{ b.heading }}")
     add_control(document, "elif b.level == 2")
-    add_level_2_paragraph(document)
+    set_keep_with_next(add_level_2_paragraph(document), HEADING_KEEP)
     add_control(document, "else")
-    add_paragraph(document, g.STYLE_BODY, "{{ b.number }}{{ b.heading }}{{ b.text }}")
+    more = add_paragraph(document, g.STYLE_BODY, "{{ b.number }}{{ b.heading }}{{ b.text }}")
+    set_keep_with_next(more, HEADING_KEEP)
     add_control(document, "endif")
     add_control(document, "endfor")
 
@@ -419,7 +452,8 @@ def add_charts_loop(document: Document, variable: str) -> None:
     add_blank_lines(document, keep_with_next=True)
     picture = add_paragraph(document, g.STYLE_CHART, "{{ c.picture }}")
     picture.paragraph_format.keep_with_next = True
-    add_paragraph(document, g.STYLE_CHART_CAPTION, "{{ c.caption }}")
+    caption = add_paragraph(document, g.STYLE_CHART_CAPTION, "{{ c.caption }}")
+    set_keep_with_next(caption, LAST_KEEP)  # the last picture goes with the closing block
     add_control(document, "endfor")
 
 
@@ -469,15 +503,19 @@ def set_up_section(section: Section, page: PageSetup) -> None:
     oxml.set_doc_grid(section, g.LINE_PITCH)
 
 
-def fill_page_number(paragraph: Paragraph, odd: bool) -> None:
-    """Odd pages: right-aligned 1 字 from the right; even pages: left-aligned 1 字 from the left."""
+def fill_page_number(paragraph: Paragraph, odd: bool, numbered: bool = True) -> None:
+    """Odd pages: right-aligned 1 字 from the right; even pages: left-aligned 1 字 from the left.
+
+    ``numbered=False`` keeps the line (and so the footer's height) without the number.
+    """
     paragraph.style = g.STYLE_PAGE_NUMBER
     fmt = paragraph.paragraph_format
     fmt.alignment = ALIGN.RIGHT if odd else ALIGN.LEFT
     fmt.right_indent = Twips(g.PAGE_NUMBER_INDENT if odd else 0)
     fmt.left_indent = Twips(0 if odd else g.PAGE_NUMBER_INDENT)
     oxml.apply_run_format(oxml.paragraph_mark_properties(paragraph), PAGE_NUMBER)
-    oxml.add_page_number(paragraph, PAGE_NUMBER)
+    if numbered:
+        oxml.add_page_number(paragraph, PAGE_NUMBER)
 
 
 def add_page_number_footers(document: Document, section: Section) -> None:
@@ -522,15 +560,29 @@ def add_control_row(cells: Sequence[_Cell], tag: str) -> None:
         add_paragraph(cell, g.STYLE_TABLE_TEXT)
 
 
-def fill_ledger_row(cells: Sequence[_Cell]) -> None:
+# A group's rows keep together (every paragraph of a row but the group's last keeps with
+# the next: Word's way of keeping rows together, honoured by WPS and LibreOffice), so the
+# merged 创建项目 cell does not cross a page break while the group fits on a page.
+GROUP_KEEP = "{{ 'false' if loop.last else 'true' }}"
+# Inside the content cell's own line loop, ``loop`` is that loop's: row_last remembers
+# whether the row is the group's last.
+LINE_KEEP = "{{ 'false' if row_last else 'true' }}"
+
+
+def fill_ledger_row(row: _Row) -> None:
+    oxml.set_cant_split(row)
+    cells = row.cells
     for cell, (text, alignment) in zip(cells, LEDGER_ROW_CELLS, strict=True):
         oxml.set_cell_vertical_centre(cell)
         if text:
-            add_paragraph(cell, g.STYLE_TABLE_TEXT, text).paragraph_format.alignment = alignment
+            paragraph = add_paragraph(cell, g.STYLE_TABLE_TEXT, text)
+            paragraph.paragraph_format.alignment = alignment
+            set_keep_with_next(paragraph, GROUP_KEEP)
     # One paragraph per content line; an empty list still leaves the cell one paragraph.
     content = cells[2]
+    add_control(content, "set row_last = loop.last", g.STYLE_TABLE_TEXT)
     add_control(content, 'for line in r.content or [""]', g.STYLE_TABLE_TEXT)
-    add_paragraph(content, g.STYLE_TABLE_TEXT, "{{ line }}")
+    set_keep_with_next(add_paragraph(content, g.STYLE_TABLE_TEXT, "{{ line }}"), LINE_KEEP)
     add_control(content, "endfor", g.STYLE_TABLE_TEXT)
 
 
@@ -547,7 +599,7 @@ def add_ledger_table(document: Document) -> None:
         add_paragraph(cell, g.STYLE_TABLE_HEADER, text)
     add_control_row(table.rows[1].cells, "for g in ledger.groups")
     add_control_row(table.rows[2].cells, "for r in g.rows")
-    fill_ledger_row(table.rows[3].cells)
+    fill_ledger_row(table.rows[3])
     add_control_row(table.rows[4].cells, "endfor")
     add_control_row(table.rows[5].cells, "endfor")
     sort_cell_properties(table)
@@ -595,6 +647,7 @@ def add_column_loop_table(document: Document) -> None:
     oxml.set_table_layout(table, COLUMN_LOOP_WIDTHS, g.TABLE_BORDER)
     fill_column_loop(start_header_row(table).cells, "ledger.columns", g.STYLE_TABLE_HEADER)
     add_control_row(table.rows[1].cells, "for r in ledger.rows")
+    oxml.set_cant_split(table.rows[2])  # a row never splits across pages
     fill_column_loop(table.rows[2].cells, "r.cells", g.STYLE_TABLE_TEXT)
     add_control_row(table.rows[3].cells, "endfor")
     sort_cell_properties(table)
@@ -804,6 +857,16 @@ def finish_notice_styles(document: Document) -> None:
     tabs.add_tab_stop(Twips(g.PRINT_DATE_TAB), WD_TAB_ALIGNMENT.RIGHT)
 
 
+def fit_authority(rpr: etree._Element) -> None:
+    """The 标志's size and character width come from its length (notice.authority_size in
+    half-points, notice.authority_scale in %), so it stays on one line in the 版心."""
+    for tag in ("w:sz", "w:szCs"):
+        size = oxml.ensure_child(rpr, tag, oxml.RPR_ORDER)
+        oxml.set_w_attributes(size, val="{{ notice.authority_size }}")
+    scale = oxml.ensure_child(rpr, "w:w", oxml.RPR_ORDER)
+    oxml.set_w_attributes(scale, val="{{ notice.authority_scale }}")
+
+
 def add_notice(document: Document) -> None:
     """版头 and 主体 of the notice, all inside ``{%p if notice %}``.
 
@@ -815,6 +878,7 @@ def add_notice(document: Document) -> None:
     authority = add_paragraph(document, g.STYLE_AUTHORITY, "{{ notice.authority }}")
     for rpr in (oxml.paragraph_mark_properties(authority), oxml.run_properties(authority.runs[0])):
         set_colour(rpr, g.RED)
+        fit_authority(rpr)
     add_blank_lines(document, g.BLANK_LINES_BEFORE_DOC_NUMBER)
     add_paragraph(document, g.STYLE_DOC_NUMBER, "{{ notice.number }}")
     add_blank_lines(document, g.BLANK_LINES_AFTER_RULE)
@@ -822,9 +886,10 @@ def add_notice(document: Document) -> None:
     add_blank_lines(document)
     add_paragraph(document, g.STYLE_ADDRESSEE, "{{ notice.addressee }}")
     add_control(document, "for para in notice.body")
-    add_paragraph(document, g.STYLE_BODY, "{{ para }}")
+    set_keep_with_next(add_paragraph(document, g.STYLE_BODY, "{{ para }}"), LAST_KEEP)
     add_control(document, "endfor")
-    add_signature_and_date(document, "notice.signature", "notice.date")
+    date = add_signature_and_date(document, "notice.signature", "notice.date")
+    set_keep_with_next(date, "{{ 'true' if notice.remark else 'false' }}")
     add_control(document, "if notice.remark")
     add_paragraph(document, g.STYLE_REMARK, "{{ notice.remark }}")
     add_control(document, "endif")
@@ -894,8 +959,9 @@ def add_record_table(footer: _Footer) -> None:
 
 
 def fill_record_footer(footer: _Footer, odd: bool) -> None:
-    """The 版记 page's footer: the 版记, then the page number 7 mm below it.
+    """The 版记 page's footer: the 版记, then an empty line where a page number would be.
 
+    GB/T 9704 7.5: the 版记 page (and a blank page before it) carries no page number.
     A footer grows upwards from its fixed distance to the page edge, so the 版记's
     last rule lands exactly on the bottom edge of the 版心 (footer distance + number
     line + the 7 mm gap), in Word and LibreOffice alike, however many 抄送 lines.
@@ -905,9 +971,9 @@ def fill_record_footer(footer: _Footer, odd: bool) -> None:
     add_control(footer, "if notice")
     add_record_table(footer)
     add_control(footer, "endif")
-    number = footer.add_paragraph()
-    fill_page_number(number, odd)
-    number.paragraph_format.space_before = Twips(g.PAGE_NUMBER_GAP)
+    spacer = footer.add_paragraph()
+    fill_page_number(spacer, odd, numbered=False)
+    spacer.paragraph_format.space_before = Twips(g.PAGE_NUMBER_GAP)
     placeholder.getparent().remove(placeholder)
     oxml.strip_layout_whitespace(footer._element)
 
@@ -974,14 +1040,28 @@ def add_landscape_attachment(
     if condition:
         add_control(document, f"if {condition}")
     add_paragraph(document, g.STYLE_ATTACHMENT_LABEL, "{{ attachments[0].label }}")
-    add_blank_lines(document)
+    add_blank_lines(document, keep_with_next=True)  # label, blank line and title stay together
     add_paragraph(document, g.STYLE_ATTACHMENT_TITLE, "{{ ledger.title }}")
     add_table(document)
-    last = add_paragraph(document, g.STYLE_BODY)  # Word needs a paragraph after a table
+    last = add_table_end(document)
     if condition:
         set_up_section(end_section_at(document, last), PORTRAIT)
         add_control(document, "endif")
     return last
+
+
+def add_table_end(document: Document) -> Paragraph:
+    """The paragraph Word needs after a table: 1 pt high, so a table that fills its last
+    page exactly does not push it onto a blank page of its own."""
+    end = add_paragraph(document, g.STYLE_BODY)
+    fmt = end.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(g.FORM_END_LINE)
+    fmt.first_line_indent = Twips(0)
+    ppr = end._p.get_or_add_pPr()
+    oxml.set_snap_to_grid(ppr, False)
+    oxml.apply_run_format(oxml.paragraph_mark_properties(end), TABLE_END)
+    return end
 
 
 def build_plan_template() -> Document:

@@ -13,6 +13,7 @@ from typing import TypedDict
 
 from generator.model.plan import Item, Measure, Phase
 from generator.model.resolved import Plan
+from generator.render import gbt9704 as g
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -189,6 +190,12 @@ def _break_point(text: str, width: int) -> int:
     if not words:  # never inside a number: 2020 stays on one line
         words = [cut for cut in range(1, len(text)) if not text[cut - 1 : cut + 1].isdigit()]
     return min(words, key=lambda cut: (abs(cut - even), -cut))
+
+
+def signature_lines(name: str) -> str:
+    """The 署名 as printed: an organ name too long for one line centred over the date is
+    broken at a word's end (「…分局 / 办税服务厅」), never inside a word."""
+    return "\n".join(title_lines(part, g.SIGNATURE_CHARS) for part in name.split("\n"))
 
 
 def measure_line(measure: Measure, planned: float | None = None) -> str:

@@ -11,6 +11,7 @@ from generator.build.common import (
     chinese_number,
     outline_number,
     paragraphs,
+    signature_lines,
     title_lines,
 )
 from generator.build.summary_parts import (
@@ -76,7 +77,7 @@ def summary_context(
         ],
         "charts": charts,
         "attachments": [{"label": "附件", "title": ledger_title(plan, result, year_end)}],
-        "signature": plan.text.issuer,
+        "signature": signature_lines(plan.text.issuer),
         "date": summary_date(result.phase, result.year),
         "ledger": {
             "title": ledger_title(plan, result, year_end),

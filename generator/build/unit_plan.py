@@ -13,6 +13,7 @@ from generator.build.common import (
     outline_blocks,
     outline_number,
     phase_blocks,
+    signature_lines,
     task_terms,
     title_lines,
     units_line,
@@ -39,7 +40,7 @@ def unit_plan_context(plan: Plan, unit: Unit, duties: list[Duty]) -> dict[str, A
         "requirement_blocks": [
             b for section in requirements for b in outline_blocks(plan, section.items, 2)
         ],
-        "signature": unit.name,
+        "signature": signature_lines(unit.name),
         "date": chinese_date(plan.text.date),
     }
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from generator.build.common import Block, block, outline_number, paragraphs, title_lines
+from generator.build.common import (
+    Block,
+    block,
+    outline_number,
+    paragraphs,
+    signature_lines,
+    title_lines,
+)
 from generator.build.summary_parts import (
     figures_sentence,
     line_result_text,
@@ -56,7 +63,7 @@ def unit_summary_context(
         ],
         "charts": [],
         "attachments": [{"label": "附件", "title": ledger_title}],
-        "signature": unit.unit.name,
+        "signature": signature_lines(unit.unit.name),
         "date": summary_date(result.phase, result.year),
         "ledger": {
             "title": ledger_title,

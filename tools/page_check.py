@@ -1,0 +1,73 @@
+"""Check the laid-out pages of every Word document in output folders (页面检查).
+
+``python tools/page_check.py out/ out-yunhe/ [--convert] [--list]`` reads each .docx with
+the PDF beside it (``plandocs pdf`` writes them; ``--convert`` converts first, into a
+temporary folder) and prints, per document kind, how many problems each rule of
+``tests/page_check.py`` found; ``--list`` names every problem. Exit status 1 when any
+problem is found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.render import pdf  # noqa: E402
+from tests.page_check import Problem, check, kind_of, report, tally  # noqa: E402
+
+
+def documents(folders: list[Path]) -> list[tuple[str, Path]]:
+    """(relative name, path) of every .docx under ``folders``, the folder name first."""
+    found = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*.docx")):
+            if not path.name.startswith("~$"):
+                found.append((f"{folder.name}/{path.relative_to(folder).as_posix()}", path))
+    return found
+
+
+def pdfs_for(paths: list[Path], work: Path) -> list[Path]:
+    """PDFs of ``paths`` laid out now by LibreOffice, in ``work`` (one batched run)."""
+    staged = []
+    for n, path in enumerate(paths):
+        copy = work / f"{n:05d}.docx"
+        shutil.copyfile(path, copy)
+        staged.append(copy)
+    result = pdf.convert(staged)
+    if result.failed:
+        raise SystemExit(f"LibreOffice 未能转换：{result.failed}")
+    return [copy.with_suffix(".pdf") for copy in staged]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="检查 Word 文件排版后的页面（需要 LibreOffice）")
+    parser.add_argument("folders", nargs="+", type=Path, help="输出目录，如 out/")
+    parser.add_argument("--convert", action="store_true", help="先用 LibreOffice 重新转换")
+    parser.add_argument("--list", action="store_true", help="逐条列出问题")
+    args = parser.parse_args(argv)
+    docs = documents(args.folders)
+    with tempfile.TemporaryDirectory(prefix="plandocs-page-") as work:
+        if args.convert:
+            laid_out = pdfs_for([path for _, path in docs], Path(work))
+        else:
+            laid_out = [path.with_suffix(".pdf") for _, path in docs]
+        results: list[tuple[str, list[Problem]]] = []
+        for (name, path), laid in zip(docs, laid_out, strict=True):
+            problems = check(path, laid)
+            results.append((kind_of(name), problems))
+            if args.list:
+                for problem in problems:
+                    print(f"{name} 第 {problem.page} 页 {problem.rule} {problem.detail}")
+    counts = tally(results)
+    print(report(counts))
+    return 1 if any(problems for _, problems in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
