@@ -429,7 +429,7 @@ def _page_numbers(pages: Sequence[Page], record: set[int]) -> list[Problem]:
             problems.append(Problem("page_number", page.number, f"页码 {shown}"))
             continue
         line = numbers[0]
-        x0, _, x1, y1 = text_frame(page)
+        x0, y0, x1, y1 = text_frame(page)
         centre = (line.x0 + line.x1) / 2
         odd = page.number % 2 == 1
         if not page.landscape:
@@ -438,8 +438,11 @@ def _page_numbers(pages: Sequence[Page], record: set[int]) -> list[Problem]:
         else:
             # §8: where the other pages have it -- the sheet's foot, which on a landscape
             # page turned with the table head to the binding edge is the page's left edge.
-            right_place = line.x1 <= x0 + TOLERANCE
-            below = True
+            # Odd pages: toward the page's bottom (the sheet's right); even: its top.
+            middle = (y0 + y1) / 2
+            toward = (line.y0 + line.y1) / 2 > middle if odd else (line.y0 + line.y1) / 2 < middle
+            right_place = line.x1 <= x0 + TOLERANCE and toward
+            below = line.y1 - line.y0 > line.x1 - line.x0  # turned with the sheet
         if not (right_place and below):
             problems.append(
                 Problem("page_number_side", page.number, f"x={line.x0:.0f}, y={line.y0:.0f}")
@@ -523,21 +526,25 @@ def _table(table: Table, pages: Sequence[Page]) -> list[Problem]:
             texts.append(page.column_text(left + start / twips, left + (start + width) / twips))
         return texts
 
+    counts = Counter(cell for row in body for cell in row.cells)
     group = ""
     group_pages: set[int] = set()
     for row in body:
+        # A row is where its most telling cell is: the longest text no other row has.
         row_pages: set[int] = set()
-        for cell, merged, width, start in zip(
-            row.cells, row.merged, row.widths, row.starts, strict=False
+        unique = [(len(c), i) for i, c in enumerate(row.cells) if c and counts[c] == 1]
+        for index, (cell, merged, width, start) in enumerate(
+            zip(row.cells, row.merged, row.widths, row.starts, strict=False)
         ):
-            if merged == "restart":
-                group, group_pages = cell, set(pages_holding(cell, pages)[:1])
             if not cell:
                 continue
-            holding = pages_holding(cell, pages)
-            if len(cell) >= 6 and holding:
-                row_pages.add(holding[0])
-            cut = split_across(cell, column(start, width), pages)
+            texts = column(start, width)
+            holding = [page.number for page, text in zip(pages, texts, strict=True) if cell in text]
+            if merged == "restart":
+                group, group_pages = cell, set(holding[:1])
+            if unique and index == max(unique)[1]:
+                row_pages |= set(holding[:1])
+            cut = split_across(cell, texts, pages)
             fits = len(cell) <= _chars_per_line(width) * TABLE_LINES_PER_PAGE
             if cut is not None and fits and merged != "restart":
                 problems.append(Problem("row_split", cut, cell[:20]))

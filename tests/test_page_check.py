@@ -56,17 +56,19 @@ def strip_keep_with_next(source: Path, target: Path) -> None:
 def test_every_page_of_every_document_passes_the_page_check(
     laid_out: list[tuple[str, Path, Path]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    results, problems = [], []
+    results: dict[str, list[tuple[str, list[pc.Problem]]]] = {}
+    problems = []
     for name, docx, laid in laid_out:
         if name.startswith("broken/"):
             continue
         found = pc.check(docx, laid)
-        results.append((f"{name.split('/')[0]} {pc.kind_of(name)}", found))
+        results.setdefault(name.split("/")[0], []).append((pc.kind_of(name), found))
         problems += [f"{name} 第 {p.page} 页 {p.rule}：{p.detail}" for p in found]
-    counts = pc.tally(results)
     with capsys.disabled():
-        print("\n" + pc.report(counts))
-    assert len(results) > 400  # both examples and the stress plan
+        for folder, found in results.items():
+            print(f"\n页面检查 {folder}（{len(found)} 个文件）\n" + pc.report(pc.tally(found)))
+    assert sorted(results) == ["jiaozuo2016", "stress", "yunhe2020"]
+    assert sum(map(len, results.values())) > 400  # both examples and the stress plan
     assert not problems, "\n".join(problems[:50])
 
 

@@ -27,7 +27,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import nsmap, qn
 from docx.section import Section, _Footer
 from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
@@ -527,6 +528,84 @@ def add_page_number_footers(document: Document, section: Section) -> None:
     fill_page_number(section.even_page_footer.paragraphs[0], odd=False)
     for footer in (section.footer, section.even_page_footer):
         oxml.strip_layout_whitespace(footer._element)
+
+
+# --- landscape page numbers (GB/T 9704 §8) --------------------------------------------------
+#
+# A landscape table page is the portrait sheet turned a quarter (its 订口 at the table
+# head): its page number stays where the other pages have it -- 7 mm outside the 版心's
+# portrait foot, which is now the landscape page's left edge, 1 字 in from the sheet's
+# right (odd pages: the landscape page's bottom) or left (even pages: its top), reading
+# the way the sheet is held. A footer's own line cannot be turned, so the number sits in
+# a text box anchored to the page, its text turned 90° (DrawingML ``vert``, read alike by
+# Word, WPS and LibreOffice).
+EMU_PER_TWIP = 635
+NUMBER_BOX_LENGTH = 6 * g.CHAR_WIDTH_SIHAO  # "— 12 —" with room to spare
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def number_box_position(odd: bool) -> tuple[int, int]:
+    """(x, y) in twips of the page-number box's top-left corner on a landscape page."""
+    x = g.LANDSCAPE_MARGIN_LEFT - g.PAGE_NUMBER_GAP - g.PAGE_NUMBER_LINE
+    if odd:
+        bottom = g.PAGE_WIDTH - g.LANDSCAPE_MARGIN_BOTTOM - g.PAGE_NUMBER_INDENT
+        return x, bottom - NUMBER_BOX_LENGTH
+    return x, g.LANDSCAPE_MARGIN_TOP + g.PAGE_NUMBER_INDENT
+
+
+def number_box_xml(odd: bool, box_id: int) -> str:
+    x, y = (EMU_PER_TWIP * v for v in number_box_position(odd))
+    cx, cy = EMU_PER_TWIP * g.PAGE_NUMBER_LINE, EMU_PER_TWIP * NUMBER_BOX_LENGTH
+    return (
+        f'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<mc:Choice Requires="wps"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2"'
+        ' behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapNone/><wp:docPr id="{box_id}" name="页码{box_id}"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic xmlns:a="{DRAWING_NS}"><a:graphicData uri="{WPS_NS}">'
+        f'<wps:wsp xmlns:wps="{WPS_NS}"><wps:cNvSpPr txBox="1"/><wps:spPr>'
+        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
+        "</wps:spPr><wps:txbx><w:txbxContent/></wps:txbx>"
+        '<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0"'
+        ' anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
+        "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+        "</mc:AlternateContent>"
+    )
+
+
+def fill_landscape_number(footer: _Footer, odd: bool) -> None:
+    """The landscape page's footer: an empty line holding the turned page-number box."""
+    footer.is_linked_to_previous = False
+    holder = footer.paragraphs[0]
+    holder.style = g.STYLE_PAGE_NUMBER
+    oxml.apply_run_format(oxml.paragraph_mark_properties(holder), PAGE_NUMBER)
+    run = holder.add_run()._r
+    wrapper = etree.fromstring(
+        f'<w:r xmlns:w="{nsmap["w"]}" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+        f"{number_box_xml(odd, 900 + int(odd))}</w:r>"
+    )
+    run.extend(list(wrapper))
+    content = run.find(".//" + qn("w:txbxContent"))
+    number = Paragraph(OxmlElement("w:p"), footer)
+    content.append(number._p)
+    fill_page_number(number, odd)
+    # In the box, the turned line runs from the sheet's left to its right, as on portrait
+    # pages: odd numbers at its end (toward the page's bottom), even at its start.
+    number.paragraph_format.right_indent = Twips(0)
+    number.paragraph_format.left_indent = Twips(0)
+    oxml.strip_layout_whitespace(footer._element)
+
+
+def add_landscape_numbers(section: Section) -> None:
+    fill_landscape_number(section.footer, odd=True)
+    fill_landscape_number(section.even_page_footer, odd=False)
 
 
 def end_section_at(document: Document, paragraph: Paragraph) -> Section:
@@ -1037,6 +1116,7 @@ def add_landscape_attachment(
     """
     attachment = end_section_at(document, after)
     set_up_section(attachment, LANDSCAPE)
+    add_landscape_numbers(attachment)
     if condition:
         add_control(document, f"if {condition}")
     add_paragraph(document, g.STYLE_ATTACHMENT_LABEL, "{{ attachments[0].label }}")
@@ -1045,23 +1125,22 @@ def add_landscape_attachment(
     add_table(document)
     last = add_table_end(document)
     if condition:
-        set_up_section(end_section_at(document, last), PORTRAIT)
+        after_section = end_section_at(document, last)
+        set_up_section(after_section, PORTRAIT)
+        add_page_number_footers(document, after_section)  # portrait numbers again
         add_control(document, "endif")
     return last
 
 
+TABLE_END_STYLE = next(spec for spec in FORM_STYLES if spec.name == g.STYLE_TABLE_END)
+
+
 def add_table_end(document: Document) -> Paragraph:
-    """The paragraph Word needs after a table: 1 pt high, so a table that fills its last
-    page exactly does not push it onto a blank page of its own."""
-    end = add_paragraph(document, g.STYLE_BODY)
-    fmt = end.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Twips(g.FORM_END_LINE)
-    fmt.first_line_indent = Twips(0)
-    ppr = end._p.get_or_add_pPr()
-    oxml.set_snap_to_grid(ppr, False)
-    oxml.apply_run_format(oxml.paragraph_mark_properties(end), TABLE_END)
-    return end
+    """The paragraph Word needs after a table, in style 表后段落 (1 pt high): a table that
+    fills its last page exactly does not push it onto a blank page of its own."""
+    if g.STYLE_TABLE_END not in {style.name for style in document.styles}:
+        add_paragraph_style(document, TABLE_END_STYLE)
+    return add_paragraph(document, g.STYLE_TABLE_END)
 
 
 def build_plan_template() -> Document:
