@@ -37,6 +37,9 @@ LEFT_MM = 28
 TOLERANCE = 3.0  # points: glyph boxes overhang their advance a little
 CHAR_MM_SIHAO = 14 / MM  # one 四号 character, in mm
 TABLE_LINES_PER_PAGE = 18  # 四号 table lines a page holds, a safe lower bound
+# Documents per conversion run: one LibreOffice process laying out several hundred
+# documents in a row was seen to stop converting part-way.
+CONVERT_CHUNK = 100
 
 RULES: dict[str, str] = {
     "closing_alone": "附件说明/署名/成文日期独占一页",

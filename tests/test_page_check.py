@@ -36,8 +36,10 @@ def laid_out(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, Path, 
     unit_plan = next(path for name, path in docs if name.startswith("yunhe2020/各单位/bdc-"))
     strip_keep_with_next(unit_plan, broken)
     docs.append(("broken/实施方案.docx", broken))
-    result = pdf.convert([path for _, path in docs])
-    assert not result.failed, result.failed
+    paths = [path for _, path in docs]
+    for start in range(0, len(paths), pc.CONVERT_CHUNK):
+        result = pdf.convert(paths[start : start + pc.CONVERT_CHUNK])
+        assert not result.failed, result.failed
     return [(name, path, path.with_suffix(".pdf")) for name, path in docs]
 
 

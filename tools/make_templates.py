@@ -410,16 +410,25 @@ def add_addressee(document: Document) -> None:
 # and the closing block (附件说明, 署名, 日期) after the body must not stand alone on a page
 # (GB/T 9704 7.3.5.5). keepNext is honoured alike by Word, WPS and LibreOffice.
 LABEL_KEEP = "b.text.endswith('：')"
-HEADING_KEEP = "{{ 'true' if loop.last or not b.text or " + LABEL_KEEP + " else 'false' }}"
-TEXT_KEEP = "{{ 'true' if loop.last or " + LABEL_KEEP + " else 'false' }}"
-LAST_KEEP = "{{ 'true' if loop.last else 'false' }}"
+HEADING_KEEP = "loop.last or not b.text or " + LABEL_KEEP
+TEXT_KEEP = "loop.last or " + LABEL_KEEP
+LAST_KEEP = "loop.last"
 
 
-def set_keep_with_next(paragraph: Paragraph, value: str = "true") -> None:
-    """``w:keepNext`` whose value may be a Jinja expression rendering true/false."""
+def set_keep_with_next(paragraph: Paragraph, condition: str) -> None:
+    """``<w:keepNext/>`` inside ``{% if condition %}`` … ``{% endif %}`` in the paragraph's
+    properties: the tags sit where content may, so a render stays well-formed XML (and
+    provably so, see render/docx_wellformed.py), unlike a value inside an attribute."""
     ppr = paragraph._p.get_or_add_pPr()
     keep = oxml.ensure_child(ppr, "w:keepNext", oxml.PPR_ORDER)
-    oxml.set_w_attributes(keep, val=value)
+    opening = "{% if " + condition + " %}"
+    previous = keep.getprevious()
+    if previous is None:  # lxml's own text: python-docx redefines it on some classes
+        raw_text = etree._Element.text
+        raw_text.__set__(ppr, (raw_text.__get__(ppr) or "") + opening)
+    else:
+        previous.tail = (previous.tail or "") + opening
+    keep.tail = "{% endif %}" + (keep.tail or "")
 
 
 def add_blocks_loop(document: Document, variable: str) -> None:
@@ -642,10 +651,10 @@ def add_control_row(cells: Sequence[_Cell], tag: str) -> None:
 # A group's rows keep together (every paragraph of a row but the group's last keeps with
 # the next: Word's way of keeping rows together, honoured by WPS and LibreOffice), so the
 # merged 创建项目 cell does not cross a page break while the group fits on a page.
-GROUP_KEEP = "{{ 'false' if loop.last else 'true' }}"
+GROUP_KEEP = "not loop.last"
 # Inside the content cell's own line loop, ``loop`` is that loop's: row_last remembers
 # whether the row is the group's last.
-LINE_KEEP = "{{ 'false' if row_last else 'true' }}"
+LINE_KEEP = "not row_last"
 
 
 def fill_ledger_row(row: _Row) -> None:
@@ -968,7 +977,7 @@ def add_notice(document: Document) -> None:
     set_keep_with_next(add_paragraph(document, g.STYLE_BODY, "{{ para }}"), LAST_KEEP)
     add_control(document, "endfor")
     date = add_signature_and_date(document, "notice.signature", "notice.date")
-    set_keep_with_next(date, "{{ 'true' if notice.remark else 'false' }}")
+    set_keep_with_next(date, "notice.remark")
     add_control(document, "if notice.remark")
     add_paragraph(document, g.STYLE_REMARK, "{{ notice.remark }}")
     add_control(document, "endif")

@@ -14,7 +14,6 @@ all (the README's table).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -22,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.render import pdf  # noqa: E402
-from tests.page_check import Problem, check, kind_of, report, tally  # noqa: E402
+from tests.conftest import convert_many  # noqa: E402
+from tests.page_check import CONVERT_CHUNK, Problem, check, kind_of, report, tally  # noqa: E402
 
 
 def documents(folders: list[Path]) -> list[tuple[str, Path]]:
@@ -34,19 +33,6 @@ def documents(folders: list[Path]) -> list[tuple[str, Path]]:
             if not path.name.startswith("~$"):
                 found.append((f"{folder.name}/{path.relative_to(folder).as_posix()}", path))
     return found
-
-
-def pdfs_for(paths: list[Path], work: Path) -> list[Path]:
-    """PDFs of ``paths`` laid out now by LibreOffice, in ``work`` (one batched run)."""
-    staged = []
-    for n, path in enumerate(paths):
-        copy = work / f"{n:05d}.docx"
-        shutil.copyfile(path, copy)
-        staged.append(copy)
-    result = pdf.convert(staged)
-    if result.failed:
-        raise SystemExit(f"LibreOffice 未能转换：{result.failed}")
-    return [copy.with_suffix(".pdf") for copy in staged]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     docs = documents(args.folders)
     with tempfile.TemporaryDirectory(prefix="plandocs-page-") as work:
         if args.convert:
-            laid_out = pdfs_for([path for _, path in docs], Path(work))
+            paths = [path for _, path in docs]
+            laid_out = []
+            for start in range(0, len(paths), CONVERT_CHUNK):
+                chunk = Path(work) / str(start)
+                laid_out += convert_many(paths[start : start + CONVERT_CHUNK], chunk)
         else:
             laid_out = [path.with_suffix(".pdf") for _, path in docs]
         results: dict[str, list[tuple[str, list[Problem]]]] = {}

@@ -244,8 +244,9 @@ def chart_parts(categories: Sequence[str], max_height: float, series_count: int 
     """
     count = len(categories)
     for parts in range(1, count + 1):
-        size = -(-count // parts)
-        ranges = [range(start, min(start + size, count)) for start in range(0, count, size)]
+        sizes = [count // parts + (1 if n < count % parts else 0) for n in range(parts)]
+        starts = [sum(sizes[:n]) for n in range(parts)]
+        ranges = [range(start, start + size) for start, size in zip(starts, sizes, strict=True)]
         heights = [figure_height([categories[i] for i in r], series_count) for r in ranges]
         if max(heights) <= max_height:
             return ranges

@@ -724,6 +724,18 @@ def natural_width(cell: etree._Element) -> int:
     return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK
 
 
+def token_width(cell: etree._Element) -> int:
+    """Twips of the cell's longest run of letters and digits (``1986.04``), which a line
+    must not break, margins included."""
+    longest = 0.0
+    for run in cell.iter(_w("r")):
+        em = _run_size(run) * 10
+        for node in run.iter(_w("t")):
+            for token in re.findall(r"[0-9A-Za-z.,:/%()+\-]+", node.text or ""):
+                longest = max(longest, len(token) * em / 2)
+    return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK if longest else 0
+
+
 def column_widths(natural: list[int], total: int) -> list[int]:
     """Split ``total`` twips between columns that would like their ``natural`` widths.
 
@@ -798,7 +810,9 @@ def _best_step(
     return None if best is None else (best[1], best[2])
 
 
-def balanced_widths(cells: list[list[int]], total: int) -> list[int]:
+def balanced_widths(
+    cells: list[list[int]], total: int, tokens: list[int] | None = None
+) -> list[int]:
     """Column widths for rows of cells needing ``cells[row][column]`` twips unwrapped.
 
     Each column first gets its text's width up to a few characters; then, step by step,
@@ -811,6 +825,8 @@ def balanced_widths(cells: list[list[int]], total: int) -> list[int]:
     if sum(natural) <= total:
         return column_widths(natural, total)
     least = [min(n, _least(n)) for n in natural]
+    # never narrower than its longest number or word: 1986.04 stays on one line
+    least = [max(m, t) for m, t in zip(least, tokens or [0] * len(least), strict=True)]
     if sum(least) > total:
         return column_widths(natural, total)
     widths = list(least)
@@ -844,17 +860,18 @@ def _fit_table_grid(table: etree._Element) -> None:
     needed = max(sum(_span(cell) for cell in row.findall(_w("tc"))) for row in rows)
     if needed in (0, len(columns)):
         return
-    cells = []
+    cells, tokens = [], [0] * needed
     for row in rows:
         need, position = [0] * needed, 0
         for cell in row.findall(_w("tc")):
             if _span(cell) == 1:
                 need[position] = natural_width(cell)
+                tokens[position] = max(tokens[position], token_width(cell))
             position += _span(cell)
         cells.append(need)
     natural = [max(CELL_MARGINS, *column) for column in zip(*cells, strict=True)]
     total = sum(int(column.get(_w("w"), "0")) for column in columns) or sum(natural)
-    widths = balanced_widths(cells, total)
+    widths = balanced_widths(cells, total, tokens)
     for column in columns:
         grid.remove(column)
     for width in widths:
