@@ -37,6 +37,8 @@ LEFT_MM = 28
 TOLERANCE = 3.0  # points: glyph boxes overhang their advance a little
 CHAR_MM_SIHAO = 14 / MM  # one 四号 character, in mm
 TABLE_LINES_PER_PAGE = 18  # 四号 table lines a page holds, a safe lower bound
+# A column of text this long must hold at least this many characters a line.
+LONG_TEXT, NARROW_CHARS = 30, 6
 # Documents per conversion run: one LibreOffice process laying out several hundred
 # documents in a row was seen to stop converting part-way.
 CONVERT_CHUNK = 100
@@ -54,7 +56,7 @@ RULES: dict[str, str] = {
     "row_split": "表格行跨页拆开（行高不足一页）",
     "header_repeat": "续页没有重复表头",
     "group_label": "合并单元格跨页后续页没有项目名称",
-    "narrow_column": "长文字的列过窄（每行不足 5 字）",
+    "narrow_column": "长文字（30 字以上）的列过窄（每行不足 6 字）",
     "fonts": "嵌入了非中文替代字体（DejaVu 等）",
 }
 NUMBER_LINE = re.compile(r"^\u2014\s*(\d+)\s*\u2014$")
@@ -564,7 +566,7 @@ def _table(table: Table, pages: Sequence[Page]) -> list[Problem]:
     for column in range(len(table.widths)):
         texts = [row.cells[column] for row in body if len(row.cells) == len(table.widths)]
         longest = max((len(t) for t in texts), default=0)
-        if _chars_per_line(table.widths[column]) < 5 and longest >= 20:
+        if _chars_per_line(table.widths[column]) < NARROW_CHARS and longest >= LONG_TEXT:
             problems.append(Problem("narrow_column", 0, f"第 {column + 1} 列"))
     return problems
 

@@ -759,11 +759,11 @@ def column_widths(natural: list[int], total: int) -> list[int]:
     return widths
 
 
-# Columns start at their text's width, but no wider than 3 四号 characters -- 5 for a
+# Columns start at their text's width, but no wider than 3 四号 characters -- 6 for a
 # long text (20 characters or more), never a sliver; a character at a time then
 # goes where it shortens the table most.
 CHAR_TWIPS = 280
-LEAST_CHARS, LEAST_LONG_CHARS, LONG_TEXT_CHARS = 3, 5, 20
+LEAST_CHARS, LEAST_LONG_CHARS, LONG_TEXT_CHARS = 3, 6, 20
 WIDTH_STEP = CHAR_TWIPS
 
 
