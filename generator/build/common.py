@@ -195,7 +195,15 @@ def _break_point(text: str, width: int) -> int:
 def signature_lines(name: str) -> str:
     """The 署名 as printed: an organ name too long for one line centred over the date is
     broken at a word's end (「…分局 / 办税服务厅」), never inside a word."""
-    return "\n".join(title_lines(part, g.SIGNATURE_CHARS) for part in name.split("\n"))
+    return "\n".join(
+        title_lines(part, g.SIGNATURE_CHARS) if _breakable(part) else part
+        for part in name.split("\n")
+    )
+
+
+def _breakable(text: str) -> bool:
+    """Whether ``text`` has a place to break that is not inside a number."""
+    return any(not text[cut - 1 : cut + 1].isdigit() for cut in range(1, len(text)))
 
 
 def measure_line(measure: Measure, planned: float | None = None) -> str:
