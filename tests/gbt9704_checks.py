@@ -398,6 +398,13 @@ def _check_run_font(
 ) -> list[str]:
     font, size = view.east_asian_font(r, p), view.size(r, p)
     failures = []
+    if view.paragraph_style_name(p) == g.STYLE_AUTHORITY and font == expected[0]:
+        # 7.2.4 leaves the 标志's size to the issuer: 小初, or down to 一号 for a long name
+        # (whether it stays on one line is read off the laid-out page, tests/page_check.py).
+        expected = (
+            font,
+            size if g.AUTHORITY_MIN_SIZE <= size <= g.AUTHORITY_SIZE else g.AUTHORITY_SIZE,
+        )
     if (font, size) != expected:
         failures.append(
             f"{where}“{run_text(r)[:12]}”为 {font} {size}，应为 {expected[0]} {expected[1]}"
