@@ -630,6 +630,7 @@ class _SheetRenderer:
         self.frame = _frame(sheet)
         self.last_col = len(sheet.columns)
         self.heights: dict[int, float] = {}
+        self.pages_wide = 1
         self.blocks = list(self._merge_blocks())
         # (column index, row offset) of cells inside a vertical merge: sized per block.
         self.in_block = {
@@ -650,7 +651,7 @@ class _SheetRenderer:
         self.out.page = page if layout is None else self._printed(page, layout)
         last_row = max(bottom, bottom + len(self.sheet.rows))
         names = {
-            "Print_Titles": absolute_rows(top, bottom),
+            "Print_Titles": self._print_titles(top, bottom),
             "Print_Area": absolute_range(1, 1, last_row, self.last_col),
         }
         return SheetPart(self.sheet.name, self.out.xml(), names=names)
@@ -668,6 +669,11 @@ class _SheetRenderer:
         usable_w, usable_h = printable_mm(layout)
         least = MIN_PRINTED_PT / min(self._font_size(STYLE_TEXT), self._font_size(STYLE_HEADER))
         wide = max(1, math.ceil(width_mm * least / usable_w - 0.001))
+        if wide > 1:  # the title columns are printed again on every page across
+            titles = sum(column_mm(c.width) for c in self.sheet.columns[: self._frozen_columns()])
+            room = usable_w / least - titles  # sheet millimetres left on a page
+            wide = max(2, math.ceil((width_mm - titles) / room - 0.001)) if room > 0 else wide
+        self.pages_wide = wide
         scale = min(1.0, wide * usable_w / width_mm)
         tail = page.tail.replace(f'fitToWidth="{layout.fit_to_width}"', f'fitToWidth="{wide}"', 1)
         breaks = self._row_breaks(usable_h * MM_TO_PT / scale * PAGE_FILL)
@@ -676,6 +682,15 @@ class _SheetRenderer:
             count = len(breaks)
             tail += f'<rowBreaks count="{count}" manualBreakCount="{count}">{items}</rowBreaks>'
         return PageXml(page.sheet_pr, tail)
+
+    def _print_titles(self, top: int, bottom: int) -> str:
+        """The header rows; on a sheet printed several pages wide also the first (frozen)
+        columns, so every page says which row is which."""
+        rows = absolute_rows(top, bottom)
+        columns = self._frozen_columns()
+        if self.pages_wide < 2 or not columns:
+            return rows
+        return f"$A:${get_column_letter(columns)},{rows}"
 
     def _row_breaks(self, capacity: float) -> list[int]:
         """Rows after which a new page starts: before a merged block that would cross
