@@ -538,6 +538,11 @@ def _table(table: Table, pages: Sequence[Page]) -> list[Problem]:
         # A row is where its most telling cell is: the longest text no other row has.
         row_pages: set[int] = set()
         unique = [(len(c), i) for i, c in enumerate(row.cells) if c and counts[c] == 1]
+        # A row taller than a page must split: some cell of it needs more lines than a page.
+        fits = all(
+            len(c) <= _chars_per_line(w) * TABLE_LINES_PER_PAGE
+            for c, w in zip(row.cells, row.widths, strict=False)
+        )
         for index, (cell, merged, width, start) in enumerate(
             zip(row.cells, row.merged, row.widths, row.starts, strict=False)
         ):
@@ -550,7 +555,6 @@ def _table(table: Table, pages: Sequence[Page]) -> list[Problem]:
             if unique and index == max(unique)[1]:
                 row_pages |= set(holding[:1])
             cut = split_across(cell, texts, pages)
-            fits = len(cell) <= _chars_per_line(width) * TABLE_LINES_PER_PAGE
             if cut is not None and fits and merged != "restart":
                 problems.append(Problem("row_split", cut, cell[:20]))
                 row_pages |= {cut, cut + 1}

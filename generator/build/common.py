@@ -8,6 +8,7 @@ is a plain body paragraph.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TypedDict
 
@@ -196,9 +197,16 @@ def signature_lines(name: str) -> str:
     """The 署名 as printed: an organ name too long for one line centred over the date is
     broken at a word's end (「…分局 / 办税服务厅」), never inside a word."""
     return "\n".join(
-        title_lines(part, g.SIGNATURE_CHARS) if _breakable(part) else part
+        title_lines(part, g.SIGNATURE_CHARS)
+        if _display_width(part) > g.SIGNATURE_CHARS and _breakable(part)
+        else part
         for part in name.split("\n")
     )
+
+
+def _display_width(text: str) -> float:
+    """Width in 字: a Chinese or full-width character 1, a letter or digit ½."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
 
 
 def _breakable(text: str) -> bool:
