@@ -23,7 +23,13 @@ from generator.model.evaluation import (
 from generator.model.nomination_rules import Verdict
 from generator.model.resolved import Plan
 from generator.phase1 import Job
-from generator.render.charts import ChartFontError, bar_chart, find_cjk_font
+from generator.render.charts import (
+    FIGURE_WIDTH,
+    ChartFontError,
+    bar_chart,
+    chart_parts,
+    find_cjk_font,
+)
 from generator.render.docx_engine import DocProperties
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_stats import ChartSpec, StatsSpec, StatsTable, render_statistics
@@ -31,6 +37,8 @@ from generator.write.names import safe_filename
 
 FOLDER = PurePath("阶段总结")
 CHART_WIDTH_MM = 150.0
+# A chart, its caption and the blank line above it fit one 225 mm 版心 with room to spare.
+CHART_MAX_HEIGHT_MM = 190.0
 
 
 YEAR_FOLDER = PurePath("年度总结")
@@ -106,26 +114,34 @@ def charts(plan: Plan, result: PhaseResult, year_end: bool = False) -> list[dict
     if not units or not chinese_font_available():
         return []
     span = "全年" if year_end else result.phase.name
-    by_unit = bar_chart(
-        [u.unit.name for u in units],
-        {"完成率": [u.rate * 100 for u in units]},
-        title="",  # the caption below the picture names it
-        value_label="单位任务完成率（%）",
-    )
     targets = [(plan.short(t.target), target_pair_rate(t)) for t in result.targets]
-    by_target = bar_chart(
-        [name for name, _ in targets],
-        {"完成率": [rate * 100 for _, rate in targets]},
-        title="",
-        value_label="单位任务完成率（%）",
+    series = (
+        (
+            [u.unit.name for u in units],
+            [u.rate * 100 for u in units],
+            "各单位台账完成情况（单位任务完成率）",
+        ),
+        (
+            [name for name, _ in targets],
+            [rate * 100 for _, rate in targets],
+            "各台账目标完成情况（单位任务完成率）",
+        ),
     )
-    return [
-        {"picture": c.as_picture(CHART_WIDTH_MM, caption), "caption": caption}
-        for c, caption in (
-            (by_unit, f"图1 {span}各单位台账完成情况（单位任务完成率）"),
-            (by_target, f"图2 {span}各台账目标完成情况（单位任务完成率）"),
-        )
-    ]
+    pictures = []
+    for number, (names, rates, caption) in enumerate(series, 1):
+        parts = chart_parts(names, CHART_MAX_HEIGHT_MM / CHART_WIDTH_MM * FIGURE_WIDTH)
+        for index, part in enumerate(parts, 1):
+            chart = bar_chart(
+                [names[i] for i in part],
+                {"完成率": [rates[i] for i in part]},
+                title="",  # the caption below the picture names it
+                value_label="单位任务完成率（%）",
+            )
+            # Split charts keep one figure number: 图1（1/3）, 图1（2/3）, …
+            of = f"（{index}/{len(parts)}）" if len(parts) > 1 else ""
+            text = f"图{number} {span}{caption}{of}"
+            pictures.append({"picture": chart.as_picture(CHART_WIDTH_MM, text), "caption": text})
+    return pictures
 
 
 def target_pair_rate(target: TargetResult) -> float:

@@ -27,6 +27,10 @@ from lxml import etree
 
 from generator.render import gbt9704 as g
 
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+EMU_PER_TWIP = 635
+
 Element = etree._Element
 Source = bytes | str | os.PathLike[str]
 
@@ -394,6 +398,13 @@ def _check_run_font(
 ) -> list[str]:
     font, size = view.east_asian_font(r, p), view.size(r, p)
     failures = []
+    if view.paragraph_style_name(p) == g.STYLE_AUTHORITY and font == expected[0]:
+        # 7.2.4 leaves the 标志's size to the issuer: 小初, or down to 一号 for a long name
+        # (whether it stays on one line is read off the laid-out page, tests/page_check.py).
+        expected = (
+            font,
+            size if g.AUTHORITY_MIN_SIZE <= size <= g.AUTHORITY_SIZE else g.AUTHORITY_SIZE,
+        )
     if (font, size) != expected:
         failures.append(
             f"{where}“{run_text(r)[:12]}”为 {font} {size}，应为 {expected[0]} {expected[1]}"
@@ -696,15 +707,67 @@ def _field_layout(p: Element) -> tuple[str, str, bool]:
 
 
 def page_number_lines(footer: Element) -> list[Element]:
-    """The footer's paragraphs that hold a PAGE field."""
-    return [p for p in footer.iter(qn("w:p")) if _field_layout(p)[2]]
+    """The footer's paragraphs that hold a PAGE field (not those holding a text box that
+    holds it)."""
+    return [
+        p
+        for p in footer.iter(qn("w:p"))
+        if _field_layout(p)[2] and next(p.iter(qn("w:txbxContent")), None) is None
+    ]
+
+
+def is_record_footer(view: DocxView, footer: Element) -> bool:
+    """The footer of the 版记 page: it holds the 印发 line."""
+    return any(view.paragraph_style_name(p) == g.STYLE_PRINTER for p in footer.iter(qn("w:p")))
+
+
+def _number_box(p: Element) -> Element | None:
+    """The ``wp:anchor`` of the text box holding page-number paragraph ``p``, if any."""
+    for ancestor in p.iterancestors():
+        if ancestor.tag == f"{{{WP_NS}}}anchor":
+            return ancestor
+    return None
+
+
+def _check_turned_number(box: Element, odd: bool, where: str) -> list[str]:
+    """§8: on a landscape page the number stays where the portrait pages have it -- 7 mm
+    outside the 版心's portrait foot (the page's left edge), 1 字 from the sheet's right
+    (the page's bottom, odd pages) or left (its top, even pages), turned with the sheet."""
+
+    def offset(axis: str) -> int:
+        node = box.find(f"{{{WP_NS}}}position{axis}/{{{WP_NS}}}posOffset")
+        return round(int(node.text) / EMU_PER_TWIP) if node is not None else -1
+
+    extent = box.find(f"{{{WP_NS}}}extent")
+    width = round(int(extent.get("cx")) / EMU_PER_TWIP)
+    length = round(int(extent.get("cy")) / EMU_PER_TWIP)
+    failures = []
+    edge = g.LANDSCAPE_MARGIN_LEFT - g.PAGE_NUMBER_GAP  # 7 mm left of the 版心
+    if abs(offset("H") + width - edge) > g.MARGIN_TOLERANCE:
+        failures.append(f"{where}横排页码应在版心左侧 7 mm 处")
+    if odd:
+        end = g.PAGE_WIDTH - g.LANDSCAPE_MARGIN_BOTTOM - g.PAGE_NUMBER_INDENT
+        placed = abs(offset("V") + length - end) <= g.MARGIN_TOLERANCE
+    else:
+        start = g.LANDSCAPE_MARGIN_TOP + g.PAGE_NUMBER_INDENT
+        placed = abs(offset("V") - start) <= g.MARGIN_TOLERANCE
+    if not placed:
+        failures.append(f"{where}横排页码应距{'下' if odd else '上'}边一字")
+    vert = [b.get("vert") for b in box.iter(f"{{{WPS_NS}}}bodyPr")]
+    if vert != ["vert"]:
+        failures.append(f"{where}横排页码应随纸张转向（文字方向 vert），实为 {vert}")
+    return failures
 
 
 def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> list[str]:
     lines = page_number_lines(footer)
+    if is_record_footer(view, footer):
+        # 7.5: "版记页前有空白页的，空白页和版记页均不编排页码"
+        return [f"{where}（版记页）不应编排页码"] if lines else []
     if len(lines) != 1:
         return [f"{where}页脚应有一个 PAGE 页码域"]
     p = lines[0]
+    box = _number_box(p)
     before, after, _ = _field_layout(p)
     failures = []
     if (before, after) != (g.PAGE_NUMBER_BEFORE, g.PAGE_NUMBER_AFTER):
@@ -716,6 +779,10 @@ def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> lis
             break
     side, other = ("right", "left") if odd else ("left", "right")
     align = view.paragraph_value(p, "w:jc", "val")
+    if box is not None:  # the box itself stands 1 字 in
+        if align not in (side, "end" if odd else "start"):
+            failures.append(f"{where}横排页码应{'右' if odd else '左'}对齐，实为 {align}")
+        return failures + _check_turned_number(box, odd, where)
     indent = twips(view.paragraph_value(p, "w:ind", side))
     if align not in (side, "end" if odd else "start") or abs(indent - g.PAGE_NUMBER_INDENT) > 10:
         failures.append(
@@ -730,8 +797,8 @@ def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> lis
 def _footer_position(view: DocxView, sect_pr: Element, footer: Element, number: int) -> list[str]:
     """The page-number line sits 7 mm (±1 mm) below the text block."""
     lines = page_number_lines(footer)
-    if not lines:
-        return []  # _check_footer reports it
+    if not lines or _number_box(lines[0]) is not None:
+        return []  # _check_footer reports it, or checks the turned number's box
     margins = sect_pr.find(qn("w:pgMar"))
     gap = (
         twips(margins.get(qn("w:bottom")))
@@ -978,11 +1045,12 @@ def _check_printer(view: DocxView, p: Element, width: int) -> list[str]:
 
 
 def _check_record_place(view: DocxView, table: Element, sect_pr: Element, where: str) -> list[str]:
-    """The 版记's last rule on the bottom edge of the 版心: below the table only the page
-    number, 7 mm lower (space before it), at the footer distance from the page edge."""
+    """The 版记's last rule on the bottom edge of the 版心: below the table only the empty
+    line where a page number would be (7.5: the 版记 page has none), 7 mm lower (space
+    before it), at the footer distance from the page edge."""
     after = [p for p in table.itersiblings() if p.tag == qn("w:p")]
-    if len(after) != 1 or not page_number_lines(after[0]):
-        return [f"{where}版记之后应只有页码"]
+    if len(after) != 1 or paragraph_text(after[0]).strip() or page_number_lines(after[0]):
+        return [f"{where}版记之后应只有一个空行（版记页不编页码）"]
     number = after[0]
     margins = sect_pr.find(qn("w:pgMar"))
     bottom = (

@@ -126,6 +126,7 @@ def test_missing_cjk_font_raises_with_install_hint(monkeypatch: pytest.MonkeyPat
         FontEntry(fname="/fonts/LiberationSerif-Regular.ttf", name="Liberation Serif"),
     ]
     monkeypatch.setattr(charts, "_installed_fonts", lambda: latin_only)
+    monkeypatch.setattr(charts.font_manager, "findSystemFonts", lambda: [])  # none on disk
     with pytest.raises(ChartFontError) as caught:
         bar_chart(UNITS, RATES, TITLE, VALUE_LABEL)
     message = str(caught.value)
@@ -140,5 +141,29 @@ def test_a_cjk_named_file_without_chinese_glyphs_is_not_used(
     dejavu = matplotlib.font_manager.findfont("DejaVu Sans")
     impostor = FontEntry(fname=dejavu, name="Noto Sans CJK SC")
     monkeypatch.setattr(charts, "_installed_fonts", lambda: [impostor])
+    monkeypatch.setattr(charts.font_manager, "findSystemFonts", lambda: [dejavu])
     with pytest.raises(ChartFontError):
         charts.find_cjk_font()
+
+
+def test_fonts_installed_after_matplotlib_cached_its_list_are_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """matplotlib's font cache is written once; fonts installed later are only on disk.
+    A fresh scan of the font folders (what a new cache would hold) finds them."""
+    chart_or_skip()  # a CJK font is installed here (or the test is skipped)
+    stale = [e for e in matplotlib.font_manager.fontManager.ttflist if "DejaVu" in e.name]
+    monkeypatch.setattr(charts, "_installed_fonts", lambda: stale)
+    image = bar_chart(UNITS, RATES, TITLE, VALUE_LABEL)
+    face = FT2Font(image.font_path)
+    assert all(face.get_char_index(ord(ch)) for ch in "完成率单位")
+
+
+def test_many_units_split_into_charts_that_fit_the_page() -> None:
+    """41 units in one chart were 541 mm high; parts of at most 8 inches each instead."""
+    names = [f"云河市第{n}窗口服务单位" for n in range(41)]
+    parts = charts.chart_parts(names, max_height=8.0)
+    assert len(parts) > 1
+    assert [i for part in parts for i in part] == list(range(41))  # every unit, in order
+    assert max(charts.figure_height([names[i] for i in part]) for part in parts) <= 8.0
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1  # near-equal parts

@@ -90,13 +90,19 @@ def test_page_numbers_alternate_right_and_left(out: Path) -> None:
     pages = len(page_sizes(plan))
     boxes = number_boxes(plan)
     assert sorted(boxes) == list(range(1, pages + 1))
+    sizes = page_sizes(plan)
     for n, (x_min, x_max, page_width) in boxes.items():
-        if n % 2:
+        if sizes[n - 1][0] > sizes[n - 1][1]:
+            # GB/T 9704 §8: a landscape page keeps the number where the sheet has it --
+            # turned with it, left of the 版心 (tests/page_check.py checks where exactly)
+            assert x_max < page_width * 0.15, (n, x_min, x_max)
+        elif n % 2:
             assert x_max > page_width * 0.75, (n, x_min, x_max)
         else:
             assert x_min < page_width * 0.25, (n, x_min, x_max)
     for n in range(1, pages + 1):
-        assert re.search(rf"—\s*{n}\s*—", page_text(plan, n))
+        text = page_text(plan, n, layout=sizes[n - 1][0] < sizes[n - 1][1])
+        assert re.search(rf"—\s*{n}\s*—", text)
 
 
 def test_embedded_fonts_are_cjk_faces_never_dejavu(out: Path) -> None:

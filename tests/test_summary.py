@@ -99,8 +99,14 @@ def test_word_summary_has_the_charts(out: Path) -> None:
     require_chinese_font()
     with zipfile.ZipFile(out / BUREAU) as archive:
         media = [n for n in archive.namelist() if n.startswith("word/media/")]
-    assert len(media) == 2
-    assert len(docx.Document(str(out / BUREAU)).inline_shapes) == 2
+    document = docx.Document(str(out / BUREAU))
+    captions = [p.text for p in document.paragraphs if p.style.name == "图表标题"]
+    # 19 units in one chart would be taller than the 225 mm 版心: 图1 comes in parts,
+    # each (with its caption and the line above) inside the page; 图2 is whole.
+    assert len(media) == len(document.inline_shapes) == len(captions) >= 3
+    assert captions[0].startswith("图1") and captions[0].endswith("（1/2）")
+    assert captions[-1].startswith("图2") and "/" not in captions[-1]
+    assert all(shape.height.mm <= 225 - 2 * 10.2 for shape in document.inline_shapes)
 
 
 def test_statistics_workbook_has_native_charts(out: Path) -> None:

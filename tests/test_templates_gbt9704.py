@@ -125,6 +125,8 @@ def with_notice(context: dict[str, Any], **changes: object) -> dict[str, Any]:
     """``context`` issued inside a notice (印发通知), with ``changes`` to the notice."""
     context["notice"] = {
         "authority": "焦作市园林局文件",
+        "authority_size": 72,  # 8 字 at 小初 (12.7 mm each) fit the 156 mm line
+        "authority_scale": 100,
         "number": "焦园〔2016〕12号",
         "title": "关于印发《焦作市园林局2016年\n文明服务活动实施方案》的通知",
         "addressee": "局属各单位，机关各科室：",
@@ -194,7 +196,8 @@ def test_landscape_attachment_section(plan_context: dict[str, Any]) -> None:
     body, ledger = document.sections
     assert body.page_width < body.page_height
     assert ledger.page_width > ledger.page_height
-    assert ledger.footer.is_linked_to_previous  # the page numbers continue on the ledger
+    # Own footers: §8 turns the page number with the sheet (the numbering continues).
+    assert not ledger.footer.is_linked_to_previous
     header_row = document.tables[0].rows[0]._tr
     assert header_row.find(f"{W}trPr/{W}tblHeader") is not None
     widths = [int(c.get(f"{W}w")) for c in document.tables[0]._tbl.tblGrid.gridCol_lst]
@@ -291,7 +294,7 @@ def test_summary_ledger_table_has_the_given_columns(summary_context: dict[str, A
     body, attachment = document.sections
     assert body.page_width < body.page_height
     assert attachment.page_width > attachment.page_height
-    assert attachment.footer.is_linked_to_previous
+    assert not attachment.footer.is_linked_to_previous  # §8: the number turned
     (table,) = document.tables
     assert [c.text for c in table.rows[0].cells] == ledger["columns"]
     assert [[c.text for c in row.cells] for row in table.rows[1:]] == [
@@ -427,6 +430,9 @@ def test_checker_reports_wrong_content(
         ("word/footer1.xml", '(?#all)w:eastAsia="宋体"', 'w:eastAsia="黑体"', "宋体四号"),
         ("word/document.xml", 'w:footer="1307"', 'w:footer="567"', "应为 7 mm"),
         ("word/document.xml", '(?#all)w:eastAsia="zh-CN"', 'w:eastAsia="ja-JP"', "应为 zh-CN"),
+        # §8: the landscape page's number is turned with the sheet, left of the 版心
+        ("word/footer3.xml", 'vert="vert"', 'vert="horz"', "随纸张转向"),
+        ("word/footer4.xml", ">829945<", ">0<", "版心左侧 7 mm"),
     ],
 )
 def test_checker_reports_wrong_layout(
@@ -487,19 +493,19 @@ NOTICE_LAYOUT_BREAKS = [
         "应顶格编排",
     ),
     ("word/document.xml", '<w:type w:val="evenPage"/>', '<w:type w:val="nextPage"/>', "偶数页"),
-    ("word/footer4.xml", 'w:before="397"', 'w:before="0"', "与版心下边缘重合"),
+    ("word/footer6.xml", 'w:before="397"', 'w:before="0"', "与版心下边缘重合"),
     (
-        "word/footer4.xml",
+        "word/footer6.xml",
         '<w:top w:val="single" w:sz="8"',
         '<w:top w:val="single" w:sz="4"',
         "0.35",
     ),
-    ("word/footer4.xml", '(<w:insideH [^>]*)w:sz="6"', r'\1w:sz="12"', "0.25"),
-    ("word/footer4.xml", '<w:left w:val="nil"/>', '<w:left w:val="single" w:sz="4"/>', "不应有线"),
-    ("word/footer4.xml", '<w:left w:w="0" w:type="dxa"/>', "", "与版心等宽"),
+    ("word/footer6.xml", '(<w:insideH [^>]*)w:sz="6"', r'\1w:sz="12"', "0.25"),
+    ("word/footer6.xml", '<w:left w:val="nil"/>', '<w:left w:val="single" w:sz="4"/>', "不应有线"),
+    ("word/footer6.xml", '<w:left w:w="0" w:type="dxa"/>', "", "与版心等宽"),
     ("word/styles.xml", 'w:left="1120"', 'w:left="560"', "回行与冒号后首字对齐"),
     ("word/styles.xml", '(<w:tab [^>]*w:pos=)"8564"', r'\1"8000"', "右空一字"),
-    ("word/footer4.xml", '(?#all)w:eastAsia="仿宋_GB2312"', 'w:eastAsia="黑体"', "版记文字"),
+    ("word/footer6.xml", '(?#all)w:eastAsia="仿宋_GB2312"', 'w:eastAsia="黑体"', "版记文字"),
 ]
 
 

@@ -257,7 +257,8 @@ def test_validations_protection_and_layout_are_kept(wb: Workbook, before: Workbo
         old.print_title_rows,
         old.print_area,
     )
-    assert new.page_setup.orientation == "landscape" and new.page_setup.fitToWidth == 1
+    assert new.page_setup.orientation == "landscape"
+    assert new.page_setup.fitToWidth == old.page_setup.fitToWidth  # pages wide, as issued
 
 
 def test_literal_escape_text_survives(returned: bytes) -> None:

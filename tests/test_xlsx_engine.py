@@ -247,11 +247,22 @@ def test_print_setup(ws: Worksheet) -> None:
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.page_setup.fitToHeight == 0  # as many pages tall as needed
     assert ws.print_title_rows == "$3:$4"
     assert ws.print_options.horizontalCentered
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     assert ws.page_margins.left <= 1
+
+
+def test_ledger_prints_at_9_pt_or_more(ws: Worksheet) -> None:
+    """Excel shrinks a sheet to ``fitToWidth`` pages wide: the scale that leaves must keep
+    the smallest text at 9 pt. A column of width w is 7w + 5 pixels at 96 dpi."""
+    letters = [get_column_letter(col) for col in range(1, ws.max_column + 1)]
+    width_mm = sum((ws.column_dimensions[c].width * 7 + 5) * 25.4 / 96 for c in letters)
+    margins = (ws.page_margins.left + ws.page_margins.right) * 25.4
+    scale = min(1.0, ws.page_setup.fitToWidth * (297 - margins) / width_mm)
+    sizes = {ws.cell(row, col).font.sz for row in range(3, 8) for col in range(1, len(letters))}
+    assert min(sizes) * scale >= 9, (min(sizes), scale)
 
 
 # --- identity sheet ----------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import nsmap, qn
 from docx.section import Section, _Footer
 from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
@@ -105,6 +106,8 @@ class ParagraphStyleSpec:
     space_before: int = 0
     snap_to_grid: bool = True
     outline_level: int | None = None
+    # Headings and labels stay with what follows (Word, WPS and LibreOffice honour it).
+    keep_with_next: bool = False
 
 
 # The attachment note (附件说明) is "附件：名称": wrapped lines align under the name,
@@ -125,6 +128,7 @@ PARAGRAPH_STYLES: tuple[ParagraphStyleSpec, ...] = (
         ALIGN.JUSTIFY,
         first_line=g.FIRST_LINE_INDENT,
         outline_level=0,
+        keep_with_next=True,
     ),
     ParagraphStyleSpec(
         g.STYLE_ATTACHMENT_NOTE,
@@ -138,9 +142,16 @@ PARAGRAPH_STYLES: tuple[ParagraphStyleSpec, ...] = (
         g.STYLE_SIGNATURE, "Signature", BODY, ALIGN.CENTER, left=g.SIGNATURE_LEFT_INDENT
     ),
     ParagraphStyleSpec(g.STYLE_DATE, "IssueDate", BODY, ALIGN.RIGHT, right=g.DATE_RIGHT_INDENT),
-    ParagraphStyleSpec(g.STYLE_ATTACHMENT_LABEL, "AttachmentLabel", HEITI_LINE, ALIGN.LEFT),
     ParagraphStyleSpec(
-        g.STYLE_ATTACHMENT_TITLE, "AttachmentTitle", TITLE, ALIGN.CENTER, snap_to_grid=False
+        g.STYLE_ATTACHMENT_LABEL, "AttachmentLabel", HEITI_LINE, ALIGN.LEFT, keep_with_next=True
+    ),
+    ParagraphStyleSpec(
+        g.STYLE_ATTACHMENT_TITLE,
+        "AttachmentTitle",
+        TITLE,
+        ALIGN.CENTER,
+        snap_to_grid=False,
+        keep_with_next=True,
     ),
     ParagraphStyleSpec(
         g.STYLE_TABLE_HEADER,
@@ -304,6 +315,10 @@ def format_paragraph_style(style: ParagraphStyle, spec: ParagraphStyleSpec) -> N
         oxml.set_snap_to_grid(ppr, False)
     if spec.outline_level is not None:
         oxml.set_outline_level(ppr, spec.outline_level)
+    if spec.keep_with_next:
+        fmt.keep_with_next = True
+    # No single first or last line of a paragraph alone at a page's top or foot.
+    fmt.widow_control = True
     oxml.apply_run_format(oxml.run_properties(style), spec.run)
 
 
@@ -374,12 +389,13 @@ def add_blank_lines(document: Document, count: int = 1, keep_with_next: bool = F
         paragraph.paragraph_format.keep_with_next = keep_with_next or None
 
 
-def add_level_2_paragraph(document: Document) -> None:
+def add_level_2_paragraph(document: Document) -> Paragraph:
     """（一）heading in 楷体 (character style 二级标题), then the body text in 仿宋."""
     paragraph = add_paragraph(document, g.STYLE_BODY)
     heading = oxml.add_text_run(paragraph, "{{ b.number }}{{ b.heading }}", KAITI_LINE)
     oxml.set_run_style(oxml.run_properties(heading), HEADING_2_STYLE_ID)
     oxml.add_text_run(paragraph, "{{ b.text }}", BODY)
+    return paragraph
 
 
 def add_addressee(document: Document) -> None:
@@ -387,6 +403,32 @@ def add_addressee(document: Document) -> None:
     add_control(document, "if addressee")
     add_paragraph(document, g.STYLE_ADDRESSEE, "{{ addressee }}")
     add_control(document, "endif")
+
+
+# A block keeps with the next one when it is a heading alone (（一）… with no text), a
+# label ending in "：", or the last of its list: what ends a page must not be a heading,
+# and the closing block (附件说明, 署名, 日期) after the body must not stand alone on a page
+# (GB/T 9704 7.3.5.5). keepNext is honoured alike by Word, WPS and LibreOffice.
+LABEL_KEEP = "b.text.endswith('：')"
+HEADING_KEEP = "loop.last or not b.text or " + LABEL_KEEP
+TEXT_KEEP = "loop.last or " + LABEL_KEEP
+LAST_KEEP = "loop.last"
+
+
+def set_keep_with_next(paragraph: Paragraph, condition: str) -> None:
+    """``<w:keepNext/>`` inside ``{% if condition %}`` … ``{% endif %}`` in the paragraph's
+    properties: the tags sit where content may, so a render stays well-formed XML (and
+    provably so, see render/docx_wellformed.py), unlike a value inside an attribute."""
+    ppr = paragraph._p.get_or_add_pPr()
+    keep = oxml.ensure_child(ppr, "w:keepNext", oxml.PPR_ORDER)
+    opening = "{% if " + condition + " %}"
+    previous = keep.getprevious()
+    if previous is None:  # lxml's own text: python-docx redefines it on some classes
+        raw_text = etree._Element.text
+        raw_text.__set__(ppr, (raw_text.__get__(ppr) or "") + opening)
+    else:
+        previous.tail = (previous.tail or "") + opening
+    keep.tail = "{% endif %}" + (keep.tail or "")
 
 
 def add_blocks_loop(document: Document, variable: str) -> None:
@@ -397,13 +439,14 @@ def add_blocks_loop(document: Document, variable: str) -> None:
     """
     add_control(document, f"for b in {variable}")
     add_control(document, "if b.level == 0")
-    add_paragraph(document, g.STYLE_BODY, "{{ b.text }}")
+    set_keep_with_next(add_paragraph(document, g.STYLE_BODY, "{{ b.text }}"), TEXT_KEEP)
     add_control(document, "elif b.level == 1")
     add_paragraph(document, g.STYLE_HEADING_1, "{{ b.number }}{{ b.heading }}")
     add_control(document, "elif b.level == 2")
-    add_level_2_paragraph(document)
+    set_keep_with_next(add_level_2_paragraph(document), HEADING_KEEP)
     add_control(document, "else")
-    add_paragraph(document, g.STYLE_BODY, "{{ b.number }}{{ b.heading }}{{ b.text }}")
+    more = add_paragraph(document, g.STYLE_BODY, "{{ b.number }}{{ b.heading }}{{ b.text }}")
+    set_keep_with_next(more, HEADING_KEEP)
     add_control(document, "endif")
     add_control(document, "endfor")
 
@@ -419,7 +462,8 @@ def add_charts_loop(document: Document, variable: str) -> None:
     add_blank_lines(document, keep_with_next=True)
     picture = add_paragraph(document, g.STYLE_CHART, "{{ c.picture }}")
     picture.paragraph_format.keep_with_next = True
-    add_paragraph(document, g.STYLE_CHART_CAPTION, "{{ c.caption }}")
+    caption = add_paragraph(document, g.STYLE_CHART_CAPTION, "{{ c.caption }}")
+    set_keep_with_next(caption, LAST_KEEP)  # the last picture goes with the closing block
     add_control(document, "endfor")
 
 
@@ -469,15 +513,19 @@ def set_up_section(section: Section, page: PageSetup) -> None:
     oxml.set_doc_grid(section, g.LINE_PITCH)
 
 
-def fill_page_number(paragraph: Paragraph, odd: bool) -> None:
-    """Odd pages: right-aligned 1 字 from the right; even pages: left-aligned 1 字 from the left."""
+def fill_page_number(paragraph: Paragraph, odd: bool, numbered: bool = True) -> None:
+    """Odd pages: right-aligned 1 字 from the right; even pages: left-aligned 1 字 from the left.
+
+    ``numbered=False`` keeps the line (and so the footer's height) without the number.
+    """
     paragraph.style = g.STYLE_PAGE_NUMBER
     fmt = paragraph.paragraph_format
     fmt.alignment = ALIGN.RIGHT if odd else ALIGN.LEFT
     fmt.right_indent = Twips(g.PAGE_NUMBER_INDENT if odd else 0)
     fmt.left_indent = Twips(0 if odd else g.PAGE_NUMBER_INDENT)
     oxml.apply_run_format(oxml.paragraph_mark_properties(paragraph), PAGE_NUMBER)
-    oxml.add_page_number(paragraph, PAGE_NUMBER)
+    if numbered:
+        oxml.add_page_number(paragraph, PAGE_NUMBER)
 
 
 def add_page_number_footers(document: Document, section: Section) -> None:
@@ -489,6 +537,84 @@ def add_page_number_footers(document: Document, section: Section) -> None:
     fill_page_number(section.even_page_footer.paragraphs[0], odd=False)
     for footer in (section.footer, section.even_page_footer):
         oxml.strip_layout_whitespace(footer._element)
+
+
+# --- landscape page numbers (GB/T 9704 §8) --------------------------------------------------
+#
+# A landscape table page is the portrait sheet turned a quarter (its 订口 at the table
+# head): its page number stays where the other pages have it -- 7 mm outside the 版心's
+# portrait foot, which is now the landscape page's left edge, 1 字 in from the sheet's
+# right (odd pages: the landscape page's bottom) or left (even pages: its top), reading
+# the way the sheet is held. A footer's own line cannot be turned, so the number sits in
+# a text box anchored to the page, its text turned 90° (DrawingML ``vert``, read alike by
+# Word, WPS and LibreOffice).
+EMU_PER_TWIP = 635
+NUMBER_BOX_LENGTH = 6 * g.CHAR_WIDTH_SIHAO  # "— 12 —" with room to spare
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def number_box_position(odd: bool) -> tuple[int, int]:
+    """(x, y) in twips of the page-number box's top-left corner on a landscape page."""
+    x = g.LANDSCAPE_MARGIN_LEFT - g.PAGE_NUMBER_GAP - g.PAGE_NUMBER_LINE
+    if odd:
+        bottom = g.PAGE_WIDTH - g.LANDSCAPE_MARGIN_BOTTOM - g.PAGE_NUMBER_INDENT
+        return x, bottom - NUMBER_BOX_LENGTH
+    return x, g.LANDSCAPE_MARGIN_TOP + g.PAGE_NUMBER_INDENT
+
+
+def number_box_xml(odd: bool, box_id: int) -> str:
+    x, y = (EMU_PER_TWIP * v for v in number_box_position(odd))
+    cx, cy = EMU_PER_TWIP * g.PAGE_NUMBER_LINE, EMU_PER_TWIP * NUMBER_BOX_LENGTH
+    return (
+        f'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<mc:Choice Requires="wps"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2"'
+        ' behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapNone/><wp:docPr id="{box_id}" name="页码{box_id}"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic xmlns:a="{DRAWING_NS}"><a:graphicData uri="{WPS_NS}">'
+        f'<wps:wsp xmlns:wps="{WPS_NS}"><wps:cNvSpPr txBox="1"/><wps:spPr>'
+        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
+        "</wps:spPr><wps:txbx><w:txbxContent/></wps:txbx>"
+        '<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0"'
+        ' anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
+        "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+        "</mc:AlternateContent>"
+    )
+
+
+def fill_landscape_number(footer: _Footer, odd: bool) -> None:
+    """The landscape page's footer: an empty line holding the turned page-number box."""
+    footer.is_linked_to_previous = False
+    holder = footer.paragraphs[0]
+    holder.style = g.STYLE_PAGE_NUMBER
+    oxml.apply_run_format(oxml.paragraph_mark_properties(holder), PAGE_NUMBER)
+    run = holder.add_run()._r
+    wrapper = etree.fromstring(
+        f'<w:r xmlns:w="{nsmap["w"]}" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+        f"{number_box_xml(odd, 900 + int(odd))}</w:r>"
+    )
+    run.extend(list(wrapper))
+    content = run.find(".//" + qn("w:txbxContent"))
+    number = Paragraph(OxmlElement("w:p"), footer)
+    content.append(number._p)
+    fill_page_number(number, odd)
+    # In the box, the turned line runs from the sheet's left to its right, as on portrait
+    # pages: odd numbers at its end (toward the page's bottom), even at its start.
+    number.paragraph_format.right_indent = Twips(0)
+    number.paragraph_format.left_indent = Twips(0)
+    oxml.strip_layout_whitespace(footer._element)
+
+
+def add_landscape_numbers(section: Section) -> None:
+    fill_landscape_number(section.footer, odd=True)
+    fill_landscape_number(section.even_page_footer, odd=False)
 
 
 def end_section_at(document: Document, paragraph: Paragraph) -> Section:
@@ -522,15 +648,29 @@ def add_control_row(cells: Sequence[_Cell], tag: str) -> None:
         add_paragraph(cell, g.STYLE_TABLE_TEXT)
 
 
-def fill_ledger_row(cells: Sequence[_Cell]) -> None:
+# A group's rows keep together (every paragraph of a row but the group's last keeps with
+# the next: Word's way of keeping rows together, honoured by WPS and LibreOffice), so the
+# merged 创建项目 cell does not cross a page break while the group fits on a page.
+GROUP_KEEP = "not loop.last"
+# Inside the content cell's own line loop, ``loop`` is that loop's: row_last remembers
+# whether the row is the group's last.
+LINE_KEEP = "not row_last"
+
+
+def fill_ledger_row(row: _Row) -> None:
+    oxml.set_cant_split(row)
+    cells = row.cells
     for cell, (text, alignment) in zip(cells, LEDGER_ROW_CELLS, strict=True):
         oxml.set_cell_vertical_centre(cell)
         if text:
-            add_paragraph(cell, g.STYLE_TABLE_TEXT, text).paragraph_format.alignment = alignment
+            paragraph = add_paragraph(cell, g.STYLE_TABLE_TEXT, text)
+            paragraph.paragraph_format.alignment = alignment
+            set_keep_with_next(paragraph, GROUP_KEEP)
     # One paragraph per content line; an empty list still leaves the cell one paragraph.
     content = cells[2]
+    add_control(content, "set row_last = loop.last", g.STYLE_TABLE_TEXT)
     add_control(content, 'for line in r.content or [""]', g.STYLE_TABLE_TEXT)
-    add_paragraph(content, g.STYLE_TABLE_TEXT, "{{ line }}")
+    set_keep_with_next(add_paragraph(content, g.STYLE_TABLE_TEXT, "{{ line }}"), LINE_KEEP)
     add_control(content, "endfor", g.STYLE_TABLE_TEXT)
 
 
@@ -547,7 +687,7 @@ def add_ledger_table(document: Document) -> None:
         add_paragraph(cell, g.STYLE_TABLE_HEADER, text)
     add_control_row(table.rows[1].cells, "for g in ledger.groups")
     add_control_row(table.rows[2].cells, "for r in g.rows")
-    fill_ledger_row(table.rows[3].cells)
+    fill_ledger_row(table.rows[3])
     add_control_row(table.rows[4].cells, "endfor")
     add_control_row(table.rows[5].cells, "endfor")
     sort_cell_properties(table)
@@ -595,6 +735,7 @@ def add_column_loop_table(document: Document) -> None:
     oxml.set_table_layout(table, COLUMN_LOOP_WIDTHS, g.TABLE_BORDER)
     fill_column_loop(start_header_row(table).cells, "ledger.columns", g.STYLE_TABLE_HEADER)
     add_control_row(table.rows[1].cells, "for r in ledger.rows")
+    oxml.set_cant_split(table.rows[2])  # a row never splits across pages
     fill_column_loop(table.rows[2].cells, "r.cells", g.STYLE_TABLE_TEXT)
     add_control_row(table.rows[3].cells, "endfor")
     sort_cell_properties(table)
@@ -804,6 +945,16 @@ def finish_notice_styles(document: Document) -> None:
     tabs.add_tab_stop(Twips(g.PRINT_DATE_TAB), WD_TAB_ALIGNMENT.RIGHT)
 
 
+def fit_authority(rpr: etree._Element) -> None:
+    """The 标志's size and character width come from its length (notice.authority_size in
+    half-points, notice.authority_scale in %), so it stays on one line in the 版心."""
+    for tag in ("w:sz", "w:szCs"):
+        size = oxml.ensure_child(rpr, tag, oxml.RPR_ORDER)
+        oxml.set_w_attributes(size, val="{{ notice.authority_size }}")
+    scale = oxml.ensure_child(rpr, "w:w", oxml.RPR_ORDER)
+    oxml.set_w_attributes(scale, val="{{ notice.authority_scale }}")
+
+
 def add_notice(document: Document) -> None:
     """版头 and 主体 of the notice, all inside ``{%p if notice %}``.
 
@@ -815,6 +966,7 @@ def add_notice(document: Document) -> None:
     authority = add_paragraph(document, g.STYLE_AUTHORITY, "{{ notice.authority }}")
     for rpr in (oxml.paragraph_mark_properties(authority), oxml.run_properties(authority.runs[0])):
         set_colour(rpr, g.RED)
+        fit_authority(rpr)
     add_blank_lines(document, g.BLANK_LINES_BEFORE_DOC_NUMBER)
     add_paragraph(document, g.STYLE_DOC_NUMBER, "{{ notice.number }}")
     add_blank_lines(document, g.BLANK_LINES_AFTER_RULE)
@@ -822,9 +974,10 @@ def add_notice(document: Document) -> None:
     add_blank_lines(document)
     add_paragraph(document, g.STYLE_ADDRESSEE, "{{ notice.addressee }}")
     add_control(document, "for para in notice.body")
-    add_paragraph(document, g.STYLE_BODY, "{{ para }}")
+    set_keep_with_next(add_paragraph(document, g.STYLE_BODY, "{{ para }}"), LAST_KEEP)
     add_control(document, "endfor")
-    add_signature_and_date(document, "notice.signature", "notice.date")
+    date = add_signature_and_date(document, "notice.signature", "notice.date")
+    set_keep_with_next(date, "notice.remark")
     add_control(document, "if notice.remark")
     add_paragraph(document, g.STYLE_REMARK, "{{ notice.remark }}")
     add_control(document, "endif")
@@ -894,8 +1047,9 @@ def add_record_table(footer: _Footer) -> None:
 
 
 def fill_record_footer(footer: _Footer, odd: bool) -> None:
-    """The 版记 page's footer: the 版记, then the page number 7 mm below it.
+    """The 版记 page's footer: the 版记, then an empty line where a page number would be.
 
+    GB/T 9704 7.5: the 版记 page (and a blank page before it) carries no page number.
     A footer grows upwards from its fixed distance to the page edge, so the 版记's
     last rule lands exactly on the bottom edge of the 版心 (footer distance + number
     line + the 7 mm gap), in Word and LibreOffice alike, however many 抄送 lines.
@@ -905,9 +1059,9 @@ def fill_record_footer(footer: _Footer, odd: bool) -> None:
     add_control(footer, "if notice")
     add_record_table(footer)
     add_control(footer, "endif")
-    number = footer.add_paragraph()
-    fill_page_number(number, odd)
-    number.paragraph_format.space_before = Twips(g.PAGE_NUMBER_GAP)
+    spacer = footer.add_paragraph()
+    fill_page_number(spacer, odd, numbered=False)
+    spacer.paragraph_format.space_before = Twips(g.PAGE_NUMBER_GAP)
     placeholder.getparent().remove(placeholder)
     oxml.strip_layout_whitespace(footer._element)
 
@@ -1001,17 +1155,31 @@ def add_landscape_attachment(
     """
     attachment = end_section_at(document, after)
     set_up_section(attachment, LANDSCAPE)
+    add_landscape_numbers(attachment)
     if condition:
         add_control(document, f"if {condition}")
     add_paragraph(document, g.STYLE_ATTACHMENT_LABEL, "{{ attachments[0].label }}")
-    add_blank_lines(document)
+    add_blank_lines(document, keep_with_next=True)  # label, blank line and title stay together
     add_paragraph(document, g.STYLE_ATTACHMENT_TITLE, "{{ ledger.title }}")
     add_table(document)
-    last = add_paragraph(document, g.STYLE_BODY)  # Word needs a paragraph after a table
+    last = add_table_end(document)
     if condition:
-        set_up_section(end_section_at(document, last), PORTRAIT)
+        after_section = end_section_at(document, last)
+        set_up_section(after_section, PORTRAIT)
+        add_page_number_footers(document, after_section)  # portrait numbers again
         add_control(document, "endif")
     return last
+
+
+TABLE_END_STYLE = next(spec for spec in FORM_STYLES if spec.name == g.STYLE_TABLE_END)
+
+
+def add_table_end(document: Document) -> Paragraph:
+    """The paragraph Word needs after a table, in style 表后段落 (1 pt high): a table that
+    fills its last page exactly does not push it onto a blank page of its own."""
+    if g.STYLE_TABLE_END not in {style.name for style in document.styles}:
+        add_paragraph_style(document, TABLE_END_STYLE)
+    return add_paragraph(document, g.STYLE_TABLE_END)
 
 
 def build_plan_template() -> Document:

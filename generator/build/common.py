@@ -8,12 +8,14 @@ is a plain body paragraph.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TypedDict
 
 from generator.build.measure_text import is_yes_no, reported_label
 from generator.model.plan import Item, Measure, Phase
 from generator.model.resolved import Plan
+from generator.render import gbt9704 as g
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -207,6 +209,27 @@ def _break_point(text: str, width: int) -> int:
     if not words:  # never inside a number: 2020 stays on one line
         words = [cut for cut in range(1, len(text)) if not text[cut - 1 : cut + 1].isdigit()]
     return min(words, key=lambda cut: (abs(cut - even), -cut))
+
+
+def signature_lines(name: str) -> str:
+    """The 署名 as printed: an organ name too long for one line centred over the date is
+    broken at a word's end (「…分局 / 办税服务厅」), never inside a word."""
+    return "\n".join(
+        title_lines(part, g.SIGNATURE_CHARS)
+        if _display_width(part) > g.SIGNATURE_CHARS and _breakable(part)
+        else part
+        for part in name.split("\n")
+    )
+
+
+def _display_width(text: str) -> float:
+    """Width in 字: a Chinese or full-width character 1, a letter or digit ½."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+def _breakable(text: str) -> bool:
+    """Whether ``text`` has a place to break that is not inside a number."""
+    return any(not text[cut - 1 : cut + 1].isdigit() for cut in range(1, len(text)))
 
 
 def measure_line(measure: Measure, planned: float | None = None) -> str:

@@ -10,6 +10,7 @@ from generator.build.common import (
     chinese_date,
     outline_number,
     paragraphs,
+    signature_lines,
     title_lines,
 )
 from generator.build.nomination_list import in_order, list_table, list_title
@@ -37,7 +38,7 @@ def report_context(plan: Plan, report: CoverReport, verdicts: list[Verdict]) -> 
         ],
         "charts": [],
         "attachments": [{"label": "附件", "title": list_title(plan)}],
-        "signature": plan.text.issuer,
+        "signature": signature_lines(plan.text.issuer),
         "date": chinese_date(report.date),
         "ledger": list_table(plan, verdicts),
     }

@@ -6,9 +6,10 @@ strings, with every default of ``plan.yaml``'s ``notice`` filled in.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TypedDict
 
-from generator.build.common import chinese_date, title_lines
+from generator.build.common import chinese_date, signature_lines, title_lines
 from generator.model.plan import Notice, PlanText
 from generator.render import gbt9704 as g
 
@@ -18,6 +19,8 @@ TRAILING_MARKS = "：:。.，,、；;"
 
 class NoticeContext(TypedDict):
     authority: str
+    authority_size: int  # half-points
+    authority_scale: int  # character width, %
     number: str
     title: str
     addressee: str
@@ -38,17 +41,35 @@ def notice_context(text: PlanText) -> NoticeContext | None:
     date = notice.date or text.date
     return NoticeContext(
         authority=notice.authority,
+        authority_size=authority_size(notice.authority),
+        authority_scale=authority_scale(notice.authority),
         number=notice.number,
         title=title_lines(notice_title(notice, text)),
         addressee=notice.addressee.rstrip(TRAILING_MARKS) + "：",
         body=list(notice.body) or [f"现将《{text.title}》印发给你们，请结合实际，认真贯彻落实。"],
-        signature=notice.issuer or text.issuer,
+        signature=signature_lines(notice.issuer or text.issuer),
         date=chinese_date(date),
         remark=remark(notice.disclosure),
         copy_to=copy_to_line(notice.copy_to),
         printer=notice.printer,
         print_date=chinese_date(notice.print_date or date) + g.PRINTED,
     )
+
+
+def _fitting_size(name: str) -> float:
+    """Half-points at which ``name`` fills the 版心's width (a CJK glyph is 1 em wide)."""
+    ems = sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in name) or 1
+    return g.AUTHORITY_WIDTH / 10 / ems  # twips / 20 = pt, × 2 = half-points
+
+
+def authority_size(name: str) -> int:
+    """小初 when the 标志 fits; smaller for a longer name, never below 一号."""
+    return max(g.AUTHORITY_MIN_SIZE, min(g.AUTHORITY_SIZE, int(_fitting_size(name))))
+
+
+def authority_scale(name: str) -> int:
+    """100, or the character width (%) that still fits a name too long at 一号."""
+    return min(100, int(100 * _fitting_size(name) / authority_size(name)))
 
 
 def notice_title(notice: Notice, text: PlanText) -> str:

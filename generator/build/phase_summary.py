@@ -15,6 +15,7 @@ from generator.build.common import (
     chinese_date,
     outline_number,
     paragraphs,
+    signature_lines,
     title_lines,
 )
 from generator.build.measure_text import (
@@ -90,7 +91,7 @@ def summary_context(
         ],
         "charts": charts,
         "attachments": [{"label": "附件", "title": ledger_title(plan, result)}],
-        "signature": plan.text.issuer,
+        "signature": signature_lines(plan.text.issuer),
         "date": summary_date(plan, result.phase),
         "ledger": ledger_attachment(plan, result, ledger_title(plan, result)),
     }

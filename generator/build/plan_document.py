@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.build.common import chinese_date, outline_blocks, paragraphs, title_lines
+from generator.build.common import (
+    chinese_date,
+    outline_blocks,
+    paragraphs,
+    signature_lines,
+    title_lines,
+)
 from generator.build.ledger_table import ledger_groups
 from generator.build.notice import notice_context
 from generator.model.resolved import Plan
@@ -24,7 +30,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
         "addressee": text.addressee,
         "blocks": [*paragraphs(text.preamble), *outline_blocks(plan, text.sections)],
         "attachments": [{"label": "附件", "title": plan.ledger.title}],
-        "signature": text.issuer,
+        "signature": signature_lines(text.issuer),
         "date": chinese_date(text.date),
         "ledger": {
             "title": plan.ledger.title,

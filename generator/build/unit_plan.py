@@ -16,6 +16,7 @@ from generator.build.common import (
     outline_number,
     paragraphs,
     phase_blocks,
+    signature_lines,
     task_terms,
     title_lines,
     units_line,
@@ -48,7 +49,7 @@ def unit_plan_context(plan: Plan, unit: Unit, duties: list[Duty]) -> dict[str, A
                 *outline_blocks(plan, [voiced(plan, unit, i) for i in section.items], 2),
             ]
         ],
-        "signature": unit.name,
+        "signature": signature_lines(unit.name),
         "date": chinese_date(plan.unit_plan_date),
     }
 

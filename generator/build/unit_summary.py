@@ -5,7 +5,14 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from generator.build.common import Block, block, outline_number, paragraphs, title_lines
+from generator.build.common import (
+    Block,
+    block,
+    outline_number,
+    paragraphs,
+    signature_lines,
+    title_lines,
+)
 from generator.build.measure_text import line_sentence
 from generator.build.summary_parts import (
     next_phase,
@@ -57,7 +64,7 @@ def unit_summary_context(
         ],
         "charts": [],
         "attachments": [{"label": "附件", "title": ledger_title}],
-        "signature": unit.unit.name,
+        "signature": signature_lines(unit.unit.name),
         "date": summary_date(plan, result.phase, year_end),
         "ledger": {
             "title": ledger_title,

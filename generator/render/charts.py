@@ -139,14 +139,36 @@ def _candidates(fonts: Sequence[FontEntry]) -> Iterable[FontEntry]:
     yield from _regular_first(by_file)
 
 
+def _fonts_on_disk(known: Iterable[FontEntry]) -> list[FontEntry]:
+    """Faces in the system's font folders that matplotlib's cache does not list.
+
+    The cache (fontlist-*.json) is written at matplotlib's first run and not refreshed:
+    fonts installed later are missing from it, though a fresh scan finds them.
+    """
+    seen = {str(Path(e.fname).resolve()) for e in known}
+    found = []
+    for path in sorted(font_manager.findSystemFonts()):
+        if str(Path(path).resolve()) in seen or Path(path).suffix.lower() not in CJK_FILE_SUFFIXES:
+            continue
+        try:
+            found.append(font_manager.ttfFontProperty(FT2Font(path)))
+        except (OSError, RuntimeError, ValueError, KeyError):
+            continue
+    return found
+
+
 def find_cjk_font() -> FontEntry:
     """The first installed face from ``CJK_FAMILIES``, else any CJK font file found.
 
+    Looks in matplotlib's font cache first, then (when the cache predates the fonts)
+    in the font folders themselves, as a fresh process would.
     Raises ``ChartFontError`` (Chinese message with the install hint) if there is none.
     """
-    for entry in _candidates(_installed_fonts()):
-        if _has_chinese_glyphs(entry):
-            return entry
+    cached = _installed_fonts()
+    for fonts in (cached, _fonts_on_disk(cached)):
+        for entry in _candidates(fonts):
+            if _has_chinese_glyphs(entry):
+                return entry
     raise ChartFontError(INSTALL_HINT)
 
 
@@ -206,6 +228,29 @@ def _layout(categories: Sequence[str], series_count: int) -> _Layout:
     lines = max((label.count("\n") + 1 for label in labels), default=1)
     row = max(0.22 * series_count + 0.18, 0.2 * lines + 0.12)
     return _Layout(True, labels, max(1.4 + row * len(categories), 2.6))
+
+
+def figure_height(categories: Sequence[str], series_count: int = 1) -> float:
+    """The height (inches) ``bar_chart`` gives a chart of these categories."""
+    return _layout(categories, series_count).height
+
+
+def chart_parts(categories: Sequence[str], max_height: float, series_count: int = 1) -> list[range]:
+    """Index ranges splitting ``categories`` into the fewest near-equal parts whose charts
+    are at most ``max_height`` inches high (at least one category a part).
+
+    A picture never reaches outside the page however many units there are: a long list
+    becomes several charts of readable bars, not one squeezed or cut-off chart.
+    """
+    count = len(categories)
+    for parts in range(1, count + 1):
+        sizes = [count // parts + (1 if n < count % parts else 0) for n in range(parts)]
+        starts = [sum(sizes[:n]) for n in range(parts)]
+        ranges = [range(start, start + size) for start, size in zip(starts, sizes, strict=True)]
+        heights = [figure_height([categories[i] for i in r], series_count) for r in ranges]
+        if max(heights) <= max_height:
+            return ranges
+    return [range(n, n + 1) for n in range(count)]
 
 
 def _value_axis_limit(series: Mapping[str, Sequence[float]], percent: bool) -> float:
@@ -292,7 +337,8 @@ def bar_chart(
     """
     _validate(categories, series)
     entry = find_cjk_font()
-    font = FontProperties(family=entry.name, size=LABEL_SIZE)
+    # By file, not by family name: a face found on disk is not in matplotlib's cache.
+    font = FontProperties(fname=entry.fname, size=LABEL_SIZE)
     layout = _layout(categories, len(series))
     figure = Figure(figsize=(FIGURE_WIDTH, layout.height), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
@@ -300,7 +346,7 @@ def bar_chart(
     limit = _value_axis_limit(series, percent)
     _style_axes(axes, layout, limit, value_label, percent, font)
     if title:
-        title_font = FontProperties(family=entry.name, size=TITLE_SIZE, weight="bold")
+        title_font = FontProperties(fname=entry.fname, size=TITLE_SIZE, weight="bold")
         axes.set_title(title, fontproperties=title_font)
     if len(series) > 1:
         figure.legend(

@@ -724,6 +724,18 @@ def natural_width(cell: etree._Element) -> int:
     return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK
 
 
+def token_width(cell: etree._Element) -> int:
+    """Twips of the cell's longest run of letters and digits (``1986.04``), which a line
+    must not break, margins included."""
+    longest = 0.0
+    for run in cell.iter(_w("r")):
+        em = _run_size(run) * 10
+        for node in run.iter(_w("t")):
+            for token in re.findall(r"[0-9A-Za-z.,:/%()+\-]+", node.text or ""):
+                longest = max(longest, len(token) * em / 2)
+    return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK if longest else 0
+
+
 def column_widths(natural: list[int], total: int) -> list[int]:
     """Split ``total`` twips between columns that would like their ``natural`` widths.
 
@@ -747,6 +759,93 @@ def column_widths(natural: list[int], total: int) -> list[int]:
     return widths
 
 
+# Columns start at their text's width, but no wider than 3 四号 characters -- 6 for a
+# long text (20 characters or more), never a sliver; a character at a time then
+# goes where it shortens the table most.
+CHAR_TWIPS = 280
+LEAST_CHARS, LEAST_LONG_CHARS, LONG_TEXT_CHARS = 3, 6, 20
+WIDTH_STEP = CHAR_TWIPS
+
+
+def _lines(need: int, width: int) -> int:
+    return max(1, -(-(need - CELL_MARGINS) // max(1, width - CELL_MARGINS)))
+
+
+def _least(natural: int) -> int:
+    long = natural - CELL_MARGINS >= LONG_TEXT_CHARS * CHAR_TWIPS
+    return (LEAST_LONG_CHARS if long else LEAST_CHARS) * CHAR_TWIPS + CELL_MARGINS
+
+
+def _best_step(
+    cells: list[list[int]], widths: list[int], natural: list[int], spare: int
+) -> tuple[int, int] | None:
+    """(column, steps): the widening that saves the most lines per step, or None.
+
+    Only the widened column's cells change, so each trial recounts that column alone
+    against the tallest of the other cells of each row.
+    """
+    lines = [
+        [_lines(need, w) if need else 0 for need, w in zip(row, widths, strict=True)]
+        for row in cells
+    ]
+    best: tuple[float, int, int] | None = None
+    for column, width in enumerate(widths):
+        others = [max((n for j, n in enumerate(row) if j != column), default=0) for row in lines]
+        now = sum(max(1, o, row[column]) for o, row in zip(others, lines, strict=True))
+        own = sum(row[column] for row in lines)
+        for steps in range(1, spare + 1):
+            if width + (steps - 1) * WIDTH_STEP >= natural[column]:
+                break
+            trial = [
+                _lines(row[column], width + steps * WIDTH_STEP) if row[column] else 0
+                for row in cells
+            ]
+            table = sum(max(1, o, t) for o, t in zip(others, trial, strict=True))
+            saved = (now - table) + (own - sum(trial)) / 1000
+            if saved > 0:
+                rate = saved / steps
+                if best is None or rate > best[0]:
+                    best = (rate, column, steps)
+                break
+    return None if best is None else (best[1], best[2])
+
+
+def balanced_widths(
+    cells: list[list[int]], total: int, tokens: list[int] | None = None
+) -> list[int]:
+    """Column widths for rows of cells needing ``cells[row][column]`` twips unwrapped.
+
+    Each column first gets its text's width up to a few characters; then, step by step,
+    the room left goes to the column that saves the most table lines (a row is as tall
+    as its tallest cell), so a long text such as 事迹简介 gets the width while short
+    columns stay narrow and readable. When even the start does not fit, or every text
+    already fits, ``column_widths`` shares the room.
+    """
+    natural = [max(CELL_MARGINS, *column) for column in zip(*cells, strict=True)]
+    if sum(natural) <= total:
+        return column_widths(natural, total)
+    least = [min(n, _least(n)) for n in natural]
+    # never narrower than its longest number or word: 1986.04 stays on one line
+    least = [max(m, t) for m, t in zip(least, tokens or [0] * len(least), strict=True)]
+    if sum(least) > total:
+        return column_widths(natural, total)
+    widths = list(least)
+    while (spare := (total - sum(widths)) // WIDTH_STEP) > 0:
+        step = _best_step(cells, widths, natural, spare)
+        if step is None:  # nothing saves a line any more: the rest by what columns lack
+            lacking = [max(0, n - w) for n, w in zip(natural, widths, strict=True)]
+            room = total - sum(widths)
+            widths = [
+                w + room * lack // (sum(lacking) or 1)
+                for w, lack in zip(widths, lacking, strict=False)
+            ]
+            break
+        column, steps = step
+        widths[column] += steps * WIDTH_STEP
+    widths[widths.index(max(widths))] += total - sum(widths)
+    return widths
+
+
 def _fit_table_grid(table: etree._Element) -> None:
     """A table whose rows no longer match its grid (a ``{%tc for %}`` loop) gets a new one.
 
@@ -761,15 +860,18 @@ def _fit_table_grid(table: etree._Element) -> None:
     needed = max(sum(_span(cell) for cell in row.findall(_w("tc"))) for row in rows)
     if needed in (0, len(columns)):
         return
-    natural = [CELL_MARGINS] * needed
+    cells, tokens = [], [0] * needed
     for row in rows:
-        position = 0
+        need, position = [0] * needed, 0
         for cell in row.findall(_w("tc")):
             if _span(cell) == 1:
-                natural[position] = max(natural[position], natural_width(cell))
+                need[position] = natural_width(cell)
+                tokens[position] = max(tokens[position], token_width(cell))
             position += _span(cell)
+        cells.append(need)
+    natural = [max(CELL_MARGINS, *column) for column in zip(*cells, strict=True)]
     total = sum(int(column.get(_w("w"), "0")) for column in columns) or sum(natural)
-    widths = column_widths(natural, total)
+    widths = balanced_widths(cells, total, tokens)
     for column in columns:
         grid.remove(column)
     for width in widths:

@@ -74,6 +74,11 @@ NOMINAL_DATE_WIDTH: Final = 3 * CHAR_WIDTH_SANHAO + 7 * HALF_WIDTH_SANHAO  # 208
 DATE_CENTRE: Final = TEXT_WIDTH - DATE_RIGHT_INDENT - NOMINAL_DATE_WIDTH // 2
 SIGNATURE_LEFT_INDENT: Final = 2 * DATE_CENTRE - TEXT_WIDTH  # centre of [left, TEXT_WIDTH]
 SIGNATURE_CENTRE_TOLERANCE: Final = CHAR_WIDTH_SANHAO
+# Characters a signature line holds centred over the date: a longer organ name is broken
+# (at a word's end) into lines of this many, never wrapped inside a word.
+SIGNATURE_CHARS: Final = (TEXT_WIDTH - SIGNATURE_LEFT_INDENT) // (
+    CHAR_WIDTH_SANHAO + BODY_CHAR_SPACING
+)
 BLANK_LINES_BEFORE_SIGNATURE: Final = 2  # room for the seal, whose top is within a line of the text
 
 # --- Page number (页码) -----------------------------------------------------------
@@ -91,6 +96,12 @@ HEADER_DISTANCE: Final = 851  # 15 mm; no header is used, Word only needs a valu
 # is left to the bureau ("醒目、美观、庄重"); 小初 fits a 12-character name on one line.
 SIZE_XIAOCHU: Final = 72  # 小初 36 pt
 AUTHORITY_SIZE: Final = SIZE_XIAOCHU
+# A longer name gets a smaller size, down to 一号 (26 pt, still well above the 二号 title),
+# then narrower characters (w:w), so it stays on one line: 97% of the 版心, as glyph
+# boxes overhang their advance a little.
+SIZE_YIHAO: Final = 52  # 一号 26 pt
+AUTHORITY_MIN_SIZE: Final = SIZE_YIHAO
+AUTHORITY_WIDTH: Final = TEXT_WIDTH * 97 // 100
 AUTHORITY_LINE: Final = 800  # exact 40 pt: the 36 pt glyphs and little room above them
 AUTHORITY_SPACE_BEFORE: Final = round(35 * TWIPS_PER_MM)  # 1984
 RED: Final = "FF0000"

@@ -246,6 +246,27 @@ class CellStyle:
         )
 
 
+# Printing: what a ledger must keep legible, and the sizes it is measured with.
+MIN_PRINTED_PT = 9.0
+DEFAULT_ROW_PT = 15.0
+MM_TO_PT = 72 / 25.4
+PAGE_FILL = 0.95  # of a page's height, for what our row-height estimate may miss
+A4_MM = (210.0, 297.0)
+
+
+def column_mm(width: float) -> float:
+    """Printed width of an Excel column ``width`` characters wide (7 px a character + 5)."""
+    return (width * 7 + 5) * 25.4 / 96
+
+
+def printable_mm(layout: PageLayout) -> tuple[float, float]:
+    """(width, height) inside the margins of an A4 page of ``layout``."""
+    short, long = A4_MM
+    width, height = (long, short) if layout.orientation == "landscape" else (short, long)
+    m = layout.margins
+    return width - (m.left + m.right) * 25.4, height - (m.top + m.bottom) * 25.4
+
+
 @dataclass(frozen=True)
 class PageLayout:
     orientation: str = "landscape"
@@ -617,13 +638,14 @@ class _SheetRenderer:
         self.frame = _frame(sheet)
         self.last_col = len(sheet.columns)
         self.heights: dict[int, float] = {}
+        self.pages_wide = 1
         self.blocks = list(self._merge_blocks())
         # (column index, row offset) of cells inside a vertical merge: sized per block.
         self.in_block = {
             (index, offset) for index, start, end in self.blocks for offset in range(start, end + 1)
         }
 
-    def render(self, page: PageXml, protection: str) -> SheetPart:
+    def render(self, page: PageXml, protection: str, layout: PageLayout | None = None) -> SheetPart:
         self.out.widths = [column.width for column in self.sheet.columns]
         self._title_rows()
         self._header()
@@ -634,13 +656,80 @@ class _SheetRenderer:
         top, bottom = self.frame.header_rows
         self.out.frozen = (bottom + 1, self._frozen_columns() + 1)
         self.out.protection = protection
-        self.out.page = page
+        self.out.page = page if layout is None else self._printed(page, layout)
         last_row = max(bottom, bottom + len(self.sheet.rows))
         names = {
-            "Print_Titles": absolute_rows(top, bottom),
+            "Print_Titles": self._print_titles(top, bottom),
             "Print_Area": absolute_range(1, 1, last_row, self.last_col),
         }
         return SheetPart(self.sheet.name, self.out.xml(), names=names)
+
+    # -- printing
+
+    def _printed(self, page: PageXml, layout: PageLayout) -> PageXml:
+        """The page setup that prints this sheet legibly on A4.
+
+        As many pages wide as keep the text at ``MIN_PRINTED_PT`` or more (a ledger
+        squeezed onto one page wide printed at 5 pt); and manual row breaks so that no
+        merged block (创建项目 over its tasks) runs across a page break.
+        """
+        width_mm = sum(column_mm(c.width) for c in self.sheet.columns)
+        usable_w, usable_h = printable_mm(layout)
+        least = MIN_PRINTED_PT / min(self._font_size(STYLE_TEXT), self._font_size(STYLE_HEADER))
+        wide = max(1, math.ceil(width_mm * least / usable_w - 0.001))
+        if wide > 1:  # the title columns are printed again on every page across
+            titles = sum(column_mm(c.width) for c in self.sheet.columns[: self._frozen_columns()])
+            room = usable_w / least - titles  # sheet millimetres left on a page
+            wide = max(2, math.ceil((width_mm - titles) / room - 0.001)) if room > 0 else wide
+        self.pages_wide = wide
+        scale = min(1.0, wide * usable_w / width_mm)
+        tail = page.tail.replace(f'fitToWidth="{layout.fit_to_width}"', f'fitToWidth="{wide}"', 1)
+        breaks = self._row_breaks(usable_h * MM_TO_PT / scale * PAGE_FILL)
+        if breaks:
+            items = "".join(f'<brk id="{row}" max="16383" man="1"/>' for row in breaks)
+            count = len(breaks)
+            tail += f'<rowBreaks count="{count}" manualBreakCount="{count}">{items}</rowBreaks>'
+        return PageXml(page.sheet_pr, tail)
+
+    def _print_titles(self, top: int, bottom: int) -> str:
+        """The header rows; on a sheet printed several pages wide also the first (frozen)
+        columns, so every page says which row is which."""
+        rows = absolute_rows(top, bottom)
+        columns = self._frozen_columns()
+        if self.pages_wide < 2 or not columns:
+            return rows
+        return f"$A:${get_column_letter(columns)},{rows}"
+
+    def _row_breaks(self, capacity: float) -> list[int]:
+        """Rows after which a new page starts: before a merged block that would cross
+        the foot of the page (a block taller than a page starts a page of its own)."""
+        top, bottom = self.frame.header_rows
+        height = lambda row: self.heights.get(row, DEFAULT_ROW_PT)  # noqa: E731
+        titles = sum(height(r) for r in range(top, bottom + 1))
+        used = sum(height(r) for r in range(1, bottom + 1))
+        first = self.frame.first_data_row
+        groups: list[list[int]] = []
+        spans: dict[int, int] = {}
+        for _, start, end in self.blocks:
+            spans[start] = max(spans.get(start, start), end)
+        offset = 0
+        while offset < len(self.sheet.rows):
+            end = offset
+            # overlapping blocks (a task inside its project) form one group
+            probe = offset
+            while probe <= end:
+                end = max(end, spans.get(probe, probe))
+                probe += 1
+            groups.append(list(range(first + offset, first + end + 1)))
+            offset = end + 1
+        breaks = []
+        for group in groups:
+            tall = sum(height(r) for r in group)
+            if used + tall > capacity and used > titles:
+                breaks.append(group[0] - 1)
+                used = titles
+            used += tall
+        return breaks
 
     # -- helpers
 
@@ -1001,7 +1090,7 @@ class XlsxEngine:
             check_sheet_name(sheet.name, seen)
             _check_sheet(sheet)
             renderer = _SheetRenderer(sheet, self.styles, self._table, strings)
-            parts.append(renderer.render(self._page, _ledger_protection()))
+            parts.append(renderer.render(self._page, _ledger_protection(), self.page_layout))
             frames[sheet.name] = _frame(sheet)
         identity = _identity_sheet(spec, frames, self._table, strings, _identity_protection())
         parts.append(identity)

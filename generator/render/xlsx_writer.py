@@ -521,7 +521,9 @@ def _workbook(sheets: Sequence[SheetPart], lock_structure: bool) -> str:
         )
         quoted = xml_text(quote_sheetname(sheet.name))
         names += [
-            f'<definedName name="_xlnm.{name}" localSheetId="{index}">{quoted}!{ref}</definedName>'
+            f'<definedName name="_xlnm.{name}" localSheetId="{index}">'
+            + ",".join(f"{quoted}!{part}" for part in ref.split(","))  # title columns, rows
+            + "</definedName>"
             for name, ref in sheet.names.items()
         ]
     protection = '<workbookProtection lockStructure="1"/>' if lock_structure else ""
