@@ -64,7 +64,8 @@ def test_check_loads_the_model_but_no_engine() -> None:
     assert set(READING) <= set(loaded)  # the probe sees what is imported: it can fail
 
 
-def test_plan_still_loads_the_engines(tmp_path: Path) -> None:
+def test_plan_loads_the_engines_it_uses_only(tmp_path: Path) -> None:
     """The lazy imports are still made when a command renders (the probe itself works)."""
     loaded = loaded_by("plan", "--data", str(EXAMPLE), "--out", str(tmp_path / "out"))
     assert {"docxtpl", "openpyxl"} <= set(loaded)
+    assert "matplotlib" not in loaded  # phase 1 draws no chart
