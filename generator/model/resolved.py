@@ -26,6 +26,7 @@ from generator.model.plan import (
     Target,
     Unit,
 )
+from generator.model.unit_names import UnitNames
 
 Role = Literal["lead", "cooperating"]
 ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperating": "配合"}
@@ -84,6 +85,11 @@ class Plan:
     @cached_property
     def units(self) -> dict[str, Unit]:
         return {unit.id: unit for unit in self.organisation.units}
+
+    @cached_property
+    def unit_names(self) -> UnitNames:
+        """Units by name, for finding the units a file name names."""
+        return UnitNames(self.organisation.units)
 
     @cached_property
     def _groups(self) -> dict[str, Group]:
