@@ -442,8 +442,8 @@ def scale(sizes: list[int], targets: int, repeat: int) -> None:
         for stage in SCALE_STAGES:
             a, b = medians[small][stage], medians[big][stage]
             wall = (b["seconds"] / a["seconds"]) ** (1 / doublings)
-            cpu = f"{(b['cpu'] / a['cpu']) ** (1 / doublings):.2f}×" if a["cpu"] else "–"
-            print(f"| {stage} | {small:,} → {big:,} | {wall:.2f}× | {cpu} |")
+            growth = f"{(b['cpu'] / a['cpu']) ** (1 / doublings):.2f}×" if a["cpu"] else "–"
+            print(f"| {stage} | {small:,} → {big:,} | {wall:.2f}× | {growth} |")
 
 
 def _median(runs: list[dict]) -> dict:  # type: ignore[type-arg]

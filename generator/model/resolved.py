@@ -164,10 +164,20 @@ class Plan:
 
     def planned(self, measure: Measure, unit: Unit) -> float | None:
         """The unit's own 计划数 for ``measure``, if the ledger sets one (by unit id or name)."""
-        for ref, figure in measure.planned.items():
-            if self._unit_refs.get(ref) is unit:
-                return figure
-        return None
+        return self._planned_by_unit(measure).get(unit.id)
+
+    def _planned_by_unit(self, measure: Measure) -> dict[str, float]:
+        # Indexed once per measure: asked for every unit, a scan of a measure that sets every
+        # unit's figure would be quadratic. The first entry naming a unit counts, as written.
+        cache = self.__dict__.setdefault("_planned_cache", {})
+        held = cache.get(id(measure))
+        if held is None or held[0] is not measure:  # keyed by identity: measures are unhashable
+            index: dict[str, float] = {}
+            for ref, figure in measure.planned.items():
+                if (found := self._unit_refs.get(ref)) is not None:
+                    index.setdefault(found.id, figure)
+            held = cache[id(measure)] = (measure, index)
+        return held[1]
 
     @cached_property
     def has_planned(self) -> bool:
