@@ -170,7 +170,7 @@ def stage_summaries(data: Path, out: Path) -> int:
     record = collect(plan, data / "returns").record
     result = evaluate(plan, record, plan.text.phases[1])
     with Clock():
-        jobs = summary_jobs(plan, result, TemplateSet())
+        jobs = summary_jobs(plan, [result], TemplateSet())
         for n, job in enumerate(jobs):
             (out / f"{n}{job.path.suffix}").write_bytes(job.render())
     return len(jobs)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -22,6 +25,7 @@ from generator.resources import SCHEMAS, examples
 if TYPE_CHECKING:
     from generator.model.resolved import Plan
     from generator.phase1 import Job
+    from generator.write.store import RecordStore
 
 # Start-up: `plandocs --help` must not pay for matplotlib, docxtpl, openpyxl, pydantic or
 # the render engines, nor `plandocs check` for the engines, so each command imports what it
@@ -140,7 +144,16 @@ class ChineseGroup(click.Group):
             click.echo(f"命令用法有误：{error.format_message()}", err=True)
             click.echo(f"运行 {command} --help 查看用法。", err=True)
             sys.exit(EXIT_INPUT)
-        except click.exceptions.Abort:
+        except (click.exceptions.Abort, KeyboardInterrupt) as error:
+            if isinstance(error, KeyboardInterrupt) or isinstance(
+                error.__cause__,
+                KeyboardInterrupt,  # how click passes Ctrl-C on
+            ):
+                # The commit either finished or left the old files; nothing is half-written.
+                click.echo(
+                    "已中断（输出目录中的文件保持完整：要么全部更新，要么仍是原来的）。", err=True
+                )
+                sys.exit(130)
             click.echo("已取消。", err=True)
             sys.exit(1)
 
@@ -285,6 +298,7 @@ def finish(*_: Any, **__: Any) -> None:
 @click.help_option("-h", "--help")
 def check(data: Path) -> None:
     """检查方案数据：一次列出所有问题（文件、行列、字段、原因和修改方法），不写出文件。"""
+    from generator.model.checks import missing_short_names
     from generator.read.plan_reader import read_nominations
 
     plan = load(data)
@@ -293,6 +307,14 @@ def check(data: Path) -> None:
     except InputError as error:
         fail(error)
     units = len(plan.organisation.units)
+    missing = missing_short_names(plan.ledger)
+    if missing:
+        click.echo(f"提示：{len(missing)} 条台账目标没有简称（short），总结和图表将暂用：")
+        for target, proposed in missing:
+            click.echo(f"  {target.id}：{proposed}")
+        click.echo(
+            "  可把这些简称写入 ledger.yaml（或方案工作簿「台账目标」表的「简称」列）后修改。"
+        )
     click.echo(
         f"检查通过：{plan.text.title}，{units} 个单位，{len(plan.tasks)} 项任务，"
         f"{len(plan.ledger.targets)} 条台账目标，{len(nominees)} 个推荐对象"
@@ -391,17 +413,22 @@ def collect(
     """
     from generator.collect import collect as run_collect
     from generator.phase2 import FOLDER as COLLECT_FOLDER
-    from generator.phase2 import collect_outputs, load_record
+    from generator.phase2 import collect_outputs, keep_hand_edits
     from generator.render.templates import TemplateSet
 
     loaded = load(data)
     guard_output(loaded, out, other_plan)
     if not other_plan and (foreign := returns_problems(loaded, returns)):
         fail(foreign)
-    click.echo(f"正在检查 {returns} 中报回的台账", err=True)  # one line per stage
-    result = run_collect(loaded, returns, load_record(out))
-    outputs = collect_outputs(loaded, result, TemplateSet(templates))
-    written = render_all(outputs.jobs, out, loaded, want_pdf)
+    refuse_out_inside(returns, out)
+    with record_store(out) as store:
+        edited = keep_hand_edits(out, store)
+        if edited:
+            click.echo(f"提示：{edited}", err=True)
+        click.echo(f"正在检查 {returns} 中报回的台账", err=True)  # one line per stage
+        result = run_collect(loaded, returns, store)
+        outputs = collect_outputs(loaded, result, TemplateSet(templates))
+        written = render_all(outputs.jobs, out, loaded, want_pdf, store=store)
     click.echo(outputs.report)
     report(written, out, list_files)
     click.echo(f"结果已写到 {out / COLLECT_FOLDER}{_SEP}")
@@ -412,6 +439,95 @@ def collect(
         )
         sys.exit(EXIT_INPUT)
     next_step(f"plandocs summary --phase 阶段序号 {data_args(data, out)}".rstrip())
+
+
+def refuse_out_inside(returns: Path, out: Path) -> None:
+    """An output folder inside the returns folder would be collected by the next run."""
+    inside = out.resolve().is_relative_to(returns.resolve())
+    if inside:
+        fail(
+            [
+                Problem(
+                    out,
+                    "",
+                    "--out",
+                    f"输出目录在回收目录 {returns} 之内，下次回收会把生成的文件当作报回的台账",
+                    "请把 --out 设为回收目录以外的目录",
+                )
+            ]
+        )
+
+
+@contextmanager
+def record_store(out: Path) -> Iterator[RecordStore]:
+    """The output folder's record database, locked for this run (see generator/write/store.py)."""
+    from generator.write.atomic import explain
+    from generator.write.store import DATABASE, RecordStore, StoreError
+
+    def waiting() -> None:
+        click.echo(f"另一个 plandocs 命令正在写入 {out}，等待它完成……", err=True)
+
+    try:
+        store = RecordStore.open(out, waiting)
+    except StoreError as error:
+        fail([Problem(error.path, "", "", str(error).removeprefix(f"{error.path}："), error.hint)])
+    except OSError as error:
+        click.echo(explain(error, out / DATABASE), err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        for note in store.notes:
+            click.echo(f"提示：{note}", err=True)
+        yield store
+    finally:
+        store.close()
+
+
+def read_record(out: Path) -> Any:
+    from generator.phase2 import load_record
+    from generator.write.store import StoreError
+
+    try:
+        return load_record(out)
+    except StoreError as error:
+        fail([Problem(error.path, "", "", str(error).removeprefix(f"{error.path}："), error.hint)])
+
+
+@main.command()
+@click.argument("returned", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_option
+@out_option
+@templates_option
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
+    """选定某单位以哪一份报送为准（RETURNED 为该份台账文件，或 原件/ 中它的副本）。
+
+    \b
+    默认以最后收到的一份为准；报送情况.txt 的「请核对」列出先后有疑问的报送。
+    选定后一直有效，直到该单位再报来新的台账；进度记录、台账汇总和报送情况随即按选定的更新。
+    """
+    from generator.collect import recorded
+    from generator.phase2 import RECORD, collect_outputs
+    from generator.render.templates import TemplateSet
+
+    loaded = load(data)
+    digest = hashlib.sha256(returned.read_bytes()).hexdigest()
+    with record_store(out) as store:
+        if store.meta("plan_version") not in (None, loaded.version):
+            hint = "请先用当前方案运行 plandocs collect"
+            fail([Problem(out / RECORD, "", "", "回收记录属于另一版方案", hint)])
+        try:
+            unit_id, name = store.pick(digest)
+        except LookupError:
+            fail([Problem(returned, "", "", "这份文件还没有被回收过", "请先运行 plandocs collect")])
+        except ValueError:
+            fail(
+                [Problem(returned, "", "", "这份台账被退回了，不能选定", "请选定一份已通过的台账")]
+            )
+        outputs = collect_outputs(loaded, recorded(loaded, store), TemplateSet(templates))
+        render_all(outputs.jobs, out, loaded, store=store)
+    unit = loaded.units.get(unit_id)
+    click.echo(f"已选定：{unit.name if unit else unit_id} 以 {name} 为准。")
+    click.echo(outputs.report)
 
 
 @main.command()
@@ -445,8 +561,7 @@ def summary(
     """
     from generator.model.evaluation import evaluate
     from generator.model.nomination_rules import judge
-    from generator.phase2 import RECORD, load_record
-    from generator.phase3 import commendation_sentence
+    from generator.phase2 import RECORD
     from generator.read.plan_reader import plan_source, read_nominations
     from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
     from generator.render.templates import TemplateSet
@@ -467,7 +582,7 @@ def summary(
                 )
             ]
         )
-    record = load_record(out)
+    record = read_record(out)
     # The first phase can be summed up from what phase 1 issued; later ones need returns.
     needs_returns = record is None and phase_number > 1
     if needs_returns or (record is not None and record.plan_version != loaded.version):
@@ -483,16 +598,17 @@ def summary(
                 )
             ]
         )
-    # The last phase's summary is the year's: each line's latest report counts.
+    # Every figure is cumulative as of its phase's end: each line's latest report counts.
+    # The last phase's summary is the year's.
     year_end = phase_number == len(phases)
-    result = evaluate(loaded, record, phases[phase_number - 1], cumulative=year_end)
-    commendations = ""
+    results = [evaluate(loaded, record, p, cumulative=True) for p in phases[:phase_number]]
+    result = results[-1]
+    verdicts = None
     if year_end and loaded.awards is not None:
         verdicts = judge(loaded, read_nominations(data, loaded).nominations, result)
-        commendations = commendation_sentence(loaded, verdicts)
     if result.reported and not chinese_font_available():
         click.echo(f"提示：{CHART_FONT_HINT}；本次阶段总结不含图表。", err=True)
-    jobs = summary_jobs(loaded, result, TemplateSet(templates), year_end, commendations)
+    jobs = summary_jobs(loaded, results, TemplateSet(templates), year_end, verdicts)
     written = render_all(jobs, out, loaded, want_pdf)
     report(written, out, list_files)
     click.echo(
@@ -542,7 +658,7 @@ def nominate(
     """
     from generator.model.evaluation import evaluate
     from generator.nomination_returns import read_nomination_returns
-    from generator.phase2 import RECORD, load_record
+    from generator.phase2 import RECORD
     from generator.phase3 import form_jobs, nomination_jobs, returns_outputs
     from generator.read.plan_reader import AWARDS_FILE, plan_folder, read_nominations
     from generator.render.templates import TemplateSet
@@ -572,7 +688,7 @@ def nominate(
             loaded, read_nomination_returns(loaded, returns)
         )
         nominees = [*nominees, *returned]
-    record = load_record(out)
+    record = read_record(out)
     if record is None or record.plan_version != loaded.version:
         message = "还没有回收本版方案的台账，无法核实各单位台账完成情况"
         hint = "请先运行 plandocs collect 回收各单位台账"
@@ -643,6 +759,7 @@ def render_all(
     owner: Plan,
     want_pdf: bool = False,
     workers: int | None = None,
+    store: RecordStore | None = None,
 ) -> list[Path]:
     """Render every job in memory (with a progress bar), then write them all atomically.
 
@@ -650,6 +767,20 @@ def render_all(
     documents; if LibreOffice is missing or a conversion fails, the documents stay
     written, the PDF step says why, and the run ends with exit status 3.
     """
+    with contextlib.ExitStack() as stack:
+        # The folder's lock, and whatever an interrupted run left finished or cleared first.
+        journal = store or stack.enter_context(record_store(out))
+        return _render_all(jobs, out, owner, want_pdf, workers, journal)
+
+
+def _render_all(
+    jobs: list[Job],
+    out: Path,
+    owner: Plan,
+    want_pdf: bool,
+    workers: int | None,
+    store: RecordStore,
+) -> list[Path]:
     from generator.parallel import render_many
     from generator.render.pdf import convertible
     from generator.write.atomic import OutputError, OutputSet
@@ -678,14 +809,17 @@ def render_all(
     if unchanged:
         click.echo(f"{len(unchanged)} 个文件的输入未改动，保留原文件未重写。")
     if not outputs.files:
+        store.save()
         return []
     bookkeeping = [outputs.add(MANIFEST, manifest.to_bytes())]
     bookkeeping.append(outputs.add(MARK, PlanMark.of(owner).to_bytes()))
     try:
-        written = [p for p in outputs.commit() if p not in bookkeeping]
+        written = [p for p in outputs.commit(store) if p not in bookkeeping]
     except OutputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_INPUT)
+    for note in outputs.notes:
+        click.echo(f"提示：{note}", err=True)
     if want_pdf and not convert_to_pdf(convertible(written, skip=("原件",))):
         click.echo("文件已写出，但 PDF 未全部转换（退出码 3）。", err=True)
         click.get_current_context().meta[PDF_UNFINISHED] = True

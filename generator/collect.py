@@ -21,6 +21,7 @@ What a fill-in cell may hold is decided here, once:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -31,10 +32,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from generator.build.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
+from generator.collect_notes import add_staff_notes
 from generator.figures import read_figure, shown, snippet
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Unit
-from generator.model.progress import PhaseReport, ProgressRecord, Submission
+from generator.model.progress import ARRIVAL_WINDOW_NS, PhaseReport, ProgressRecord, Submission
 from generator.model.resolved import Plan
 from generator.problems import Problem
 from generator.read.returns import (
@@ -45,6 +47,7 @@ from generator.read.returns import (
     list_returns,
     open_return,
     read_return,
+    saved_utc,
 )
 from generator.read.xlsx_cells import Book, GridCell, Sheet, read_sheet_map
 from generator.render.xlsx_engine import (
@@ -56,13 +59,17 @@ from generator.render.xlsx_engine import (
     WorkbookSpec,
     replace_illegal_chars,
 )
+from generator.write.store import Intake, RecordStore
 
 # The locked columns that tell one issued row from another.
 _ROW_SIGNATURE = ("content", "measure")
 _STATE_NAMES = {"visible": "显示", "hidden": "隐藏", "veryHidden": "深度隐藏"}
-# Excel stores a character XML cannot hold as _xHHHH_ and openpyxl leaves the escape in
-# the text; only the C0 range is decoded, the characters Excel escapes this way.
-_EXCEL_ESCAPE = re.compile("_x00([01][0-9A-Fa-f])_")
+# Excel stores a character XML cannot hold as _xHHHH_, and a literal "_xHHHH_" typed by the
+# unit as _x005F_xHHHH_ (an escaped underscore). Decoded in one pass, left to right, so the
+# literal text comes back verbatim and only a real control character is refused.
+_EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+# Built-in "0%" and "0.00%": what Excel and Calc apply when "30%" is typed into a cell.
+_PERCENT_FORMATS = frozenset({9, 10})
 # Built-in number formats that Chinese-locale Excel shows as dates (年月日, 时分) but that
 # openpyxl, knowing only the English built-ins, reads as plain numbers.
 _LOCALE_DATE_FORMATS = frozenset({*range(27, 37), *range(50, 59)})
@@ -75,7 +82,8 @@ class ReturnCheck:
 
     file: ReturnedFile
     unit: Unit | None = None
-    stamp: str = ""
+    stamp: str = ""  # the save time the workbook records, as written
+    saved_utc: str = ""  # the same in UTC; '' when missing or not believable
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     rows: dict[str, dict[str, PhaseReport]] = field(default_factory=dict)
@@ -101,53 +109,86 @@ class ReturnCheck:
 class CollectResult:
     record: ProgressRecord
     checks: list[ReturnCheck]
-    ignored: list[ReturnedFile]  # Excel/WPS lock files
+    ignored: list[ReturnedFile]  # Excel/WPS/LibreOffice lock files
     superseded_now: list[Submission]
     missing: list[Unit]  # units with duties and no accepted return (未报)
+    store: RecordStore  # where the record lives; the run's intake is not yet committed
+    run: int = 0  # this run's number in the store
 
 
-def collect(plan: Plan, folder: Path, previous: ProgressRecord | None = None) -> CollectResult:
-    """Check every file in ``folder`` and merge the accepted ones into the record."""
+def collect(plan: Plan, folder: Path, store: RecordStore | None = None) -> CollectResult:
+    """Check every file in ``folder`` and take it into the record ``store``.
+
+    Without ``store`` an in-memory one is used (a plain check). Which accepted return of a
+    unit counts is the store's rule (arrival order, see :mod:`generator.model.progress`);
+    earlier plan versions' returns are kept there but do not count.
+    """
     files = list(list_returns(folder))
     ignored = [f for f in files if f.is_lock_file]
     issued: dict[str, WorkbookSpec] = {}  # one spec per unit, whatever it sends
     checks = [check_return(plan, f, issued) for f in files if not f.is_lock_file]
     _reject_ambiguous_duplicates(checks)
-    record = _fresh_record(plan, previous)
-    superseded = []
-    for check in sorted((c for c in checks if c.accepted), key=lambda c: (c.stamp, c.file.sha256)):
-        older = record.accept(check.submission())
-        if older is not None:
-            superseded.append(older)
-    missing = [u for u in plan.organisation.units if u.id not in record.accepted and plan.duties(u)]
-    return CollectResult(record, checks, ignored, superseded, missing)
+    store = store or RecordStore.memory()
+    before = store.record(plan.text.id, plan.version)
+    for check in checks:  # regressions and contradicting 已完成: notes for staff, not rejections
+        add_staff_notes(plan, check, before)
+    run = store.start_run(folder)
+    store.set_version(plan.text.id, plan.version)
+    store.take_in(plan.version, [_intake(check) for check in checks], run)
+    record = store.record(plan.text.id, plan.version)
+    known = {s.sha256 for s in before.superseded}
+    superseded = [s for s in record.superseded if s.sha256 not in known]
+    return CollectResult(record, checks, ignored, superseded, _missing(plan, record), store, run)
 
 
-def _fresh_record(plan: Plan, previous: ProgressRecord | None) -> ProgressRecord:
-    if previous is None:
-        return ProgressRecord(plan.text.id, plan.version)
-    if previous.plan_version == plan.version:
-        return ProgressRecord(
-            plan.text.id, plan.version, dict(previous.accepted), list(previous.superseded)
-        )
-    # The plan changed since: earlier returns no longer count, but nothing is dropped.
-    kept = [*previous.superseded, *previous.accepted.values()]
-    return ProgressRecord(plan.text.id, plan.version, {}, kept)
+def recorded(plan: Plan, store: RecordStore) -> CollectResult:
+    """The record as it stands, with no returns checked now (to rewrite the views)."""
+    record = store.record(plan.text.id, plan.version)
+    return CollectResult(record, [], [], [], _missing(plan, record), store)
+
+
+def _missing(plan: Plan, record: ProgressRecord) -> list[Unit]:
+    return [u for u in plan.organisation.units if u.id not in record.accepted and plan.duties(u)]
+
+
+def _intake(check: ReturnCheck) -> Intake:
+    return Intake(
+        check.file.sha256,
+        check.file.source or check.file.path.name,
+        check.file.path.name,
+        check.file.mtime_ns,
+        check.unit.id if check.unit else "",
+        check.stamp,
+        check.saved_utc,
+        [problem_line(p.place, p.message, p.hint) for p in check.errors],
+        check.rows if check.accepted else {},
+    )
+
+
+def problem_line(place: str, message: str, hint: str) -> str:
+    where = f"{place}：" if place else ""
+    return f"{where}{message}（{hint}）" if hint else f"{where}{message}"
 
 
 def _reject_ambiguous_duplicates(checks: list[ReturnCheck]) -> None:
-    """Two different accepted files of one unit saved at the same moment: neither can win."""
-    by_unit: dict[tuple[str, str], list[ReturnCheck]] = {}
+    """Two different files of one unit, arrived together and saved at the same moment.
+
+    Neither arrival nor save time tells which is newer, so neither is taken: the unit is
+    asked to send one.
+    """
+    by_unit: dict[tuple[str, str, int], list[ReturnCheck]] = {}
     for check in checks:
         if check.accepted and check.unit:
-            by_unit.setdefault((check.unit.id, check.stamp), []).append(check)
+            window = check.file.mtime_ns // ARRIVAL_WINDOW_NS
+            by_unit.setdefault((check.unit.id, check.saved_utc, window), []).append(check)
     for group in by_unit.values():
         if len({c.file.sha256 for c in group}) > 1:
             names = "、".join(c.file.path.name for c in group)
             for check in group:
                 check.error(
                     "",
-                    f"同一单位有两份内容不同、保存时间相同的台账（{names}），无法判断以哪份为准",
+                    f"同一单位有两份内容不同、同时收到且保存时间相同的台账（{names}），"
+                    "无法判断以哪份为准",
                     "请该单位确认后只报送一份",
                 )
 
@@ -176,6 +217,13 @@ def open_and_match(
     if check.unit is None:
         return check, None
     check.stamp = _stamp(opened.stamp)
+    check.saved_utc = saved_utc(opened.stamp, opened.application, dt.datetime.now(dt.timezone.utc))
+    if opened.stamp is not None and not check.saved_utc:
+        check.notice(
+            "",
+            f"台账记录的保存时间 {check.stamp} 晚于本机当前时间（电脑时钟可能有误），"
+            "不用于判断先后，以收到的先后为准",
+        )
     return check, opened
 
 
@@ -199,9 +247,10 @@ def check_return(
     book = opened.workbook
     if not _has_ledger_sheet(book, check):
         return check
-    _note_sheets(book, check)
-    table = _issued_table(book, spec_of(check.unit).sheets[0], check)
-    if table is not None:
+    _note_sheets(book, check, opened.application)
+    sheet = spec_of(check.unit).sheets[0]
+    table = _issued_table(book, sheet, check)
+    if table is not None and _headers_in_place(table, sheet, check):
         _check_table(plan, table, check)
     return check
 
@@ -282,10 +331,14 @@ def _has_ledger_sheet(book: Book, check: ReturnCheck) -> bool:
     return False
 
 
-def _note_sheets(book: Book, check: ReturnCheck) -> None:
+def _note_sheets(book: Book, check: ReturnCheck, application: str = "") -> None:
     """Sheets shown, hidden or added: nothing to correct, but worth telling (original kept)."""
+    # Calc has no "very hidden": saving makes every hidden sheet plainly hidden.
+    calc = "LibreOffice" in application or "OpenOffice" in application
     for name in book.sheetnames:
         state = book[name].state
+        if name == IDENTITY_SHEET and state == "hidden" and calc:
+            continue
         if name == IDENTITY_SHEET and state != "veryHidden":
             shown_as = _STATE_NAMES.get(state, state)
             check.notice(
@@ -354,6 +407,84 @@ def _issued_table(book: Book, spec: SheetSpec, check: ReturnCheck) -> _Table | N
     return _Table(book, book[SHEET], columns, inputs, first, spec.rows)
 
 
+def _issued_headers(sheet: SheetSpec, top: int) -> dict[tuple[int, int], str]:
+    """(row, column) -> header text, as the ledger writer lays the two header rows out.
+
+    A column without a group spans both rows (the lower cell is under the merge, empty);
+    a group's name heads its first column on the upper row, its columns' titles below.
+    """
+    cells: dict[tuple[int, int], str] = {}
+    previous = None
+    for index, column in enumerate(sheet.columns, start=1):
+        if column.group is None:
+            cells[(top, index)], cells[(top + 1, index)] = column.title, ""
+        else:
+            first = column.group != previous
+            cells[(top, index)] = column.group if first else ""
+            cells[(top + 1, index)] = column.title
+        previous = column.group
+    return cells
+
+
+def _header_label(ws: Sheet, top: int, column: int) -> tuple[str, str]:
+    return tuple(  # type: ignore[return-value]
+        "" if ws.cell(row, column).value is None else str(ws.cell(row, column).value).strip()
+        for row in (top, top + 1)
+    )
+
+
+def _headers_in_place(table: _Table, sheet: SheetSpec, check: ReturnCheck) -> bool:
+    """Every header cell as issued; columns inserted or deleted are named as such.
+
+    A unit that moved a block of columns (headers included) and filled under the headers
+    it saw would otherwise be read by the issued positions, its figures in the wrong phase.
+    """
+    top = table.first - 2
+    expected = _issued_headers(sheet, top)
+    width = len(sheet.columns)
+    used = [c.column for c in table.ws.cells.values() if top <= c.row <= top + 1 and c.value]
+    last = max([width, *used])
+    wanted = [(expected[(top, c)], expected[(top + 1, c)]) for c in range(1, width + 1)]
+    found = [_header_label(table.ws, top, c) for c in range(1, last + 1)]
+    if found == wanted:
+        return True
+    shifted = False
+    matcher = difflib.SequenceMatcher(a=wanted, b=found, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "insert" or (tag == "replace" and b1 - b0 > a1 - a0):
+            shifted = True
+            letters = "、".join(get_column_letter(c) for c in range(b0 + 1, b1 + 1))
+            check.error(
+                f"{SHEET}!{get_column_letter(b0 + 1)}{top}",
+                f"台账中插入了列（{letters} 列）",
+                "不要增加列；请删除插入的列，或用下发的原表重新填写",
+            )
+        elif tag == "delete" or (tag == "replace" and a1 - a0 > b1 - b0):
+            shifted = True
+            names = "、".join("".join(wanted[i]) for i in range(a0, a1))
+            check.error(
+                f"{SHEET}!{get_column_letter(b0 + 1)}{top}",
+                f"台账中删除了列（「{names}」）",
+                "不要删除列；请用下发的原表重新填写",
+            )
+    if shifted:
+        return False
+    for column in range(1, width + 1):
+        for row in (top, top + 1):
+            actual = found[column - 1][row - top]
+            issued = expected[(row, column)]
+            if actual != issued:
+                now = f"「{actual[:30]}」" if actual else "空白"
+                check.error(
+                    f"{SHEET}!{get_column_letter(column)}{row}",
+                    f"表头被改动：现为{now}，下发时为「{issued[:30]}」"
+                    if issued
+                    else f"表头被改动：此格下发时为空，现为{now}",
+                    "请勿调整表头和列的顺序；请用下发的原表重新填写",
+                )
+    return False
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 
@@ -363,10 +494,13 @@ def _check_table(plan: Plan, table: _Table, check: ReturnCheck) -> None:
     if not _rows_in_place(table, check):
         return
     texts = [key for key, index in table.columns.items() if index not in table.inputs]
+    followers = _merged_followers(
+        table.ws, [table.columns[k] for k in texts], table.first, table.last
+    )
     filled = False
     for number, row in enumerate(table.rows, start=table.first):
         for key in texts:
-            _check_locked(table, number, row, key, check)
+            _check_locked(table, number, row, key, check, followers)
         filled |= _read_inputs(plan, table, number, row, check)
     if not filled and not check.errors:
         extra = [n for n in table.book.sheetnames if n not in (SHEET, IDENTITY_SHEET)]
@@ -457,6 +591,10 @@ def _rows_in_place(table: _Table, check: ReturnCheck) -> bool:
     ]
     if actual == expected:
         return True
+    if len(actual) == len(expected) and all(
+        a == e or a not in expected for a, e in zip(actual, expected, strict=True)
+    ):
+        return True  # rows where they were, some locked texts changed: each cell is named
     extra = [table.first + i for i, sig in enumerate(actual) if sig not in expected]
     gone = [sig for sig in expected if sig not in actual]
     if gone:
@@ -479,13 +617,26 @@ def _rows_in_place(table: _Table, check: ReturnCheck) -> bool:
     return False
 
 
-def _check_locked(table: _Table, number: int, row: Row, key: str, check: ReturnCheck) -> None:
+def _check_locked(
+    table: _Table,
+    number: int,
+    row: Row,
+    key: str,
+    check: ReturnCheck,
+    followers: dict[tuple[int, int], tuple[int, int]],
+) -> None:
+    """Every locked cell as issued, an empty one included (clearing one is a change too)."""
     cell = table.cell(number, key)
     expected = str(row.values.get(key) or "").strip()
-    if cell.value is None:
-        return  # under a merge, or an empty issued cell: _rows_in_place compared the content
-    actual = str(cell.value).replace("\r\n", "\n").strip()
+    actual = _visible(table.ws, number, table.columns[key], followers)
     if actual != expected:
+        if not actual:
+            check.error(
+                _place(cell),
+                "锁定的内容被清空",
+                f"请恢复为下发时的内容「{expected[:30]}」",
+            )
+            return
         check.error(
             _place(cell),
             f"锁定的内容被改动：现为「{actual[:30]}」",
@@ -573,6 +724,8 @@ def _entry(cell: GridCell, label: str, check: ReturnCheck) -> object:
 def _text(value: str, place: str, label: str, check: ReturnCheck) -> object:
     """Cell text as the unit typed it -- checked, never cut -- or ``_REFUSED``."""
     text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        text = value  # an escape of half a surrogate pair is no character: keep what is there
     bad = _first_illegal(text)
     if bad is not None:
         check.error(
@@ -663,6 +816,16 @@ def _figure(
     report_unit = line.measure.report_unit
     raw = _entry(cell, "完成数", check)
     if raw is _REFUSED:
+        return None
+    number = isinstance(raw, int | float) and not isinstance(raw, bool)
+    if number and cell.number_format in _PERCENT_FORMATS and report_unit != "%":
+        assert isinstance(raw, int | float)
+        check.error(
+            place,
+            f"完成数设成了百分比格式：显示为「{raw * 100:g}%」，表格实际保存的是 {raw:g}，"
+            f"而本目标的单位是「{report_unit}」",
+            f"请把该格设为「常规」格式后只填写数字（单位：{report_unit}），如 {raw * 100:g}",
+        )
         return None
     date = _as_date(cell, raw)
     reading = read_figure(raw if date is None else date, report_unit)

@@ -107,22 +107,6 @@ def results_text(plan: Plan, verdicts: list[Verdict], year: PhaseResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def commendation_sentence(plan: Plan, verdicts: list[Verdict]) -> str:
-    """经各单位推荐、局审核，推荐先进集体2个、先进个人3名……: for the year-end summary."""
-    if not verdicts:
-        return ""
-    parts = []
-    for award in plan.awards.awards if plan.awards else []:
-        count = sum(1 for v in verdicts if v.passed and v.award is award)
-        if count:
-            parts.append(f"{award.name}{count}{'个' if award.kind == 'collective' else '名'}")
-    failed = sum(1 for v in verdicts if not v.passed)
-    text = f"经各单位推荐、审核，共推荐{'、'.join(parts) or '0个'}"
-    if failed:
-        text += f"；另有{failed}个推荐对象未通过审核"
-    return text + "。"
-
-
 def form_jobs(plan: Plan, templates: TemplateSet) -> list[Job]:
     """A nomination workbook per unit, to collect nominees the way ledgers are collected."""
     return [

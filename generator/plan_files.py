@@ -15,6 +15,7 @@ from typing import Any
 from generator.build.plan_workbook import plan_workbook_bytes
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE
+from generator.model.short_names import with_short_names
 from generator.read.plan_reader import AWARDS_FILE, FILES, NOMINATIONS_FILE, is_workbook
 from generator.read.plan_reader import plan_folder as folder_of
 from generator.write.plan_yaml import plan_yaml_texts
@@ -149,22 +150,29 @@ def _starter_ledger(y: int) -> dict[str, Any]:
     }
     return {
         "title": "××局文明服务活动工作台账",
-        "targets": [
-            {"id": "L01", "task": "T1", "project": project, "text": "在办公区设置文明服务宣传栏。"},
-            {
-                "id": "L02",
-                "task": "T1",
-                "project": project,
-                "text": "全年举办文明服务讲座不少于4次。",
-                "measures": [lectures],
-            },
-            {
-                "id": "L03",
-                "task": "T2",
-                "project": "窗口服务规范化",
-                "text": "制定窗口服务规范并上墙公示。",
-            },
-        ],
+        "targets": with_short_names(
+            [
+                {
+                    "id": "L01",
+                    "task": "T1",
+                    "project": project,
+                    "text": "在办公区设置文明服务宣传栏。",
+                },
+                {
+                    "id": "L02",
+                    "task": "T1",
+                    "project": project,
+                    "text": "全年举办文明服务讲座不少于4次。",
+                    "measures": [lectures],
+                },
+                {
+                    "id": "L03",
+                    "task": "T2",
+                    "project": "窗口服务规范化",
+                    "text": "制定窗口服务规范并上墙公示。",
+                },
+            ]
+        ),
     }
 
 

@@ -9,9 +9,18 @@ import datetime as dt
 from pathlib import PurePath
 from typing import Any
 
-from generator.build import phase_summary, unit_summary
-from generator.build.summary_parts import percent, phase_end
-from generator.model.evaluation import DONE, LAGGING, NOT_STARTED, UNDER_WAY, PhaseResult
+from generator.build import phase_summary, unit_summary, year_summary
+from generator.build.summary_parts import percent, summary_day
+from generator.model.evaluation import (
+    DONE,
+    LAGGING,
+    NOT_REPORTED,
+    NOT_STARTED,
+    UNDER_WAY,
+    PhaseResult,
+    TargetResult,
+)
+from generator.model.nomination_rules import Verdict
 from generator.model.resolved import Plan
 from generator.phase1 import Job
 from generator.render.charts import ChartFontError, bar_chart, find_cjk_font
@@ -33,30 +42,40 @@ def summary_folder(result: PhaseResult, year_end: bool = False) -> PurePath:
 
 def summary_jobs(
     plan: Plan,
-    result: PhaseResult,
+    phases: list[PhaseResult],
     templates: TemplateSet,
     year_end: bool = False,
-    commendations: str = "",
+    verdicts: list[Verdict] | None = None,
 ) -> list[Job]:
-    """The bureau's summary, the statistics and each reporting unit's summary."""
+    """The bureau's summary, the statistics and each reporting unit's summary.
+
+    ``phases`` holds each phase's cumulative result up to the one summed up (the last).
+    """
+    result = phases[-1]
+    earlier = phases[-2] if len(phases) > 1 else None
     folder = summary_folder(result, year_end)
-    date = phase_end(result.phase, result.year)
+    date = summary_day(plan, result.phase, year_end)
     title = f"{plan.text.issuer}{phase_summary.summary_title(plan, result, year_end)}"
+
+    def bureau_context() -> dict[str, Any]:
+        pictures = charts(plan, result, year_end)
+        if year_end:
+            return year_summary.year_summary_context(plan, phases, pictures, verdicts)
+        return phase_summary.summary_context(plan, result, pictures, earlier)
+
     jobs = [
         Job(
             folder / safe_filename(title, ".docx"),
             "局阶段总结",
             lambda: templates.docx(phase_summary.TEMPLATE).render(
-                phase_summary.summary_context(
-                    plan, result, charts(result), year_end, commendations
-                ),
+                bureau_context(),
                 DocProperties(title=title, author=plan.text.issuer, created=date),
             ),
         ),
         Job(
             folder / safe_filename(f"{result.phase.name}统计", ".xlsx"),
             "统计表",
-            lambda: render_statistics(statistics_spec(plan, result)),
+            lambda: render_statistics(statistics_spec(plan, result, date)),
         ),
     ]
     for unit in result.reported:
@@ -76,68 +95,92 @@ def summary_jobs(
     return jobs
 
 
-def charts(result: PhaseResult) -> list[dict[str, Any]]:
-    """Completion by unit and by 创建项目, as pictures (none before any return).
+def charts(plan: Plan, result: PhaseResult, year_end: bool = False) -> list[dict[str, Any]]:
+    """Completion by unit and by target (named by its short name), as pictures.
 
+    Both are 单位任务完成率 -- the figure the text defines -- and none before any return.
     Without a Chinese font the labels would be boxes: then the Word summary goes
     without charts (the CLI says so) -- the statistics workbook keeps its native charts.
     """
     units = result.reported
     if not units or not chinese_font_available():
         return []
+    span = "全年" if year_end else result.phase.name
     by_unit = bar_chart(
         [u.unit.name for u in units],
         {"完成率": [u.rate * 100 for u in units]},
         title="",  # the caption below the picture names it
-        value_label="完成率（%）",
+        value_label="单位任务完成率（%）",
     )
-    projects = result.by_project()
-    by_project = bar_chart(
-        [name for name, _ in projects],
-        {"完成率": [rate * 100 for _, rate in projects]},
+    targets = [(plan.short(t.target), target_pair_rate(t)) for t in result.targets]
+    by_target = bar_chart(
+        [name for name, _ in targets],
+        {"完成率": [rate * 100 for _, rate in targets]},
         title="",
-        value_label="完成率（%）",
+        value_label="单位任务完成率（%）",
     )
     return [
         {"picture": c.as_picture(CHART_WIDTH_MM, caption), "caption": caption}
         for c, caption in (
-            (by_unit, f"图1 {result.phase.name}各单位台账完成率"),
-            (by_project, f"图2 {result.phase.name}各创建项目完成率（按单位任务计）"),
+            (by_unit, f"图1 {span}各单位台账完成情况（单位任务完成率）"),
+            (by_target, f"图2 {span}各台账目标完成情况（单位任务完成率）"),
         )
     ]
 
 
-def statistics_spec(plan: Plan, result: PhaseResult) -> StatsSpec:
+def target_pair_rate(target: TargetResult) -> float:
+    statuses = target.unit_statuses()
+    return len(target.units_with(DONE)) / len(statuses) if statuses else 0.0
+
+
+def statistics_spec(plan: Plan, result: PhaseResult, date: dt.date) -> StatsSpec:
+    """Every unit (未报 included), every target by its number and short name."""
     statuses = (DONE, UNDER_WAY, LAGGING, NOT_STARTED)
     unit_rows = [
-        [u.unit.name, len(u.lines), *(u.counts[s] for s in statuses), u.rate]
-        for u in result.reported
+        [
+            u.unit.name,
+            "已报送" if u.reported else NOT_REPORTED,
+            len(u.lines),
+            *(u.counts[s] for s in statuses),
+            u.rate,
+        ]
+        for u in result.units
     ]
     target_rows = [
-        [n, t.target.project, t.target.text, t.status] for n, t in enumerate(result.targets, 1)
+        [
+            plan.numbers[t.target.id],
+            t.target.project,
+            plan.short(t.target),
+            t.target.text,
+            t.status,
+            percent(target_pair_rate(t)),
+        ]
+        for t in result.targets
     ]
     return StatsSpec(
         title=f"{plan.text.title}{result.phase.name}统计",
-        created=dt.datetime.combine(phase_end(result.phase, result.year), dt.time()),
+        created=dt.datetime.combine(date, dt.time()),
         tables=[
             StatsTable(
                 "按单位",
-                f"{result.phase.name}各单位台账完成情况（已报送 {len(result.reported)} 个单位）",
-                ["单位", "台账行数", *statuses, "完成率"],
+                f"{result.phase.name}各单位台账完成情况（应报 {len(result.units)} 个单位，"
+                f"已报送 {len(result.reported)} 个）",
+                ["单位", "报送情况", "台账行数", *statuses, "完成率"],
                 unit_rows,
-                ChartSpec("bar", "各单位完成率", 0, [6], "完成率", True),
+                ChartSpec("bar", "各单位完成率", 0, [7], "完成率", True),
             ),
             StatsTable(
                 "按创建项目",
-                f"{result.phase.name}各创建项目完成情况",
+                f"{result.phase.name}各创建项目完成情况（单位任务完成率）",
                 ["创建项目", "完成率"],
                 [[name, rate] for name, rate in result.by_project()],
                 ChartSpec("column", "各创建项目完成率", 0, [1], "完成率", True),
             ),
             StatsTable(
                 "按目标",
-                f"台账目标完成情况：已完成 {result.counts[DONE]} 项，完成率 {percent(result.rate)}",
-                ["序号", "创建项目", "具体目标内容", "状态"],
+                f"台账目标完成情况：全部责任单位均已完成 {result.counts[DONE]} 项，"
+                f"占 {percent(result.rate)}；单位任务完成率 {percent(result.pair_rate)}",
+                ["序号", "创建项目", "简称", "具体目标内容", "状态", "单位任务完成率"],
                 target_rows,
                 None,
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -280,3 +281,13 @@ def collective_nomination_context() -> dict[str, object]:
         ),
         "opinions": _opinions(),
     }
+
+
+@pytest.fixture
+def beijing(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """This process in China's time zone, as a bureau's and its units' machines are (not UTC)."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -323,7 +323,7 @@ def test_newer_return_supersedes_and_the_older_stays_recoverable(tmp_path: Path)
     assert record["accepted"]["fzk"]["rows"]["L06"]["P1"]["progress"] == "十一月份的说法"
     (older,) = record["superseded"]
     assert older["rows"]["L06"]["P1"]["progress"] == "五月份的说法"
-    assert "已被该单位更新的报送取代" in output
+    assert "已被该单位后来收到的报送取代" in output
     # an older file arriving later does not win either
     assert collect_folder(first_dir, out)[0] == 0
     record = json.loads((out / "台账汇总" / "进度记录.json").read_text("utf-8"))

@@ -71,7 +71,7 @@ def test_overdue_targets_are_named_in_the_phase_summary(tmp_path: Path) -> None:
     texts = [block["text"] for block in context["blocks"]]
     overdue = [t for t in texts if "已过完成时限" in t]
     assert len(overdue) == 1
-    assert overdue[0].startswith("积极探索“互联网+政务服务”")
+    assert overdue[0].startswith("“互联网+政务服务”（台账第7项）")  # its short name
     assert overdue[0].endswith("：已过完成时限（2016年10月31日），局信息中心尚未完成。")
     # the same deadline is not yet past at the end of phase 1 (May)
     early = phase_summary.summary_context(plan, evaluate(plan, record, plan.text.phases[0]), [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import docx
@@ -16,7 +17,7 @@ import pytest
 import yaml
 
 from generator.build.common import phase_period
-from generator.model.plan import Ledger, Organisation, Phase, PlanText
+from generator.model.plan import Item, Ledger, Organisation, Phase, PlanText
 from generator.phase1 import phase1_jobs
 from generator.read.import_ledger import find_measures
 from generator.read.import_outline import parse_period, split_title
@@ -45,17 +46,22 @@ def comparable(text: PlanText, org: Organisation, ledger: Ledger) -> dict:
     """The data the seed determines, with what it does not determine set aside:
 
     * the plan id: chosen by hand (pinyin); the import numbers it from the year;
-    * a phase's unit_text: what each unit does in a phase is the example author's
-      rewording, the seed has only the bureau's text (the import copies that);
+    * a phase's unit_text, and the unit versions (unit_text) of the requirements: what a
+      unit writes is the example author's rewording, the seed has only the bureau's text
+      (the import copies a phase's text; items get none);
     * unit and group ids, staff counts, the illustrative units and the groups'
       members: none are in the seed (the import numbers ids u01…, g01…);
     * the order of groups: the import lists them in order of first mention;
-    * a measure's id and ``reported`` (what a unit fills in): not in the seed.
+    * a measure's id and ``reported`` (what a unit fills in): not in the seed;
+    * a target's short name (简称): the example's are written by hand, the import proposes
+      one with ``generator.model.short_names`` (checked in
+      ``test_imported_short_names_are_whole_words_and_distinct``).
     """
     return {
         "plan": text.model_copy(
             update={
                 "id": "",
+                "sections": [_without_unit_text(item) for item in text.sections],
                 "phases": [p.model_copy(update={"unit_text": "-"}) for p in text.phases],
             }
         ),
@@ -66,10 +72,11 @@ def comparable(text: PlanText, org: Organisation, ledger: Ledger) -> dict:
                 "targets": [
                     t.model_copy(
                         update={
+                            "short": "-",
                             "measures": [
                                 m.model_copy(update={"id": "m", "reported": "-"})
                                 for m in t.measures
-                            ]
+                            ],
                         }
                     )
                     for t in ledger.targets
@@ -77,6 +84,11 @@ def comparable(text: PlanText, org: Organisation, ledger: Ledger) -> dict:
             }
         ),
     }
+
+
+def _without_unit_text(item: Item) -> Item:
+    children = [_without_unit_text(child) for child in item.items]
+    return item.model_copy(update={"unit_text": "", "items": children})
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +125,29 @@ def test_seed_imports_to_the_example(seed_import: Imported, example: dict) -> No
     for mine, theirs in zip(got["ledger"].targets, example["ledger"].targets, strict=True):
         assert mine == theirs, mine.id
     assert got == example
+
+
+def test_imported_short_names_are_whole_words_and_distinct(seed_import: Imported) -> None:
+    """Each proposal is a whole clause, quoted term, subject or project of its own target
+    (never a cut string), short enough for a chart label, and no two are alike."""
+    assert seed_import.ledger is not None
+    targets = seed_import.ledger.targets
+    shorts = [t.short for t in targets]
+    assert all(shorts) and len(set(shorts)) == len(shorts), shorts
+    for target in targets:
+        base = re.sub(r"（\d+）$", "", target.short)
+        assert len(target.short) <= 15, target.short
+        project = target.project.rstrip("。")
+        if base in (target.subject, project, re.sub(r"（[^）]*）", "", project)):
+            continue
+        # A whole clause or quoted term: where it occurs, the text goes on with punctuation.
+        text = target.text + "。"
+        found = [text, re.sub(r"（[^）]*）", "", text)]
+        assert any(
+            m.end() < len(t) and t[m.end()] in "。；，：、”"
+            for t in found
+            for m in re.finditer(re.escape(base.strip("“”")), t)
+        ), (target.id, target.short)
 
 
 def test_seed_phases_and_responsibility(seed_import: Imported) -> None:

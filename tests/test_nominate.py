@@ -226,9 +226,16 @@ def test_year_end_summary(out: Path) -> None:
     assert path.name == "孟州市园林处2016年文明服务活动工作总结.docx"
     body = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     # the year: each line's latest report, here the November returns
-    assert "台账共列15项任务，已完成3项，完成率20.0%；正在推进5项；滞后7项。" in body
-    assert "共推荐先进集体2个、先进个人3名、岗位学雷锋标兵1名；另有2个推荐对象未通过审核。" in body
-    assert "现将全年工作情况总结如下" in body
+    assert "台账共列15项目标，全部责任单位均已完成的3项，占20.0%" in body
+    # The results with names and units (nominations.yaml; two nominees fail the rules).
+    assert (
+        "先进集体2个：人民公园管理处、局法制科；先进个人3名：王丽（龙源湖公园管理处）、"
+        "李强（市区绿化管理处）、赵敏（局精神文明办公室）；岗位学雷锋标兵1名：陈静（人民公园管理处）。"
+        "另有2个推荐对象不符合推荐条件，未予推荐。"
+    ) in body
+    assert "现将全年工作总结如下" in body
+    # A year's review: the figures at each phase's end, and next year's intentions.
+    assert "从各阶段看：宣传教育阶段末全部完成目标3项" in body and "2017年工作打算" in body
     unit = out / "年度总结" / "各单位" / "苗圃场2016年文明服务活动工作总结.docx"
     assert "现将本单位全年工作情况总结如下" in "\n".join(
         p.text for p in docx.Document(str(unit)).paragraphs

@@ -29,7 +29,7 @@ def test_planned_figures_must_belong_to_reporting_units(tmp_path: Path) -> None:
     data = with_planned(tmp_path, "        planned: {rmgy: 8, fzk: 3, 各单位: 2}\n")
     code, output = invoke("check", "--data", str(data))
     assert code == 2, output
-    assert "ledger.yaml:50" in output  # the planned line, located
+    assert "ledger.yaml:55" in output  # the planned line, located
     assert "计划数写给了「fzk」，但它不是本目标的责任单位" in output
     assert "计划数写给了「各单位」" in output
     assert "rmgy" not in output.split("计划数写给了")[1].split("」")[0]
@@ -75,10 +75,11 @@ def test_a_unit_is_judged_against_its_own_plan(tmp_path: Path) -> None:
     texts = [block["text"] for block in context["blocks"]]
     assert any("计划13次，完成14次，完成率107.7%" in text for text in texts)
     assert any(
-        "人民公园管理处全年举办核心价值观讲座、道德讲堂次数完成7次/计划8次" in t for t in texts
+        "人民公园管理处全年举办核心价值观讲座、道德讲堂7次（计划8次，完成87.5%），未达到目标" in t
+        for t in texts
     )
     rows = [" ".join(row["cells"]) for row in context["ledger"]["rows"]]
-    assert any("全系统全年举办核心价值观讲座、道德讲堂次数计划13次" in row for row in rows)
+    assert any("全年举办核心价值观讲座、道德讲堂全系统计划13次" in row for row in rows)
 
 
 def test_planned_figures_beside_an_unknown_unit_are_reported_not_a_crash(tmp_path: Path) -> None:

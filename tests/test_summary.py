@@ -36,8 +36,13 @@ def test_bureau_figures_equal_hand_computed(out: Path) -> None:
     # Phase 2 by hand (see tools/make_example_returns.py): done L01a L06 L09; lagging L01c
     # (植物园), L03 (苗圃场 4/6次), L04 (工程处), L05 L10 L12 (苗圃场), L08 (公园党总支 25%);
     # under way L01b L07 L02 and, as 园林科学研究所 never reported, L11 L13.
+    # Unit tasks (单位任务): 4+4+4+9+9+9+9+3+2+5+5+9+9+10+9 = 100 (unit, target) pairs; not
+    # done: 8 of 园林科学研究所 (未报), the 7 lagging and 4 under way above -> 81 done.
     body = text(out / BUREAU)
-    assert "台账共列15项任务，已完成3项，完成率20.0%；正在推进5项；滞后7项。" in body
+    assert "台账共列15项目标，全部责任单位均已完成的3项，占20.0%；正在推进5项；滞后7项。" in body
+    assert (
+        "单位任务共100项（一个单位承担一项目标计为一项），已完成81项，单位任务完成率81.0%" in body
+    )
     assert (
         "应报送工作台账的单位20个，已报送并审核通过19个，报送率95.0%；园林科学研究所未报送。"
         in body
@@ -45,17 +50,21 @@ def test_bureau_figures_equal_hand_computed(out: Path) -> None:
 
 
 def test_phase_1_figures(out: Path) -> None:
-    # May: every unit reports plain targets done and measured ones under way.
+    # May: L01a, L01c, L02, L06, L11 done by every unit that reported (returns_scenarios'
+    # early_done), the rest under way; 园林科学研究所 answers for L02 and L11 and never
+    # reported, so three targets are done by all their units.
     path = out / "阶段总结/宣传教育阶段/孟州市园林处2016年文明服务活动宣传教育阶段工作总结.docx"
-    assert "台账共列15项任务，已完成5项，完成率33.3%；正在推进10项。" in text(path)
+    assert "台账共列15项目标，全部责任单位均已完成的3项，占20.0%；正在推进12项。" in text(path)
 
 
 def test_problems_name_lagging_units_and_missed_figures(out: Path) -> None:
     body = text(out / BUREAU)
     problems = body.split("三、存在的问题")[1].split("四、下一步工作打算")[0]
-    assert "公园党总支注册志愿者人数25.0%/30%（53人/212人），未达到目标" in problems
-    assert "苗圃场全年举办核心价值观讲座、道德讲堂次数4/6次，未达到目标" in problems
-    assert "植物园管理处进度滞后" in problems
+    assert "公园党总支注册志愿者53人，占职工总数的25.0%（目标30%以上），未达到目标" in problems
+    assert "苗圃场全年举办核心价值观讲座、道德讲堂4次（目标不少于6次），未达到目标" in problems
+    # 已完成 in May, 滞后 in November: the figure went back, and the summary says so.
+    assert "宣传教育阶段报告已完成，本阶段植物园管理处改报为滞后" in problems
+    assert "园林绿化工程处进度滞后" in problems  # lagging, never reported done
     assert "园林科学研究所未按时报送工作台账" in problems
     assert "总结评比阶段（12月份）" in body.split("四、下一步工作打算")[1]
 
@@ -63,8 +72,11 @@ def test_problems_name_lagging_units_and_missed_figures(out: Path) -> None:
 def test_unit_summary_figures(out: Path) -> None:
     path = out / PHASE2 / "各单位" / "苗圃场2016年文明服务活动集中提升行动阶段工作总结.docx"
     body = text(path)
-    assert "本单位台账共列9项任务，已完成5项，完成率55.6%；滞后4项。" in body
-    assert "全年举办核心价值观讲座、道德讲堂次数4/6次，未达到目标" in body
+    assert (
+        "本单位工作台账共9行（每项目标、每个量化指标各一行），已完成5行，完成率55.6%；滞后4行。"
+        in body
+    )
+    assert "全年举办核心价值观讲座、道德讲堂4次（目标不少于6次），未达到目标" in body
 
 
 def test_a_summary_for_every_reporting_unit_only(out: Path) -> None:
@@ -79,7 +91,8 @@ def test_attachment_lists_every_target_with_its_completion(out: Path) -> None:
     assert rows[0] == ["序号", "创建项目", "具体目标内容", "完成情况", "完成率"]
     assert len(rows) == 16
     volunteers = next(r for r in rows if r[2].startswith("单位注册志愿者"))
-    assert "公园党总支25.0%/30%" in volunteers[3] and volunteers[4] == "80.0%"
+    assert "公园党总支注册志愿者53人，占职工总数的25.0%（目标30%以上）" in volunteers[3]
+    assert volunteers[4] == "80.0%" and volunteers[0] == "8"  # the 方案's own 序号
 
 
 def test_word_summary_has_the_charts(out: Path) -> None:
@@ -117,7 +130,10 @@ def test_phase_1_summary_before_any_return(tmp_path: Path) -> None:
     assert code == 0, output
     (path,) = (tmp_path / "阶段总结" / "宣传教育阶段").glob("*.docx")
     body = text(path)
-    assert "向20个单位分别印发本单位实施方案和工作台账，明确了12项任务、15项台账目标" in body
+    # Dated after what it reports on: the plan (6月7日) and the units' plans (a week on).
+    assert "2016年6月7日印发《2016年焦作市园林局文明服务活动方案》" in body
+    assert "20个单位于2016年6月14日前制定了本单位实施方案，明确了12项任务、15项台账目标" in body
+    assert "\n孟州市园林处\n2016年6月14日\n" in body
     assert "尚未报回" in body
     assert check_gbt9704(path) == []
 

@@ -53,8 +53,11 @@ def fill(
     for row, key in layout.rows.items():
         target, _, measure = key.partition("/")
         done, doing = scenario.texts[target]
-        ws.cell(row, column[f"{first}.status"]).value = "已完成"
-        ws.cell(row, column[f"{first}.progress"]).value = scenario.early.format(doing=doing)
+        early_done = target in scenario.early_done
+        ws.cell(row, column[f"{first}.status"]).value = "已完成" if early_done else "正在推进"
+        ws.cell(row, column[f"{first}.progress"]).value = (
+            done if early_done else scenario.early.format(doing=doing)
+        )
         status = status_for(scenario, unit.id, key)
         ws.cell(row, column[f"{now}.status"]).value = status
         ws.cell(row, column[f"{now}.progress"]).value = {
@@ -66,6 +69,7 @@ def fill(
             # Early in the year the figures are only partly reached: under way, not done.
             reached = figure(scenario, plan, unit, target, measure)
             ws.cell(row, column[f"{first}.status"]).value = "正在推进"
+            ws.cell(row, column[f"{first}.progress"]).value = scenario.early.format(doing=doing)
             ws.cell(row, column[f"{first}.figure"]).value = reached // 2
             ws.cell(row, column[f"{now}.figure"]).value = reached
     if careless and scenario.careless:
@@ -107,8 +111,10 @@ def save(book: openpyxl.Workbook, saved: dt.datetime, who: str) -> bytes:
     return workbook_bytes(book)
 
 
-def write_returns(scenario: Scenario) -> Path:
-    data = ROOT / "data" / scenario.folder
+def write_returns(scenario: Scenario, data: Path | None = None) -> Path:
+    """Fill and save every unit's return into ``data``/returns (the bundled example's
+    folder unless another plan folder is given)."""
+    data = data or ROOT / "data" / scenario.folder
     returns = data / "returns"
     plan = read_plan(data)
     engine = TemplateSet().xlsx("ledger.xlsx")

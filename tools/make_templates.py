@@ -931,6 +931,35 @@ def add_record(document: Document, after: Paragraph) -> None:
     fill_record_footer(record.even_page_footer, odd=False)
 
 
+# --- settings and fonts for Word and WPS -------------------------------------------------
+
+# The faces GB/T 9704 names, as Word and WPS name them, and what to fall back on where one is
+# not installed: Windows and WPS ship 仿宋 and 楷体 (not the _GB2312 faces many offices add)
+# and 宋体, but no 方正小标宋. The PANOSE, charset and family are those Word and WPS record
+# for these faces in a document's font table; Word matches a missing face by them.
+FONTS = (
+    oxml.FontEntry(g.FONT_FANGSONG, "仿宋", "02010609030101010101", "86", "modern", "fixed"),
+    oxml.FontEntry(g.FONT_KAITI, "楷体", "02010609030101010101", "86", "modern", "fixed"),
+    oxml.FontEntry(g.FONT_XIAOBIAOSONG, "宋体", "02000000000000000000", "86", "auto", "variable"),
+    oxml.FontEntry(g.FONT_HEITI, "SimHei", "02010609060101010101", "86", "modern", "fixed"),
+    oxml.FontEntry(g.FONT_SONGTI, "SimSun", "02010600030101010101", "86", "auto", "variable"),
+    oxml.FontEntry("仿宋", "FangSong", "02010609060101010101", "86", "modern", "fixed"),
+    oxml.FontEntry("楷体", "KaiTi", "02010609060101010101", "86", "modern", "fixed"),
+)
+# python-docx's default template lists the Japanese faces of its ja-JP theme; we use none.
+UNUSED_FONTS = ("ＭＳ 明朝", "ＭＳ ゴシック")
+
+
+def set_up_for_word_and_wps(document: Document) -> None:
+    """Word and WPS open the document as their own, with our faces or their fallbacks.
+
+    No ``w:updateFields``: Word then asks on every opening whether to update the fields.
+    The only field is PAGE in the footers, which Word and WPS compute as they lay pages out.
+    """
+    oxml.set_compatibility_mode(document)
+    oxml.set_font_table(document, FONTS, drop=UNUSED_FONTS)
+
+
 # --- documents ----------------------------------------------------------------------------
 
 
@@ -945,6 +974,7 @@ def new_template(title: str) -> Document:
     set_up_section(section, PORTRAIT)
     add_page_number_footers(document, section)
     oxml.set_no_stretch_before_line_break(document)
+    set_up_for_word_and_wps(document)
     oxml.set_core_properties(document, title, TEMPLATE_AUTHOR, TEMPLATE_STAMP)
     return document
 

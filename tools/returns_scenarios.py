@@ -52,6 +52,9 @@ class Scenario:
     early: str = "已组织学习并制定措施：{doing}"  # 实施情况 in the first phase
     behind: str = "受经费和人员调整影响进度滞后，{doing}"  # 实施情况 of a lagging target
     phases: tuple[str, str] = ("P1", "P2")  # (first phase, the phase being reported)
+    # Targets most units had done by the end of the first phase (the rest were under way);
+    # a unit lagging or under way on one of them later has gone back from 已完成.
+    early_done: tuple[str, ...] = ()
 
 
 JIAOZUO = Scenario(
@@ -123,6 +126,7 @@ JIAOZUO = Scenario(
     under_way={"lhglc": ("L01b", "L03"), "jujiguan": ("L02",), "xxzx": ("L07",)},
     never_reports=("kys",),  # 园林科学研究所
     careless=Careless("lyhgy", "lectures", "六次"),  # 龙源湖公园管理处
+    early_done=("L01a", "L01c", "L02", "L06", "L11"),
 )
 
 # 云河 (fictional): reported at the end of 集中整治阶段 (30 November), when the tasks due by
@@ -219,6 +223,7 @@ YUNHE = Scenario(
     careless=Careless("bdc", "training", "四次"),  # 市不动产登记中心
     early="已召开动员会并制定本单位实施方案：{doing}",
     behind="受疫情防控和人员调整影响进度滞后，{doing}",
+    early_done=("Y01", "Y03", "Y06", "Y13"),
 )
 
 SCENARIOS = {scenario.folder: scenario for scenario in (JIAOZUO, YUNHE)}

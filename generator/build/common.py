@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TypedDict
 
+from generator.build.measure_text import is_yes_no, reported_label
 from generator.model.plan import Item, Measure, Phase
 from generator.model.resolved import Plan
 
@@ -200,8 +201,11 @@ def measure_line(measure: Measure, planned: float | None = None) -> str:
     if planned is not None:
         scope += f"计划{format_number(planned)}{measure.unit}"
     deadline = f"；{measure.deadline_year}年底前" if measure.deadline_year else ""
+    if is_yes_no(measure):  # each unit answers yes or no: no count to give
+        asked = reported_label(measure).removeprefix("已")
+        return f"量化指标：{measure.wording}（{scope}；填报本单位是否{asked}{deadline}）"
     return (
-        f"量化指标：{measure.wording}（{scope}；填报{measure.reported}，"
+        f"量化指标：{measure.wording}（{scope}；填报{reported_label(measure)}，"
         f"单位：{measure.report_unit}{deadline}）"
     )
 

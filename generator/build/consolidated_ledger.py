@@ -35,8 +35,8 @@ def consolidated_spec(plan: Plan, record: ProgressRecord) -> WorkbookSpec:
             Column(f"{phase_id}.figure", "完成数", 8, "text", group),
         ]
     rows = []
-    for seq, line in enumerate(ledger_rows(plan.ledger.targets), 1):
-        rows.extend(_unit_rows(plan, record, seq, line))
+    for line in ledger_rows(plan.ledger.targets):
+        rows.extend(_unit_rows(plan, record, plan.numbers[line.target.id], line))
     title = f"{plan.ledger.title}（汇总）"
     sheet = SheetSpec(
         name=SHEET,
@@ -49,7 +49,7 @@ def consolidated_spec(plan: Plan, record: ProgressRecord) -> WorkbookSpec:
     return WorkbookSpec([sheet], identity(plan, KIND, None, [sheet]), title, plan_created(plan))
 
 
-def _unit_rows(plan: Plan, record: ProgressRecord, seq: int, line: LedgerRow) -> list[Row]:
+def _unit_rows(plan: Plan, record: ProgressRecord, seq: str, line: LedgerRow) -> list[Row]:
     rows = []
     named, lead = plan.target_refs(line.target)
     for unit in plan.organisation.units:
@@ -57,7 +57,7 @@ def _unit_rows(plan: Plan, record: ProgressRecord, seq: int, line: LedgerRow) ->
         if role is None:
             continue
         values: dict[str, str | int | float | None] = {
-            "seq": str(seq),
+            "seq": seq,
             "project": line.target.project,
             "content": line.target.text,
             "measure": measure_text(line.measure),

@@ -41,15 +41,14 @@ def ledger_groups(
 ) -> list[TableGroup]:
     """Group ``targets`` (in ledger order) into table groups and rows."""
     groups: list[TableGroup] = []
-    seq = 0
     for project, in_project in groupby(targets, key=lambda t: t.project):
         rows: list[TableRow] = []
         for _, in_row in groupby(in_project, key=lambda t: t.subject or t.id):
             row_targets = list(in_row)
-            seq += 1
             rows.append(
                 TableRow(
-                    seq=str(seq),
+                    # The row's number in the one numbering (targets sharing it are 1.1, 1.2).
+                    seq=plan.numbers[row_targets[0].id].split(".")[0],
                     content=_content(row_targets),
                     responsible=responsible_names(plan, row_targets[0]),
                     status="；".join(filter(None, (status(t) for t in row_targets))),

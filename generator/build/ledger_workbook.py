@@ -73,9 +73,9 @@ def planned_figure(plan: Plan, line: LedgerRow, unit: Unit | None) -> float | No
     return int(figure) if figure is not None and float(figure).is_integer() else figure
 
 
-def _row(plan: Plan, seq: int, line: LedgerRow, role: Role | None, unit: Unit | None) -> Row:
+def _row(plan: Plan, line: LedgerRow, role: Role | None, unit: Unit | None) -> Row:
     values: dict[str, str | int | float | None] = {
-        "seq": str(seq),
+        "seq": plan.numbers[line.target.id],  # the master ledger's 序号, in every workbook
         "project": line.target.project,
         "content": line.target.text,
         "responsible": responsible_names(plan, line.target),
@@ -100,11 +100,7 @@ def _sheet(
     lines: list[tuple[LedgerRow, Role | None]],
     unit: Unit | None,
 ) -> SheetSpec:
-    seq_of: dict[str, int] = {}
-    rows = []
-    for line, role in lines:
-        seq = seq_of.setdefault(line.target.id, len(seq_of) + 1)
-        rows.append(_row(plan, seq, line, role, unit))
+    rows = [_row(plan, line, role, unit) for line, role in lines]
     return SheetSpec(
         name=SHEET,
         title=title,

@@ -11,8 +11,6 @@ every column.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +19,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import (
@@ -36,7 +33,7 @@ from generator.model.plan_layout import (
     required_text,
 )
 from generator.read.plan_workbook import number_text
-from generator.write.atomic import normalize_zip
+from generator.render.xlsx_engine import workbook_bytes
 
 Row = dict[str, Any]  # column field (or kind, for level and parent) -> value
 
@@ -250,7 +247,4 @@ def _save(workbook: Workbook) -> bytes:
     # openpyxl's save stamps the time; writing through ExcelWriter keeps ours.
     workbook.properties.creator = "plandocs"
     workbook.properties.created = workbook.properties.modified = _FIXED_TIME
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).write_data()
-    return normalize_zip(buffer.getvalue())
+    return workbook_bytes(workbook)

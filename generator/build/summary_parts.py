@@ -1,23 +1,34 @@
-"""Pieces both phase summaries (局 and 单位) share: figures sentences, dates, short names."""
+"""Pieces every summary (局 and 单位, phase and year) shares: figures, dates, lists, names.
+
+The figures each summary prints, defined once here (and in README):
+
+* 目标完成数 -- a ledger target counts as done when *every* responsible unit has done it
+  (已完成, with its figure met);
+* 单位任务完成率 -- done (unit, target) pairs over all pairs: a unit answering for a target
+  is one 单位任务; a unit that has not reported has not done its part;
+* both are cumulative *as of the end of the phase*: each line's latest report up to then.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 
 from generator.build.common import Block, block, chinese_date, outline_number, phase_heading
 from generator.model.evaluation import (
     DONE,
     LAGGING,
+    NOT_REPORTED,
     NOT_STARTED,
     UNDER_WAY,
     LineResult,
-    TargetResult,
-    number,
-    percent_of,
+    PhaseResult,
 )
-from generator.model.plan import Measure, Phase, Target
+from generator.model.plan import Phase, Target, Unit
 from generator.model.resolved import Plan
+
+LISTED = 5  # unit names a list prints before 「等N个单位」
 
 
 def percent(rate: float) -> str:
@@ -25,33 +36,106 @@ def percent(rate: float) -> str:
     return f"{rate * 100:.1f}%"
 
 
-def figures_sentence(noun: str, total: int, counts: Counter[str]) -> str:
-    """台账共列15项任务，已完成12项，完成率80.0%；正在推进2项；滞后1项。"""
-    rate = counts[DONE] / total if total else 0.0
-    text = f"{noun}共列{total}项任务，已完成{counts[DONE]}项，完成率{percent(rate)}"
-    for status in (UNDER_WAY, LAGGING, NOT_STARTED):
-        if counts[status]:
-            text += f"；{status}{counts[status]}项"
+def unit_list(units: Iterable[Unit | str], limit: int = LISTED) -> str:
+    """A、B、C — or A、B、C等7个单位 when longer: every unit once, N the whole count."""
+    names = list(dict.fromkeys(u if isinstance(u, str) else u.name for u in units))
+    if len(names) <= limit:
+        return "、".join(names)
+    return "、".join(names[:limit]) + f"等{len(names)}个单位"
+
+
+def status_breakdown(counts: Counter[str], measure: str = "项") -> str:
+    """；正在推进2项；滞后1项: the statuses other than done, those that occur."""
+    parts = [
+        f"{status}{counts[status]}{measure}"
+        for status in (UNDER_WAY, LAGGING, NOT_STARTED, NOT_REPORTED)
+        if counts[status]
+    ]
+    return "".join(f"；{part}" for part in parts)
+
+
+def target_figures(result: PhaseResult) -> str:
+    """台账共列15项目标，全部责任单位均已完成的8项，占53.3%."""
+    total, done = len(result.targets), result.counts[DONE]
+    rate = done / total if total else 0.0
+    return f"台账共列{total}项目标，全部责任单位均已完成的{done}项，占{percent(rate)}"
+
+
+def pair_figures(result: PhaseResult) -> str:
+    """各单位承担的单位任务共120项，已完成98项，单位任务完成率81.7%."""
+    counts = result.pair_counts
+    total = sum(counts.values())
+    return (
+        f"各单位承担的单位任务共{total}项（一个单位承担一项目标计为一项），已完成{counts[DONE]}项，"
+        f"单位任务完成率{percent(result.pair_rate)}"
+    )
+
+
+DEFINITION = "两项数字均按截至{date}各单位最近一次填报累计计算，未报送单位承担的任务计为未完成。"
+
+
+def movement(plan: Plan, result: PhaseResult, earlier: PhaseResult | None) -> str:
+    """How both headline figures moved since the end of the earlier phase, and why."""
+    if earlier is None:
+        return ""
+    parts = []
+    for label, before, now in (
+        ("全部完成的目标", f"{earlier.counts[DONE]}项", f"{result.counts[DONE]}项"),
+        ("单位任务完成率", percent(earlier.pair_rate), percent(result.pair_rate)),
+    ):
+        parts.append(f"{label}由{before}变为{now}" if before != now else f"{label}仍为{now}")
+    text = f"与{earlier.phase.name}末相比，" + "，".join(parts)
+    was = {t.target.id for t in earlier.targets if t.status == DONE}
+    now_done = {t.target.id for t in result.targets if t.status == DONE}
+    gained = [plan.short(t) for t in plan.ledger.targets if t.id in now_done - was]
+    lost = [plan.short(t) for t in plan.ledger.targets if t.id in was - now_done]
+    if gained:
+        text += f"；新增全部完成{'、'.join(gained)}"
+    if lost:
+        text += f"；{'、'.join(lost)}不再全部完成"
+    back = result.regressions(earlier)
+    if back:
+        pairs = sum(len(units) for _, units in back)
+        text += (
+            f"；{len(back)}项目标共有{pairs}项单位任务由已完成转为未完成"
+            "（单位在本阶段改报为正在推进或滞后，见存在的问题）"
+        )
     return text + "。"
 
 
-def planned_totals_texts(target: TargetResult) -> list[str]:
-    """志愿服务时长计划5000小时，完成5500小时，完成率110.0%: units' 计划数 against their 完成数."""
-    return [
-        f"{reported_label(measure)}计划{number(planned)}{measure.unit}，"
-        f"完成{number(done)}{measure.unit}，完成率{percent_of(done, planned)}"
-        for measure, planned, done in target.planned_totals()
-        if planned
-    ]
+def regression_problems(plan: Plan, result: PhaseResult, earlier: PhaseResult | None) -> list[str]:
+    """Targets that went back from 已完成, with the units and what they report now."""
+    if earlier is None:
+        return []
+    found = []
+    for target, units in result.regressions(earlier):
+        by_status: dict[str, list[Unit]] = {}
+        for unit, status in units:
+            by_status.setdefault(status, []).append(unit)
+        now = "，".join(f"{unit_list(us)}改报为{status}" for status, us in by_status.items())
+        found.append(
+            f"{target_label(plan, target.target)}："
+            f"{earlier.phase.name}报告已完成，本阶段{now}，须核实原因并督促整改。"
+        )
+    return found
+
+
+def summary_day(plan: Plan, phase: Phase, year_end: bool = False) -> dt.date:
+    """A summary's date: the end of its phase, never before what it reports on (the units'
+    实施方案, and at the year's end the commendation report)."""
+    after = [phase_end(phase, plan.text.year), plan.unit_plan_date]
+    if year_end and plan.awards is not None:
+        after.append(plan.awards.report.date)
+    return max(after)
 
 
 def phase_end(phase: Phase, year: int) -> dt.date:
-    """A summary is dated the last day of its phase (the plan year's end when none is given)."""
+    """The last day of a phase (the plan year's end when none is given)."""
     return phase.last_day() or dt.date(year, 12, 31)
 
 
-def summary_date(phase: Phase, year: int) -> str:
-    return chinese_date(phase_end(phase, year))
+def summary_date(plan: Plan, phase: Phase, year_end: bool = False) -> str:
+    return chinese_date(summary_day(plan, phase, year_end))
 
 
 def phase_label(phase: Phase) -> str:
@@ -64,29 +148,15 @@ def next_phase(plan: Plan, phase: Phase) -> Phase | None:
     return phases[index + 1] if index + 1 < len(phases) else None
 
 
-def short_name(target: Target, limit: int = 24) -> str:
-    """A target as a heading: its subject, else its first sentence, cut at ``limit``."""
-    if target.subject:
-        return target.subject
-    sentence = target.text.replace("；", "。").split("。")[0]
-    return sentence if len(sentence) <= limit else sentence[:limit] + "……"
-
-
-def line_result_text(line: LineResult) -> str:
-    """What a unit reported on a line, with its figure against the target."""
-    parts = []
-    if line.report and line.report.progress:
-        parts.append(line.report.progress.rstrip("。；;"))
-    if line.measure and line.actual_text():
-        parts.append(f"{reported_label(line.measure)}{line.actual_text()}")
-    return "，".join(parts)
-
-
-def reported_label(measure: Measure) -> str:
-    """What was reported, without the filling instruction: 本单位通过达标验收（是填1，否填0）."""
-    label = measure.reported
-    return label[: label.rindex("（")] if label.endswith("）") and "（" in label else label
+def progress_text(line: LineResult) -> str:
+    """What a unit wrote in 实施情况, without its closing mark."""
+    return line.report.progress.rstrip("。；;") if line.report and line.report.progress else ""
 
 
 def numbered(level: int, texts: list[str]) -> list[Block]:
     return [block(level, outline_number(level, n), "", text) for n, text in enumerate(texts, 1)]
+
+
+def target_label(plan: Plan, target: Target) -> str:
+    """核心价值观宣传进机关（台账第2项）: a target named in prose."""
+    return f"{plan.short(target)}（台账第{plan.numbers[target.id]}项）"

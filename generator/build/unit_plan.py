@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from typing import Any
 
@@ -17,7 +18,8 @@ from generator.build.common import (
     title_lines,
     units_line,
 )
-from generator.model.plan import Unit
+from generator.build.unit_voice import unit_voice
+from generator.model.plan import Item, Unit
 from generator.model.resolved import ROLE_NAMES, Duty, Plan
 
 TEMPLATE = "unit_plan.docx"
@@ -37,11 +39,25 @@ def unit_plan_context(plan: Plan, unit: Unit, duties: list[Duty]) -> dict[str, A
         "task_blocks": task_blocks(plan, unit, duties),
         "phase_blocks": phase_blocks(plan.text.phases, 2, unit_view=True),
         "requirement_blocks": [
-            b for section in requirements for b in outline_blocks(plan, section.items, 2)
+            b
+            for section in requirements
+            for b in outline_blocks(plan, [voiced(plan, unit, i) for i in section.items], 2)
         ],
         "signature": unit.name,
-        "date": chinese_date(plan.text.date),
+        "date": chinese_date(plan.unit_plan_date),
     }
+
+
+def voiced(plan: Plan, unit: Unit, item: Item) -> Item:
+    """The item as the unit's plan says it: its ``unit_text`` if the plan gives one, else
+    its text without what is addressed to others (see :mod:`unit_voice`)."""
+    if item.unit_text:
+        text, paragraphs = item.unit_text, []
+    else:
+        text = unit_voice(plan, unit, item.text)
+        paragraphs = [p for p in (unit_voice(plan, unit, p) for p in item.paragraphs) if p]
+    children = [voiced(plan, unit, child) for child in item.items]
+    return item.model_copy(update={"text": text, "paragraphs": paragraphs, "items": children})
 
 
 def task_blocks(plan: Plan, unit: Unit, duties: list[Duty]) -> list[Block]:
@@ -49,13 +65,14 @@ def task_blocks(plan: Plan, unit: Unit, duties: list[Duty]) -> list[Block]:
     blocks: list[Block] = []
     for n, (_, in_category) in enumerate(groupby(duties, key=lambda d: id(d.task.category)), 1):
         category_duties = list(in_category)
-        category = category_duties[0].task.category
+        original = category_duties[0].task.category
+        category = voiced(plan, unit, original)
         blocks.append(block(2, outline_number(2, n), category.title, category.text))
-        if category_duties[0].task.item is category:
+        if category_duties[0].task.item is original:
             blocks.extend(_duty_details(plan, unit, category_duties[0], target_level=3))
             continue
         for m, duty in enumerate(category_duties, 1):
-            item = duty.task.item
+            item = voiced(plan, unit, duty.task.item)
             blocks.append(block(3, outline_number(3, m), item.title, item.text))
             blocks.extend(_duty_details(plan, unit, duty, target_level=4))
     return blocks
@@ -68,10 +85,23 @@ def _duty_details(plan: Plan, unit: Unit, duty: Duty, target_level: int) -> list
         lines.append(block(0, text="；".join(terms)))
     if duty.targets:
         lines.append(block(0, text="台账目标："))
+    task_words = _plain(item.title + item.text + "".join(item.paragraphs))
     for k, target in enumerate(duty.targets, 1):
-        lines.append(block(target_level, outline_number(target_level, k), "", target.text))
+        number = plan.numbers[target.id]
+        # A target that only restates its task is named, not repeated word for word.
+        own = unit_voice(plan, unit, target.text).rstrip("。；")
+        if _plain(target.text) in task_words or not own:
+            text = f"{plan.short(target)}：按上述任务要求完成（台账第{number}项）。"
+        else:
+            text = f"{own}（台账第{number}项）。"
+        lines.append(block(target_level, outline_number(target_level, k), "", text))
         lines.extend(
             block(0, text=measure_line(measure, plan.planned(measure, unit)))
             for measure in target.measures
         )
     return lines
+
+
+def _plain(text: str) -> str:
+    """Text without punctuation, to see whether one text repeats another."""
+    return re.sub(r"[\s，。；：、,.;:“”（）()]", "", text)

@@ -6,17 +6,18 @@ from itertools import groupby
 from typing import Any
 
 from generator.build.common import Block, block, outline_number, paragraphs, title_lines
+from generator.build.measure_text import line_sentence
 from generator.build.summary_parts import (
-    figures_sentence,
-    line_result_text,
     next_phase,
     numbered,
+    percent,
     phase_label,
-    reported_label,
-    short_name,
+    progress_text,
+    status_breakdown,
     summary_date,
+    target_label,
 )
-from generator.model.evaluation import LAGGING, PhaseResult, UnitResult
+from generator.model.evaluation import DONE, LAGGING, LineResult, PhaseResult, UnitResult
 from generator.model.resolved import Plan
 
 TEMPLATE = "summary.docx"
@@ -46,69 +47,74 @@ def unit_summary_context(
                 ]
             ),
             block(1, "一、", "基本情况"),
-            *paragraphs([figures_sentence("本单位台账", len(unit.lines), unit.counts)]),
+            *paragraphs([_figures(unit)]),
             block(1, "二、", "主要做法和成效"),
-            *_practice(unit),
+            *_practice(plan, unit),
             block(1, "三、", "存在的问题"),
-            *_problems(unit),
+            *_problems(plan, unit),
             block(1, "四、", "下一步工作打算"),
-            *_next_steps(plan, result),
+            *_next_steps(plan, result, year_end),
         ],
         "charts": [],
         "attachments": [{"label": "附件", "title": ledger_title}],
         "signature": unit.unit.name,
-        "date": summary_date(result.phase, result.year),
+        "date": summary_date(plan, result.phase, year_end),
         "ledger": {
             "title": ledger_title,
-            "columns": ["序号", "创建项目", "具体目标内容", "状态", "实施情况", "完成数/目标"],
+            "columns": ["序号", "创建项目", "具体目标内容", "状态", "实施情况", "完成数"],
             "rows": [
                 {
                     "cells": [
-                        str(n),
+                        plan.numbers[line.target.id],
                         line.target.project,
                         line.target.text,
                         line.status,
                         line.report.progress if line.report else "",
-                        line.actual_text(),
+                        line_sentence(line),
                     ]
                 }
-                for n, line in enumerate(unit.lines, 1)
+                for line in unit.lines
             ],
         },
     }
 
 
-def _practice(unit: UnitResult) -> list[Block]:
+def _figures(unit: UnitResult) -> str:
+    total = len(unit.lines)
+    return (
+        f"本单位工作台账共{total}行（每项目标、每个量化指标各一行），已完成{unit.counts[DONE]}行，"
+        f"完成率{percent(unit.rate)}{status_breakdown(unit.counts, '行')}。"
+    )
+
+
+def _line_text(plan: Plan, line: LineResult) -> str:
+    parts = [f"{target_label(plan, line.target)}：{line.status}"]
+    parts += [text for text in (progress_text(line), line_sentence(line)) if text]
+    return "，".join(parts) + "。"
+
+
+def _practice(plan: Plan, unit: UnitResult) -> list[Block]:
     blocks: list[Block] = []
     for n, (project, lines) in enumerate(groupby(unit.lines, key=lambda ln: ln.target.project), 1):
         blocks.append(block(2, outline_number(2, n), f"{project.rstrip('。')}。"))
-        texts = [
-            f"{short_name(line.target)}：{line.status}。{line_result_text(line)}".rstrip("。")
-            + "。"
-            for line in lines
-        ]
-        blocks.extend(numbered(3, texts))
+        blocks.extend(numbered(3, [_line_text(plan, line) for line in lines]))
     return blocks
 
 
-def _problems(unit: UnitResult) -> list[Block]:
+def _problems(plan: Plan, unit: UnitResult) -> list[Block]:
     problems = [
-        f"{short_name(line.target)}："
-        + (
-            f"{reported_label(line.measure)}{line.actual_text()}，未达到目标。"
-            if line.shortfall and line.measure
-            else "进度滞后。"
-        )
+        f"{target_label(plan, line.target)}："
+        + (f"{line_sentence(line)}，未达到目标。" if line.shortfall else "进度滞后。")
         for line in unit.lines
         if line.status == LAGGING
     ]
     if not problems:
-        return paragraphs(["本阶段各项任务均按计划推进，未发现滞后或未达标的情况。"])
+        return paragraphs(["各项任务均按计划推进，未发现滞后或未达标的情况。"])
     return numbered(3, problems)
 
 
-def _next_steps(plan: Plan, result: PhaseResult) -> list[Block]:
-    upcoming = next_phase(plan, result.phase)
+def _next_steps(plan: Plan, result: PhaseResult, year_end: bool) -> list[Block]:
+    upcoming = None if year_end else next_phase(plan, result.phase)
     if upcoming is None:
-        return paragraphs(["认真总结全年工作，巩固活动成果，建立长效机制。"])
+        return paragraphs([f"认真总结全年工作，巩固{plan.text.activity}成果，推动各项工作常态化。"])
     return paragraphs([f"{phase_label(upcoming)}：{upcoming.unit_text}"])

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 from generator.model.awards import COLLECTIVE_FIELDS, INDIVIDUAL_FIELDS, Awards, Nominations
 from generator.model.deadlines import FORMS as DEADLINE_FORMS
 from generator.model.deadlines import parse_deadline
-from generator.model.plan import Item, Ledger, Organisation, PlanText
+from generator.model.plan import Item, Ledger, Organisation, PlanText, Target
+from generator.model.short_names import MAX_SHORT, propose_short_names
 from generator.problems import Problem
 
 if TYPE_CHECKING:
@@ -155,7 +156,23 @@ def check_plan_text(plan: PlanText, org: Organisation | None, where: Locator) ->
         ids.setdefault(phase.id, ("phases", i))
     problems.extend(check_phases(plan, where))
     problems.extend(check_notice(plan, where))
+    problems.extend(check_dates(plan, where))
     return problems
+
+
+def check_dates(plan: PlanText, where: Locator) -> list[Problem]:
+    """Documents in the order they can be written: units plan after the bureau has issued."""
+    issued = plan.notice.date if plan.notice and plan.notice.date else plan.date
+    if plan.unit_plan_date is None or plan.unit_plan_date >= issued:
+        return []
+    return [
+        where.problem(
+            ("unit_plan_date",),
+            f"各单位实施方案日期 {plan.unit_plan_date} 早于方案成文日期 {issued}",
+            "各单位在方案印发后才能制定实施方案：请改为不早于方案成文日期的日期，或删去此项"
+            "（缺省为方案成文日期后7天）",
+        )
+    ]
 
 
 # 发文字号: the year in 〔〕 and the sequence number (the model checks the whole form).
@@ -286,6 +303,7 @@ def check_ledger(
     problems.extend(
         _duplicate_ids(((t.id, ("targets", i)) for i, t in enumerate(ledger.targets)), where)
     )
+    problems.extend(_short_names(ledger, where))
     for i, target in enumerate(ledger.targets):
         path: PathKey = ("targets", i)
         if task_ids is not None and target.task not in task_ids:
@@ -329,6 +347,37 @@ def check_ledger(
         problems.extend(_staff_counts(ledger, resolved, staff, where))
         problems.extend(_planned_units(ledger, resolved, where))
     return problems
+
+
+def _short_names(ledger: Ledger, where: Locator) -> list[Problem]:
+    """A short name fits a chart label and names one target only."""
+    problems = []
+    first: dict[str, int] = {}
+    for i, target in enumerate(ledger.targets):
+        if len(target.short) > MAX_SHORT:
+            problems.append(
+                where.problem(
+                    ("targets", i, "short"),
+                    f"简称「{target.short}」有 {len(target.short)} 个字，超过 {MAX_SHORT} 个字",
+                    "简称用于总结和图表，请改短（如 核心价值观宣传进机关）",
+                )
+            )
+        if target.short and target.short in first:
+            problems.append(
+                where.problem(
+                    ("targets", i, "short"),
+                    f"简称「{target.short}」与第 {first[target.short] + 1} 条目标相同",
+                    "各目标的简称须互不相同，总结中才分得清",
+                )
+            )
+        first.setdefault(target.short, i)
+    return problems
+
+
+def missing_short_names(ledger: Ledger) -> list[tuple[Target, str]]:
+    """Targets without a short name, with the one the summaries will use (for `check`)."""
+    proposed = propose_short_names(ledger.targets)
+    return [(t, proposed[t.id]) for t in ledger.targets if not t.short]
 
 
 def _resolved(plan: PlanText, org: Organisation, ledger: Ledger) -> Plan:

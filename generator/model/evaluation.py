@@ -200,6 +200,9 @@ class UnitResult:
         return self.counts[DONE] / len(self.lines) if self.lines else 0.0
 
 
+Regression = tuple[TargetResult, list[tuple[Unit, str]]]  # a target, the units gone back
+
+
 @dataclass
 class PhaseResult:
     """A phase's figures, from the accepted returns (阶段统计)."""
@@ -224,6 +227,40 @@ class PhaseResult:
     @property
     def missing(self) -> list[Unit]:
         return [u.unit for u in self.units if not u.reported]
+
+    def pairs(self) -> list[tuple[TargetResult, Unit, str]]:
+        """Every (target, responsible unit) pair with the unit's status on it (单位任务)."""
+        return [
+            (target, unit, status)
+            for target in self.targets
+            for unit, status in target.unit_statuses().values()
+        ]
+
+    @property
+    def pair_counts(self) -> Counter[str]:
+        return Counter(status for _, _, status in self.pairs())
+
+    @property
+    def pair_rate(self) -> float:
+        """单位任务完成率: done pairs over all (an unreported unit's pairs are not done)."""
+        total = sum(self.pair_counts.values())
+        return self.pair_counts[DONE] / total if total else 0.0
+
+    def regressions(
+        self, earlier: PhaseResult
+    ) -> list[tuple[TargetResult, list[tuple[Unit, str]]]]:
+        """Targets where a unit done at ``earlier`` is no longer done now, with those units."""
+        before = {(t.target.id, u.id) for t, u, status in earlier.pairs() if status == DONE}
+        found = []
+        for target in self.targets:
+            back = [
+                (unit, status)
+                for unit, status in target.unit_statuses().values()
+                if status != DONE and (target.target.id, unit.id) in before
+            ]
+            if back:
+                found.append((target, back))
+        return found
 
     def by_project(self) -> list[tuple[str, float]]:
         """(创建项目, share of its unit lines done), in ledger order."""

@@ -86,6 +86,10 @@ class Item(Model):
     title: OptionalText = Field(default="", description="标题（小标题），如 核心价值观宣传进绿地。")
     text: OptionalText = Field(default="", description="紧接标题的正文")
     paragraphs: list[Text] = Field(default_factory=list, description="其后的独立段落")
+    unit_text: OptionalText = Field(
+        default="",
+        description="各单位实施方案中本条的写法（以单位口吻，代替 text 和 paragraphs），可空",
+    )
     items: list[Item] = Field(default_factory=list, description="下级条目")
     child_numbering: Literal["（一）", "1.", "（1）"] | None = Field(
         default=None,
@@ -185,6 +189,10 @@ class PlanText(Model):
     activity: Text = Field(description="活动名称，用于各单位实施方案标题，如 文明服务活动")
     issuer: Text = Field(description="署名（发文机关）")
     date: dt.date = Field(description="成文日期，如 2016-06-07")
+    unit_plan_date: dt.date | None = Field(
+        default=None,
+        description="各单位实施方案的成文日期，缺省为方案（或印发通知）成文日期后7天",
+    )
     addressee: OptionalText = Field(default="", description="主送机关（可空）")
     preamble: list[Text] = Field(default_factory=list, description="开头段落")
     notice: Notice | None = Field(
@@ -231,6 +239,10 @@ class Target(Model):
     task: Identifier = Field(description="所属任务的条目编号")
     project: Text = Field(description="创建项目")
     subject: OptionalText = Field(default="", description="同一小项下多条目标的小标题")
+    short: OptionalText = Field(
+        default="",
+        description="简称（12字以内），用于总结、图表和名单；缺省由目标内容推出",
+    )
     text: Text = Field(description="具体目标内容")
     responsible: list[Reference] = Field(default_factory=list, description="责任单位（缺省同任务）")
     measures: list[Measure] = Field(default_factory=list)

@@ -111,6 +111,12 @@ PLAN = Sheet(
         _text("活动名称", "activity"),
         _text("署名", "issuer"),
         Column("成文日期", "date", "date", note="方案的成文日期"),
+        Column(
+            "实施方案日期",
+            "unit_plan_date",
+            "date",
+            note="各单位实施方案的成文日期，不早于方案日期；不填为方案成文日期后7天",
+        ),
         _text("主送", "addressee"),
         Column("开头段落", "preamble", "lines", note="多段时每段一行，每行 A 列都写「开头段落」"),
         Column("台账标题", "title", "text", document="ledger", note="附件台账的标题"),
@@ -151,6 +157,7 @@ OUTLINE = Sheet(
             note="标题、正文之后的独立段落：第一段写在条目所在行，"
             "其余各段在下面的行继续写（这些行只填本列）",
         ),
+        _text("单位写法", "unit_text", 40, note="各单位实施方案中本条的写法（以单位口吻），可空"),
         Column("责任单位", "responsible", "refs", 24),
         Column("牵头单位", "lead", "refs", 20),
         Column("配合单位", "cooperating", "refs", 20),
@@ -241,6 +248,7 @@ TARGETS = Sheet(
         Column("所属任务", "task", "id", 10, note="正文中任务的条目编号"),
         _text("创建项目", "project", 24),
         _text("小标题", "subject", 20),
+        _text("简称", "short", 16, note="总结和图表中称呼本目标，15字以内，各目标不重复"),
         _text("具体目标", "text", 50),
         Column("责任单位", "responsible", "refs", 20),
     ),

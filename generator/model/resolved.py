@@ -16,6 +16,7 @@ from typing import Literal
 
 from generator.model.awards import Awards
 from generator.model.deadlines import parse_deadline
+from generator.model.ledger import target_numbers
 from generator.model.plan import (
     Group,
     Item,
@@ -26,8 +27,10 @@ from generator.model.plan import (
     Target,
     Unit,
 )
+from generator.model.short_names import propose_short_names
 from generator.model.unit_names import UnitNames
 
+UNIT_PLAN_DELAY = dt.timedelta(days=7)  # units write their 实施方案 after the bureau's plan
 Role = Literal["lead", "cooperating"]
 ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperating": "配合"}
 
@@ -81,6 +84,30 @@ class Plan:
             payload["awards"] = self.awards.model_dump(mode="json")
         encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return hashlib.sha256(encoded).hexdigest()[:16]
+
+    @cached_property
+    def short_names(self) -> dict[str, str]:
+        """Every target's short name (简称): the plan's own, else a proposed one."""
+        return propose_short_names(self.ledger.targets)
+
+    def short(self, target: Target) -> str:
+        return self.short_names[target.id]
+
+    @cached_property
+    def numbers(self) -> dict[str, str]:
+        """Every target's 序号, the same in every document (see ``target_numbers``)."""
+        return target_numbers(self.ledger.targets)
+
+    @property
+    def issue_date(self) -> dt.date:
+        """When the plan was issued: its notice's date, else its own."""
+        notice = self.text.notice
+        return notice.date if notice and notice.date else self.text.date
+
+    @cached_property
+    def unit_plan_date(self) -> dt.date:
+        """The date units' 实施方案 carry: as set, else a week after the plan is issued."""
+        return self.text.unit_plan_date or self.issue_date + UNIT_PLAN_DELAY
 
     @cached_property
     def units(self) -> dict[str, Unit]:

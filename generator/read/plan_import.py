@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from generator.model.checks import check_ledger, check_organisation, check_plan_text
 from generator.model.plan import Item, Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE
+from generator.model.short_names import with_short_names
 from generator.problems import InputError, Problem
 from generator.read.import_ledger import (
     LedgerResult,
@@ -260,6 +261,7 @@ def _ledger(
     else:
         result = ledger_targets(rows, tasks, year)
     _left_out(source, left, "位于台账中，但不成台账行（没有责任单位），未导入", result.notes)
+    result.targets = with_short_names(result.targets)  # proposals: the source has none
     return result
 
 

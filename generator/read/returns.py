@@ -14,10 +14,12 @@ with openpyxl when the file holds something our reader does not reproduce exactl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
 import posixpath
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -28,10 +30,14 @@ from typing import Generic, TypeVar
 from xml.parsers import expat
 
 import openpyxl
+import openpyxl.reader.excel as openpyxl_excel
 from lxml import etree
+from openpyxl.cell.text import Text
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from generator.read import xlsx_cells
 from generator.read.xlsx_cells import (
@@ -48,7 +54,12 @@ from generator.render.xlsx_engine import WorkbookIdentityError, read_identity
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # a zip with no entries is only its end record
-LOCK_PREFIX = "~$"
+# Lock files: Excel/WPS write ``~$name``, LibreOffice ``.~lock.name#``, WPS also ``.~name``.
+LOCK_PREFIXES = ("~$", ".~")
+_APP_PART = "docProps/app.xml"
+_APPLICATION = re.compile(rb"<(?:\w+:)?Application>([^<]{0,200})</")
+# Save times further ahead of this machine's clock than this are not believed.
+FUTURE_SLACK = dt.timedelta(days=1)
 
 # --- limits --------------------------------------------------------------------------------
 # An issued ledger is tens of KB: two sheets, a few dozen rows, under 30 columns. Each limit is
@@ -121,6 +132,8 @@ class ReturnedFile:
 
     path: Path
     data: bytes
+    mtime_ns: int = 0  # when it arrived in the returns folder, as far as the folder tells
+    source: str = ""  # its path relative to the returns folder
 
     @property
     def sha256(self) -> str:
@@ -128,7 +141,7 @@ class ReturnedFile:
 
     @property
     def is_lock_file(self) -> bool:
-        return self.path.name.startswith(LOCK_PREFIX)
+        return self.path.name.startswith(LOCK_PREFIXES)
 
 
 W = TypeVar("W", Workbook, Book)
@@ -145,12 +158,71 @@ class OpenedReturn(Generic[W]):
     workbook: W
     identity: dict[str, str]
     stamp: dt.datetime | None
+    application: str = ""  # docProps/app.xml's Application: who saved it last
 
 
 def list_returns(folder: Path) -> Iterator[ReturnedFile]:
-    """Every file below ``folder``, in a stable order, read once."""
+    """Every file below ``folder``, in a stable order, read once, with its arrival time."""
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        yield ReturnedFile(path, path.read_bytes())
+        data = path.read_bytes()
+        mtime = path.stat().st_mtime_ns
+        yield ReturnedFile(path, data, mtime, path.relative_to(folder).as_posix())
+
+
+def saved_utc(moment: dt.datetime | None, application: str, now: dt.datetime) -> str:
+    """The workbook's save time in UTC (ISO), or '' when missing or in the future.
+
+    Excel and WPS write UTC; LibreOffice Calc writes the local time and marks it as UTC,
+    so its stamp is read as this machine's local time (units and office share a zone).
+    """
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        utc = moment.astimezone(dt.timezone.utc)
+    elif "LibreOffice" in application or "OpenOffice" in application:
+        utc = moment.astimezone(dt.timezone.utc)  # a naive datetime is taken as local time
+    else:
+        utc = moment.replace(tzinfo=dt.timezone.utc)
+    if utc > now + FUTURE_SLACK:
+        return ""
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+_CORE_PART = "docProps/core.xml"
+_CORE_TIME = re.compile(rb"<dcterms:(modified|created)[^>]*>\s*([^<]{1,40}?)\s*</dcterms:\1>")
+
+
+def _saved_at(archive: zipfile.ZipFile) -> dt.datetime | None:
+    """When the workbook says it was last saved (else created), as written; None if it does not.
+
+    Read here rather than through openpyxl, whose properties say "now" for a file that
+    records no time -- which made the run's own clock decide between two returns.
+    """
+    if _CORE_PART not in archive.namelist():
+        return None
+    try:
+        found = {m[1]: m[2] for m in _CORE_TIME.finditer(archive.read(_CORE_PART))}
+    except _ZIP_ERRORS:
+        return None
+    for key in (b"modified", b"created"):
+        try:
+            moment = dt.datetime.fromisoformat(found[key].decode("ascii"))
+        except (KeyError, ValueError, UnicodeDecodeError):
+            continue
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return moment
+    return None
+
+
+def _application(archive: zipfile.ZipFile) -> str:
+    if _APP_PART not in archive.namelist():
+        return ""
+    try:
+        found = _APPLICATION.search(archive.read(_APP_PART))
+    except _ZIP_ERRORS:
+        return ""
+    return found.group(1).decode("utf-8", "replace").strip() if found else ""
 
 
 @contextmanager
@@ -168,6 +240,27 @@ def _merged_cells_unstyled() -> Iterator[None]:
         MergedCellRange.format, MergedCellRange._get_borders = originals  # type: ignore[method-assign]
 
 
+def _raw_string_table(xml_source: object) -> list[str]:
+    """openpyxl's read_string_table without its removal of "x005F_" (see collect._text)."""
+    strings = []
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    for _, node in iterparse(xml_source):
+        if node.tag == tag:
+            strings.append(Text.from_tree(node).content)
+            node.clear()
+    return strings
+
+
+@contextmanager
+def _shared_strings_as_written() -> Iterator[None]:
+    original = openpyxl_excel.read_string_table
+    openpyxl_excel.read_string_table = _raw_string_table  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        openpyxl_excel.read_string_table = original  # type: ignore[assignment]
+
+
 def open_return(file: ReturnedFile) -> OpenedReturn[Workbook]:
     """Open a returned workbook with openpyxl; raise :class:`UnreadableReturn` if we cannot."""
     _sniff(file)
@@ -177,7 +270,8 @@ def open_return(file: ReturnedFile) -> OpenedReturn[Workbook]:
         identity = read_identity(workbook)
     except WorkbookIdentityError:
         identity = {}
-    modified = workbook.properties.modified or workbook.properties.created
+    with zipfile.ZipFile(io.BytesIO(file.data)) as archive:
+        modified = xlsx_cells.saved_time(archive)
     return OpenedReturn(file, workbook, identity, modified)
 
 
@@ -190,15 +284,18 @@ def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
     _sniff(file)
     package = check_package(file.data)
     with package.archive:
+        application = _application(package.archive)
+        saved = _saved_at(package.archive)
         try:
             book = read_book(package.archive, package.workbook, package.strings, package.trees)
         except Unsupported:
             book = book_from_openpyxl(load_workbook(file))
+            book = dataclasses.replace(book, modified=xlsx_cells.saved_time(package.archive))
     try:
         identity = xlsx_cells.read_identity(book)
     except WorkbookIdentityError:
         identity = {}
-    return OpenedReturn(file, book, identity, book.modified)
+    return OpenedReturn(file, book, identity, saved, application)
 
 
 def load_workbook(file: ReturnedFile) -> Workbook:
@@ -206,7 +303,7 @@ def load_workbook(file: ReturnedFile) -> Workbook:
     try:
         # Formulas come back as formulas (data_only=False): a cached result is whatever the
         # sender's file says, so it is never read.
-        with _merged_cells_unstyled():
+        with _merged_cells_unstyled(), _shared_strings_as_written():
             return openpyxl.load_workbook(io.BytesIO(file.data), rich_text=False)
     except Exception as exc:  # openpyxl fails on malformed parts in many different ways
         raise _corrupt(exc) from exc
@@ -403,8 +500,40 @@ class _ContentTypes:
         return None if name is None else self.names[name][1:]
 
 
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+SAVE_AS_XLSX = "请在 Excel/WPS 中「另存为」→「Excel 工作簿（*.xlsx）」后报送"
+
+
+def _refuse_other_formats(archive: zipfile.ZipFile) -> None:
+    """OpenDocument spreadsheets and Strict Open XML: named, with how to save an .xlsx."""
+    names = archive.namelist()
+    small = "mimetype" in names and archive.getinfo("mimetype").file_size < 200
+    if small and archive.read("mimetype").strip().startswith(_ODS_MIMETYPE):
+        raise UnreadableReturn(
+            "文件是 OpenDocument 电子表格（.ods），不是下发的 .xlsx 台账"
+            "；本系统只接收 .xlsx 格式的台账",
+            "请在 LibreOffice/WPS 中「文件 → 另存为」，文件类型选「Excel 2007-365 (.xlsx)」"
+            "后报送（填写内容不变）",
+        )
+
+
+def _refuse_strict(archive: zipfile.ZipFile, workbook: str) -> None:
+    if workbook not in archive.namelist():
+        return
+    with archive.open(workbook) as stream:
+        head = stream.read(4096)
+    if _STRICT_NAMESPACE in head:
+        raise UnreadableReturn(
+            "文件以「Strict Open XML 电子表格」格式保存，本系统只读取常规的 Excel 工作簿（.xlsx）",
+            "请在 Excel 中「另存为」，文件类型选「Excel 工作簿（*.xlsx）」"
+            "（不要选 Strict Open XML 电子表格）后报送",
+        )
+
+
 def _workbook_part(archive: zipfile.ZipFile, types: _ContentTypes) -> str:
     """The workbook part's name; refuse macro, binary and non-Excel packages."""
+    _refuse_other_formats(archive)
     names = archive.namelist()
     kinds = {types.of(name) for name in names} | set(types.overrides.values())
     if kinds & _MACRO_TYPES or any(n.lower().endswith("vbaproject.bin") for n in names):
@@ -421,8 +550,10 @@ def _workbook_part(archive: zipfile.ZipFile, types: _ContentTypes) -> str:
     for kind in _SPREADSHEET_TYPES:
         name = types.part(kind)
         if name is not None:
+            _refuse_strict(archive, name)
             return name
     if set(types.defaults.values()) & set(_SPREADSHEET_TYPES):
+        _refuse_strict(archive, "xl/workbook.xml")
         return "xl/workbook.xml"  # as openpyxl does when a writer retyped every .xml part
     others = [label for key, label in _OTHER_DOCUMENTS.items() if any(key in k for k in kinds)]
     content = f"：内容是{others[0]}" if others else ""

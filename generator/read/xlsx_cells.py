@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -179,6 +180,36 @@ def book_from_openpyxl(workbook: Workbook) -> Book:
     return Book(sheets, properties.modified or properties.created)
 
 
+# --- when it was saved -----------------------------------------------------------------------
+
+_DCTERMS = "{http://purl.org/dc/terms/}"
+# The time-zone designator of a W3CDTF time (ECMA-376 Part 2 §11.1 uses W3C's profile of ISO
+# 8601). openpyxl ignores it: "2016-11-20T10:15:00+08:00" would read as 10:15, not 02:15 UTC.
+_ZONE = re.compile(r"([+-])(\d{2}):(\d{2})$")
+
+
+def saved_time(archive: zipfile.ZipFile) -> dt.datetime | None:
+    """When the workbook was last saved (else created), in UTC without an offset.
+
+    Excel and WPS write UTC ("...Z", ECMA-376 Part 2 §11.1); a time written with an offset is
+    moved to UTC as well, so two saves compare by the moment they happened.
+    """
+    if _CORE_PART not in archive.namelist():
+        return None
+    tree = fromstring(archive.read(_CORE_PART))  # measured by check_package, as openpyxl reads it
+    properties = DocumentProperties.from_tree(tree)
+    for moment, tag in ((properties.modified, "modified"), (properties.created, "created")):
+        if moment is None:
+            continue
+        written = tree.find(f"{_DCTERMS}{tag}")
+        zone = _ZONE.search((written.text or "").strip()) if written is not None else None
+        if zone is not None:
+            sign = -1 if zone.group(1) == "+" else 1
+            moment += sign * dt.timedelta(hours=int(zone.group(2)), minutes=int(zone.group(3)))
+        return moment
+    return None
+
+
 # --- the identity sheet ----------------------------------------------------------------------
 # xlsx_engine.read_identity / read_sheet_map, from a Book instead of an openpyxl workbook.
 
@@ -329,10 +360,10 @@ def _styles(xml: bytes) -> tuple[tuple[int, ...], frozenset[int], frozenset[int]
 def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
     if part is None:
         return []
-    # openpyxl removes an escaped underscore's marker from shared strings (not inline ones)
-    return [
-        _content(item).replace("x005F_", "") for item in _parse(archive, part).iter(_SHARED_ITEM)
-    ]
+    # Kept as written: openpyxl drops the marker of an escaped underscore (_x005F_), which
+    # makes a literal "_x000D_" typed by the unit look like Excel's escape of a control
+    # character; the escapes are decoded once, in generator.collect.
+    return [_content(item) for item in _parse(archive, part).iter(_SHARED_ITEM)]
 
 
 def _content(element: etree._Element) -> str:
@@ -424,10 +455,7 @@ class _Reader:
         return Book(sheets, self._modified())
 
     def _modified(self) -> dt.datetime | None:
-        properties = DocumentProperties()
-        if _CORE_PART in self.names:
-            properties = DocumentProperties.from_tree(fromstring(_read(self.archive, _CORE_PART)))
-        return properties.modified or properties.created
+        return saved_time(self.archive)
 
     def _sheet(self, entry: etree._Element, relations: dict[str, tuple[str, str]]) -> Sheet | None:
         ids = [value for key, value in entry.attrib.items() if _local(key) == "id"]

@@ -219,9 +219,25 @@ def read_yaml(path: Path, problems: list[Problem]) -> YamlDocument | None:
                 )
             )
             return None
+        if path.exists() and not path.is_file():
+            problems.append(
+                Problem(
+                    path,
+                    "",
+                    "",
+                    "不是文件（是一个文件夹或其他特殊文件）",
+                    "请把它换成同名的 YAML 文件，或检查 --data 指定的目录",
+                )
+            )
+            return None
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.append(Problem(path, "", "", "文件不存在", "请检查 --data 指定的目录和文件名"))
+        return None
+    except OSError as exc:
+        problems.append(
+            Problem(path, "", "", f"无法读取（{exc.strerror or exc}）", "请检查文件的权限")
+        )
         return None
     except UnicodeDecodeError as exc:
         problems.append(
@@ -232,6 +248,13 @@ def read_yaml(path: Path, problems: list[Problem]) -> YamlDocument | None:
                 f"文件不是 UTF-8 编码（第 {exc.start} 字节）",
                 "请用 UTF-8 编码另存该文件",
             )
+        )
+        return None
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        place = f"{too_deep.line + 1}:{too_deep.column + 1}"
+        problems.append(
+            Problem(path, place, "", f"嵌套超过 {MAX_DEPTH} 层", "请检查缩进和括号是否成对")
         )
         return None
     try:
@@ -246,18 +269,39 @@ def read_yaml(path: Path, problems: list[Problem]) -> YamlDocument | None:
     return document
 
 
-# libyaml's parser (when PyYAML was built with it) composes the same node tree, tags and
-# marks some ten times faster; a file it rejects is parsed again by the pure-Python parser,
-# so a syntax error is reported exactly as before (its wording and place).
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, when built
 
 
+def _too_deep(text: str) -> Any:
+    """Where nesting first goes deeper than MAX_DEPTH, found before composing the tree.
+
+    PyYAML's composer recurses once per level, so a few thousand levels end in a
+    RecursionError; its parser does not recurse, so its events are counted instead.
+    A syntax error is left for the composer to report.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FAST_LOADER):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml stops at its own limit (1,000 levels)
+        return exc.problem_mark if "nesting depth" in str(exc.problem) else None
+    return None
+
+
+# libyaml composes the same node tree, tags and marks over ten times faster; a file it
+# rejects is parsed again by the pure-Python parser, so a syntax error is reported exactly
+# as before (its wording and place).
 def _compose(text: str) -> yaml.Node | None:
-    if _FAST_LOADER is not None:
-        try:
-            return yaml.compose(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:
-            pass
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        if _FAST_LOADER is yaml.SafeLoader:
+            raise
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 

@@ -276,6 +276,63 @@ def set_no_stretch_before_line_break(document: Document) -> None:
         compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
 
 
+# Word 2013 and later: a lower mode opens the document in "compatibility mode" ([兼容模式] in
+# the title bar, an offer to convert when saving); ECMA-376 Part 1 §17.15.3.4 compatSetting,
+# [MS-DOCX] 2.6.1 compatibilityMode (15 = Word 2013 and later, 14 = Word 2010).
+COMPATIBILITY_MODE = 15
+_WORD_URI = "http://schemas.microsoft.com/office/word"
+
+
+def set_compatibility_mode(document: Document, mode: int = COMPATIBILITY_MODE) -> None:
+    """``compatibilityMode`` in settings.xml, so Word opens the document as its own."""
+    compat = document.settings.element.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        document.settings.element.append(compat)
+    for setting in compat.findall(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), str(mode))
+            return
+    setting = OxmlElement("w:compatSetting")
+    set_w_attributes(setting, name="compatibilityMode", uri=_WORD_URI, val=mode)
+    compat.append(setting)
+
+
+@dataclass(frozen=True)
+class FontEntry:
+    """One font of the font table (ECMA-376 Part 1 §17.8.3): what Word and WPS use to find
+    the face, or the closest one, on a machine that does not have it."""
+
+    name: str
+    alt_name: str  # §17.8.3.1 altName: another name to locate the font by
+    panose: str  # §17.8.3.13 panose1: the face's PANOSE class, for matching a substitute
+    charset: str  # §17.8.3.2, hex: 86 = GB2312
+    family: str  # §17.8.3.9: roman, swiss, modern, script, decorative, auto
+    pitch: str  # §17.8.3.15: fixed, variable, default
+
+
+_FONT_CHILDREN = ("altName", "panose1", "charset", "family", "pitch")  # CT_Font sequence
+
+
+def set_font_table(document: Document, fonts: Sequence[FontEntry], drop: Sequence[str]) -> None:
+    """Add (or replace) ``fonts`` in word/fontTable.xml and remove the entries in ``drop``."""
+    part = next(
+        rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.FONT_TABLE
+    )
+    root = etree.fromstring(part.blob)
+    wanted = {font.name for font in fonts} | set(drop)
+    for entry in root.findall(qn("w:font")):
+        if entry.get(qn("w:name")) in wanted:
+            root.remove(entry)
+    for font in fonts:
+        entry = etree.SubElement(root, qn("w:font"))
+        entry.set(qn("w:name"), font.name)
+        values = (font.alt_name, font.panose, font.charset, font.family, font.pitch)
+        for tag, value in zip(_FONT_CHILDREN, values, strict=True):
+            etree.SubElement(entry, qn(f"w:{tag}")).set(qn("w:val"), value)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def set_core_properties(document: Document, title: str, author: str, stamp: datetime) -> None:
     """Fixed document properties, so a rebuilt template is byte-identical."""
     props = document.core_properties

@@ -81,7 +81,6 @@ _ORIGINAL_COMMENT_MARK = "\n\n——单位原有批注（{author}）——\n{tex
 # put it back when writing, so literal text like "编号_x0041_" would come back as
 # "编号A"; any escape that is not one Excel would write is re-protected.
 _ESCAPE = re.compile("_(x([0-9A-Fa-f]{4})_)")
-_EXCEL_ESCAPED = frozenset(map(chr, range(0x20))) | {"\ufffe", "\uffff"}
 _FALLBACK_DATE = datetime.datetime(2000, 1, 1)
 
 MAX_EXCEL_ROW = 1_048_576
@@ -174,12 +173,14 @@ def _unit_comment(text: str) -> Comment | None:
 
 
 def _protect_text(text: str) -> str:
-    def sub(match: re.Match[str]) -> str:
-        if chr(int(match.group(2), 16)) in _EXCEL_ESCAPED:
-            return match.group(0)
-        return f"_x005F_{match.group(1)}"
+    """Every ``_xHHHH_`` written so that Excel and Calc show it as the text it is.
 
-    return _ESCAPE.sub(sub, text) if "_x" in text else text
+    openpyxl has already dropped the marker of a literal one in a shared string, so a
+    literal "_x000B_" the unit typed looks like Excel's escape of a control character;
+    written back unprotected, the copy would hand the unit a control character it never
+    typed. Protected, a real control character (refused anyway) shows as its escape.
+    """
+    return _ESCAPE.sub(lambda m: f"_x005F_{m.group(1)}", text) if "_x" in text else text
 
 
 def _protect_literal_escapes(wb: Workbook) -> None:

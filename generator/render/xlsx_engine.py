@@ -47,6 +47,7 @@ from openpyxl.writer.excel import ExcelWriter
 from generator.render.xlsx_writer import (
     PageXml,
     Properties,
+    SharedStrings,
     SheetPart,
     SheetWriter,
     StyleTable,
@@ -55,6 +56,7 @@ from generator.render.xlsx_writer import (
     absolute_rows,
     package,
     protection_xml,
+    schema_ordered_fonts,
 )
 from generator.write.atomic import normalize_zip
 
@@ -602,8 +604,14 @@ def _data_style(column: Column, disabled: bool) -> str:
 class _SheetRenderer:
     """Lays one SheetSpec out as worksheet XML."""
 
-    def __init__(self, sheet: SheetSpec, styles: Mapping[str, CellStyle], table: StyleTable):
-        self.out = SheetWriter(table)
+    def __init__(
+        self,
+        sheet: SheetSpec,
+        styles: Mapping[str, CellStyle],
+        table: StyleTable,
+        strings: SharedStrings,
+    ):
+        self.out = SheetWriter(table, strings)
         self.sheet = sheet
         self.styles = styles
         self.frame = _frame(sheet)
@@ -811,7 +819,11 @@ def _put(
 
 
 def _identity_sheet(
-    spec: WorkbookSpec, frames: Mapping[str, _Frame], table: StyleTable, protection: str
+    spec: WorkbookSpec,
+    frames: Mapping[str, _Frame],
+    table: StyleTable,
+    strings: SharedStrings,
+    protection: str,
 ) -> SheetPart:
     lines: list[tuple[object, ...]] = [(_FORMAT_KEY, _FORMAT_VERSION)]
     for key, value in spec.identity.items():
@@ -827,7 +839,7 @@ def _identity_sheet(
         lines.extend((i, c.key) for i, c in enumerate(sheet.columns, start=1))
         lines.append(_ROW_TABLE)
         lines.extend((frame.first_data_row + i, r.key) for i, r in enumerate(sheet.rows))
-    out = SheetWriter(table)
+    out = SheetWriter(table, strings)
     out.protection = protection
     out.page = _plain_page()
     for r, line in enumerate(lines, start=1):
@@ -944,13 +956,22 @@ def set_properties(wb: Workbook, title: str, created: datetime.datetime) -> None
     wb.properties.modified = moment
 
 
+STYLES_PART = "xl/styles.xml"
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
-    """The .xlsx bytes of ``wb``, reproducible (fixed zip metadata)."""
+    """The .xlsx bytes of ``wb``, reproducible (fixed zip metadata), fonts in schema order."""
     # Not wb.save(): openpyxl's save_workbook stamps "modified" with the clock.
     buffer = io.BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
-    return normalize_zip(buffer.getvalue())
+    written = ZipFile(io.BytesIO(buffer.getvalue()))
+    ordered = io.BytesIO()
+    with ZipFile(ordered, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        for name in written.namelist():
+            data = written.read(name)
+            archive.writestr(name, schema_ordered_fonts(data) if name == STYLES_PART else data)
+    return normalize_zip(ordered.getvalue())
 
 
 class XlsxEngine:
@@ -975,17 +996,19 @@ class XlsxEngine:
         frames: dict[str, _Frame] = {}
         parts: list[SheetPart] = []
         seen: set[str] = set()
+        strings = SharedStrings()
         for sheet in spec.sheets:
             check_sheet_name(sheet.name, seen)
             _check_sheet(sheet)
-            renderer = _SheetRenderer(sheet, self.styles, self._table)
+            renderer = _SheetRenderer(sheet, self.styles, self._table, strings)
             parts.append(renderer.render(self._page, _ledger_protection()))
             frames[sheet.name] = _frame(sheet)
-        parts.append(_identity_sheet(spec, frames, self._table, _identity_protection()))
+        identity = _identity_sheet(spec, frames, self._table, strings, _identity_protection())
+        parts.append(identity)
         refuse_illegal_chars(spec.title, "文档属性“标题”")
         properties = Properties(spec.title, AUTHOR, _utc_naive(spec.created))
         # Units must not rename or add sheets: the returned file is matched by name.
-        return package(parts, self._table, properties, lock_structure=True)
+        return package(parts, self._table, strings, properties, lock_structure=True)
 
 
 @functools.cache

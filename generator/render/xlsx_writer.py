@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.packaging.extended import ExtendedProperties
@@ -40,6 +41,10 @@ DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKSHEET_REL = f"{DOC_REL_NS}/worksheet"
 SHEET_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+STRINGS_PART = "xl/sharedStrings.xml"
+STRINGS_CONTENT_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
 # Sides of a merged block, in the order openpyxl's MergedCellRange.format applies them.
 SIDES = ("top", "left", "right", "bottom")
 DEFAULT_XF = 0
@@ -58,6 +63,7 @@ _CONTENT_TYPES = (
     'package.core-properties+xml"/>'
     '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.extended-properties+xml"/>'
+    f'<Override PartName="/{STRINGS_PART}" ContentType="{STRINGS_CONTENT_TYPE}"/>'
     "{sheets}</Types>"
 )
 _PACKAGE_RELS = (
@@ -122,6 +128,25 @@ def _xml(element: object) -> str:
     return tostring(element).decode("utf-8")  # type: ignore[arg-type]
 
 
+# The children of a <font> (CT_Font, ECMA-376 Part 1 §18.8.22) in the order the Open XML
+# SDK's schema requires and Excel writes them. sml.xsd itself allows any order, and openpyxl
+# writes name/charset/family first; Excel opens that, but the SDK (and so openxml-audit)
+# reports "Unexpected element" for each such font -- one order satisfies both.
+FONT_CHILD_ORDER = (
+    "b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign",
+    "sz", "color", "name", "family", "charset", "scheme",
+)  # fmt: skip
+_FONT_RANK = {name: rank for rank, name in enumerate(FONT_CHILD_ORDER)}
+
+
+def schema_ordered_fonts(styles_xml: bytes) -> bytes:
+    """styles.xml with each font's children (cell and differential formats) in schema order."""
+    root = etree.fromstring(styles_xml)
+    for font in root.iter(f"{{{MAIN_NS}}}font"):
+        font[:] = sorted(font, key=lambda child: _FONT_RANK.get(etree.QName(child).localname, 99))
+    return XML_DECLARATION.encode("utf-8") + etree.tostring(root, encoding="utf-8")
+
+
 # --- cell formats ------------------------------------------------------------------------
 
 
@@ -156,7 +181,8 @@ class StyleTable:
             for edges in _edge_sets():
                 merged = _merged_style(ws, cell, edges)
                 self._merged[name, edges] = wb._cell_styles.add(merged)
-        self.member = rawzip.deflate("xl/styles.xml", tostring(write_stylesheet(wb)))
+        styles = schema_ordered_fonts(tostring(write_stylesheet(wb)))
+        self.member = rawzip.deflate("xl/styles.xml", styles)
 
     def xf(self, name: str | None, quoted: bool = False) -> int:
         """The format of a cell in named style ``name`` (None: Excel's Normal)."""
@@ -235,11 +261,46 @@ class Validation:
     ranges: Sequence[tuple[int, int, int, int]]  # (first row, first col, last row, last col)
 
 
+class SharedStrings:
+    """One workbook's shared-string table (ECMA-376 Part 1 §18.4), filled as cells are written.
+
+    Excel keeps a workbook's text there and converts inline strings into it on its next save;
+    the Open XML SDK warns about inline strings without one. Writing the table ourselves costs a
+    dict lookup per text cell, and the file is then the form Excel itself saves.
+    """
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}
+        self.count = 0  # references, as the count attribute records
+
+    def index(self, text: str) -> int:
+        self.count += 1
+        found = self._index.get(text)
+        if found is None:
+            found = self._index[text] = len(self._index)
+        return found
+
+    def member(self) -> rawzip.Member:
+        items = "".join(
+            # As openpyxl does: only text with outer white space needs xml:space.
+            f'<si><t xml:space="preserve">{xml_text(t)}</t></si>'
+            if t != t.strip()
+            else f"<si><t>{xml_text(t)}</t></si>"
+            for t in self._index
+        )
+        xml = (
+            f'<sst xmlns="{MAIN_NS}" count="{self.count}" uniqueCount="{len(self._index)}">'
+            f"{items}</sst>"
+        )
+        return rawzip.deflate(STRINGS_PART, (XML_DECLARATION + xml).encode("utf-8"))
+
+
 class SheetWriter:
     """Collects one worksheet's cells and settings and serialises them."""
 
-    def __init__(self, styles: StyleTable):
+    def __init__(self, styles: StyleTable, strings: SharedStrings):
         self.styles = styles
+        self.strings = strings
         self._cells: dict[int, dict[int, str]] = {}
         self.heights: dict[int, float] = {}
         self.widths: list[float] = []
@@ -259,13 +320,9 @@ class SheetWriter:
 
     def text(self, row: int, col: int, text: str, xf: int) -> None:
         """A text cell; ``text`` must hold only characters XML allows."""
-        # As openpyxl does: only text with outer white space needs xml:space.
-        space = ' xml:space="preserve"' if text != text.strip() else ""
+        index = self.strings.index(text)
         self._set(
-            row,
-            col,
-            f'<c r="{get_column_letter(col)}{row}"{_style(xf)} t="inlineStr">'
-            f"<is><t{space}>{xml_text(text)}</t></is></c>",
+            row, col, f'<c r="{get_column_letter(col)}{row}"{_style(xf)} t="s"><v>{index}</v></c>'
         )
 
     def number(self, row: int, col: int, value: int | float, xf: int) -> None:
@@ -405,7 +462,11 @@ class Properties:
 
 
 def package(
-    sheets: Sequence[SheetPart], styles: StyleTable, properties: Properties, lock_structure: bool
+    sheets: Sequence[SheetPart],
+    styles: StyleTable,
+    strings: SharedStrings,
+    properties: Properties,
+    lock_structure: bool,
 ) -> bytes:
     """The .xlsx bytes: fixed parts reused as compressed, the rest compressed now."""
     fixed = _fixed_members()
@@ -417,6 +478,7 @@ def package(
             rawzip.deflate(f"xl/worksheets/sheet{n}.xml", sheet.xml)
             for n, sheet in enumerate(sheets, start=1)
         ),
+        strings.member(),
         styles.member,
         fixed["_rels/.rels"],
         _member("xl/workbook.xml", _workbook(sheets, lock_structure)),
@@ -481,7 +543,9 @@ def _workbook_rels(count: int) -> str:
         f'<Relationships xmlns="{PKG_REL_NS}">{sheets}'
         f'<Relationship Id="rId{count + 1}" Type="{DOC_REL_NS}/styles" Target="styles.xml"/>'
         f'<Relationship Id="rId{count + 2}" Type="{DOC_REL_NS}/theme" '
-        'Target="theme/theme1.xml"/></Relationships>'
+        'Target="theme/theme1.xml"/>'
+        f'<Relationship Id="rId{count + 3}" Type="{DOC_REL_NS}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'
     )
 
 

@@ -1,11 +1,27 @@
-"""Atomic, reproducible file output.
+"""Atomic, reproducible file output: a run replaces the whole set or leaves the old one.
 
 Every document is rendered to bytes in memory first; only a run that rendered
-everything reaches ``OutputSet.commit``, which writes the whole set as one
-transaction: every file goes to a temp file beside its target first, then all are
-renamed into place. If anything fails -- a full disk, a read-only folder, a file
-held open in Word on Windows -- the files already replaced are put back and the
-temp files removed, so a failed run leaves the output folder as it found it.
+everything reaches :meth:`OutputSet.commit`, which writes the whole set as one
+transaction:
+
+1. every file goes to a temp file (``.tmp-<run>-<n>``) beside its target, fsynced, and
+   the folders holding them are fsynced;
+2. the list of moves is made durable in a *journal* -- the commit point. Before it,
+   an interruption (an error, a full disk, Ctrl-C, SIGTERM) removes the temp files and
+   the old set is untouched; SIGKILL leaves temp files the next run deletes;
+3. each old file is moved aside (``.bak-<run>-<n>``) and the new one renamed in; the
+   folders are fsynced, the backups removed, the journal cleared. Ctrl-C and SIGTERM
+   are held until this is done; after SIGKILL (or a power cut) the next run finds the
+   journal and finishes the moves (roll forward), so the new set is complete.
+
+An ``OSError`` during step 3 (rare: renames need no space) puts the old files back.
+The journal is a JSON file (:class:`FileJournal`) or, for an output folder with a
+record database, a table in it (:class:`generator.write.store.RecordStore`), so that
+the record and the documents made from it commit together.
+
+For tests, ``PLANDOCS_FAULT=<step>:<action>`` makes the commit kill or interrupt its
+own process at its ``step``-th write or rename (``KILL``, ``INT``, ``TERM``, ``STOP``,
+or ``ENOSPC`` for a full disk); ``PLANDOCS_FAULT_TRACE=<file>`` lists the steps.
 """
 
 from __future__ import annotations
@@ -13,16 +29,30 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import json
 import os
-import tempfile
+import re
+import secrets
+import signal
+import threading
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Protocol
 
 from generator.problems import InputError, Problem
 
 # A fixed timestamp for every zip member: same inputs, byte-identical outputs.
 ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
+TEMP_PREFIX = ".tmp-"
+BACKUP_PREFIX = ".bak-"
+BOOKKEEPING = PurePath(".plandocs")
+JOURNAL = BOOKKEEPING / "commit-journal.json"
+# Leftovers of versions before the journal (a .bak- whose target is unknown) are kept here.
+LEFTOVERS = BOOKKEEPING / "leftovers"
+FAULT_ENV = "PLANDOCS_FAULT"
+TRACE_ENV = "PLANDOCS_FAULT_TRACE"
 
 
 class OutputError(Exception):
@@ -35,27 +65,93 @@ def _umask() -> int:
     return current
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
-    """``data`` in a temp file beside ``path`` (same folder, so the rename is atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    temp = Path(name)
+# --- the fault hook (tests) -------------------------------------------------------------------
+
+
+class _Faults:
+    """Counts commit steps; at the step named in PLANDOCS_FAULT, does what it says."""
+
+    def __init__(self) -> None:
+        spec = os.environ.get(FAULT_ENV, "")
+        step, _, action = spec.partition(":")
+        self.at = int(step) if step.isdigit() else 0
+        self.action = action.upper()
+        self.trace = os.environ.get(TRACE_ENV, "")
+        self.count = 0
+
+    def step(self, label: str) -> None:
+        self.count += 1
+        if self.trace:
+            with open(self.trace, "a", encoding="utf-8") as handle:
+                handle.write(f"{self.count}\t{label}\n")
+        if self.count != self.at:
+            return
+        if self.action == "ENOSPC":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        signals = {"KILL": "SIGKILL", "INT": "SIGINT", "TERM": "SIGTERM", "STOP": "SIGSTOP"}
+        name = signals.get(self.action)
+        if name is not None:
+            os.kill(os.getpid(), getattr(signal, name))
+
+
+_faults: _Faults | None = None
+
+
+def reset_faults() -> None:
+    """Count commit steps from zero again and re-read the environment (in-process tests)."""
+    global _faults
+    _faults = None
+
+
+def fault_step(label: str) -> None:
+    """One step of a commit (a write, a rename, the journal): where tests inject a fault."""
+    global _faults
+    if _faults is None:
+        _faults = _Faults()
+    _faults.step(label)
+
+
+# --- durable primitives -----------------------------------------------------------------------
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (new names, renames) durable; not possible on Windows."""
     try:
-        with os.fdopen(fd, "wb") as handle:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_durable(temp: Path, data: bytes) -> None:
+    try:
+        with open(temp, "xb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp creates 0600; give the file the permissions a plain open() would.
         os.chmod(temp, 0o666 & ~_umask())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """``data`` in a temp file beside ``path`` (same folder, so the rename is atomic)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(6)}{path.suffix}")
+    _write_durable(temp, data)
     return temp
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write one file via a temp file in the same folder and a rename."""
+    """Write one file via a temp file in the same folder, a rename and a folder fsync."""
     os.replace(_write_temp(path, data), path)
+    fsync_dir(path.parent)
 
 
 def normalize_zip(data: bytes) -> bytes:
@@ -90,43 +186,185 @@ def explain(error: OSError, path: Path) -> str:
     return f"无法写入 {path}：{error.strerror or error}。请检查输出目录（--out）"
 
 
+# --- the journal ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One file of a commit, as paths relative to the output folder."""
+
+    target: str
+    temp: str
+    backup: str
+    existed: bool  # whether the target existed before (undo: put back, or remove)
+
+
+class Journal(Protocol):
+    """Where a commit's moves are made durable; writing them is the commit point."""
+
+    def pending(self) -> list[Move]: ...
+
+    def write(self, moves: list[Move]) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class FileJournal:
+    """The moves as ``.plandocs/commit-journal.json`` in the output folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / JOURNAL
+
+    def pending(self) -> list[Move]:
+        if not self.path.is_file():
+            return []
+        try:
+            entries = json.loads(self.path.read_text(encoding="utf-8"))
+            return [Move(**entry) for entry in entries]
+        except (ValueError, TypeError) as error:
+            # Written by a temp file and a rename: a damaged journal was not written by us.
+            raise OutputError(
+                f"提交记录 {self.path} 已损坏（{error}），无法确认上次中断的写入是否完成。"
+                "请检查输出目录中的文件后删除该文件再运行"
+            ) from error
+
+    def write(self, moves: list[Move]) -> None:
+        payload = json.dumps([m.__dict__ for m in moves], ensure_ascii=False).encode("utf-8")
+        write_bytes_atomic(self.path, payload)
+
+    def clear(self) -> None:
+        if self.path.exists():
+            self.path.unlink()
+            fsync_dir(self.path.parent)
+        with contextlib.suppress(OSError):  # only if it is empty: it may hold the manifest
+            self.path.parent.rmdir()
+
+
+# --- interruptions ----------------------------------------------------------------------------
+
+
+class _Held:
+    """Ctrl-C and SIGTERM received during a commit, acted on once the files are consistent."""
+
+    def __init__(self) -> None:
+        self.signals: list[int] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.signals)
+
+    def deliver(self) -> None:
+        if not self.signals:
+            return
+        number = self.signals[0]
+        if number == signal.SIGINT:
+            raise KeyboardInterrupt
+        os.kill(os.getpid(), number)  # the default handler is back: die as asked
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[_Held]:
+    held = _Held()
+    if threading.current_thread() is not threading.main_thread():
+        yield held
+        return
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    previous = {number: signal.getsignal(number) for number in wanted}
+    for number in wanted:
+        signal.signal(number, lambda n, _frame: held.signals.append(n))
+    try:
+        yield held
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class _Interrupted(Exception):
+    pass
+
+
+# --- the commit -------------------------------------------------------------------------------
+
+
 @dataclass
 class OutputSet:
     """The files one run produces, held in memory until the run has rendered them all."""
 
     root: Path
     files: dict[Path, bytes] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what recovery found, for the user
 
     def add(self, relative: str | PurePath, data: bytes) -> Path:
         path = self.root / relative
         self.files[path] = data
         return path
 
-    def commit(self) -> list[Path]:
+    def commit(self, journal: Journal | None = None) -> list[Path]:
         """Write every file, all or nothing; return the paths written, in order added."""
-        temps: dict[Path, Path] = {}
-        backups: dict[Path, Path] = {}
-        placed: list[Path] = []
+        journal = journal or FileJournal(self.root)
+        self.notes.extend(recover(self.root, journal))
+        with _signals_held() as held:
+            try:
+                moves = self._stage(journal, held)
+            except _Interrupted:
+                pass  # nothing written; the signal is acted on below, once handlers are back
+            else:
+                self._apply(moves, journal)
+        held.deliver()
+        return list(self.files)
+
+    def _stage(self, journal: Journal, held: _Held) -> list[Move]:
+        """Temp files written and the journal made durable; on failure, nothing is left."""
         created_dirs = [d for d in self._folders() if not d.exists()]
+        moves: list[Move] = []
         current = self.root
         try:
             for path, data in self.files.items():
                 current = path
-                temps[path] = _write_temp(path, data)
-            for path, temp in temps.items():
-                current = path
-                if path.exists():
-                    backup = path.with_name(f".bak-{temp.name}")
-                    os.replace(path, backup)
-                    backups[path] = backup
-                os.replace(temp, path)
-                placed.append(path)
-        except OSError as error:
-            _roll_back(temps, backups, placed, created_dirs)
+                existed = path.exists()
+                temp = _write_temp(path, data)
+                backup = temp.with_name(BACKUP_PREFIX + temp.name.removeprefix(TEMP_PREFIX))
+                target, temp_name, backup_name = self._relative(path, temp, backup)
+                moves.append(Move(target, temp_name, backup_name, existed))
+                fault_step(f"write {moves[-1].target}")
+                if held:
+                    raise _Interrupted
+            for folder in {path.parent for path in self.files}:
+                fsync_dir(folder)
+            current = self.root / JOURNAL
+            fault_step("journal")
+            if held:
+                raise _Interrupted
+            journal.write(moves)
+        except (OSError, _Interrupted) as error:
+            for move in moves:
+                (self.root / move.temp).unlink(missing_ok=True)
+            for folder in reversed(created_dirs):
+                with contextlib.suppress(OSError):  # not empty, or already gone: leave it
+                    folder.rmdir()
+            if isinstance(error, _Interrupted):
+                raise
             raise OutputError(explain(error, current) + "。未写出任何文件") from error
-        for backup in backups.values():
-            backup.unlink(missing_ok=True)
-        return list(self.files)
+        return moves
+
+    def _apply(self, moves: list[Move], journal: Journal) -> None:
+        """Past the commit point: every move made; an OSError puts the old files back."""
+        path = self.root
+        try:
+            for move in moves:
+                path = self.root / move.target
+                _move_in(self.root, move)
+            path = self.root
+            _finish(self.root, moves, journal)
+        except OSError as error:
+            try:
+                _undo(self.root, moves)
+                journal.clear()
+            except OSError:
+                pass  # the journal stays; the next run completes the moves
+            raise OutputError(explain(error, path) + "。未写出任何文件") from error
+
+    def _relative(self, *paths: Path) -> tuple[str, ...]:
+        return tuple(path.relative_to(self.root).as_posix() for path in paths)
 
     def _folders(self) -> list[Path]:
         """Every folder the set writes into, outermost first (so new ones can be removed)."""
@@ -139,22 +377,86 @@ class OutputSet:
         return sorted(folders, key=lambda p: len(p.parts))
 
 
-def _roll_back(
-    temps: dict[Path, Path],
-    backups: dict[Path, Path],
-    placed: list[Path],
-    created_dirs: list[Path],
-) -> None:
-    """Undo a failed commit: new files out, old files back, temp files and new folders gone."""
-    for path in placed:
-        path.unlink(missing_ok=True)
-    for path, backup in backups.items():
-        os.replace(backup, path)
-    for temp in temps.values():
+def _move_in(root: Path, move: Move) -> None:
+    """Old file aside, new one in; safe to repeat after an interruption at any point."""
+    target, temp, backup = root / move.target, root / move.temp, root / move.backup
+    if not temp.exists():
+        return  # already moved in
+    if target.exists() and not backup.exists():
+        os.replace(target, backup)
+        fault_step(f"aside {move.target}")
+    os.replace(temp, target)
+    fault_step(f"rename {move.target}")
+
+
+def _finish(root: Path, moves: list[Move], journal: Journal) -> None:
+    for folder in {(root / move.target).parent for move in moves}:
+        fsync_dir(folder)
+    for move in moves:
+        (root / move.backup).unlink(missing_ok=True)
+    fault_step("clear")
+    journal.clear()
+
+
+def _undo(root: Path, moves: list[Move]) -> None:
+    for move in reversed(moves):
+        target, temp, backup = root / move.target, root / move.temp, root / move.backup
+        if backup.exists():
+            os.replace(backup, target)
+        elif not move.existed and not temp.exists():
+            target.unlink(missing_ok=True)
         temp.unlink(missing_ok=True)
-    for folder in reversed(created_dirs):
-        with contextlib.suppress(OSError):  # not empty, or already gone: leave it
-            folder.rmdir()
+
+
+def recover(root: Path, journal: Journal) -> list[str]:
+    """Finish or clean up what an interrupted run left; return notes for the user (Chinese).
+
+    A journal means the run had committed: its moves are completed. Without one, temp
+    files are an uncommitted run's and are removed; a ``.bak-`` file can only be left by
+    a version before the journal and is kept in ``.plandocs/leftovers/``, never deleted.
+    """
+    notes = []
+    moves = journal.pending()
+    if moves:
+        for move in moves:
+            _move_in(root, move)
+        _finish(root, moves, journal)
+        notes.append(f"上次运行在写入文件时中断，已补完其写入（{len(moves)} 个文件）")
+    if not root.is_dir():
+        return notes
+    removed, kept = 0, []
+    for folder, dirs, names in os.walk(root):
+        # Our own folders only: not leftovers kept, not a .git or .venv under a careless --out.
+        dirs[:] = [d for d in dirs if _ours(root, Path(folder, d))]
+        for name in names:
+            path = Path(folder, name)
+            if _TEMP_NAME.fullmatch(name):
+                path.unlink(missing_ok=True)
+                removed += 1
+            elif _BACKUP_NAME.fullmatch(name):
+                keep = root / LEFTOVERS / path.relative_to(root)
+                keep.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, keep)
+                kept.append(keep)
+    if removed:
+        notes.append(f"已删除上次中断的运行留下的 {removed} 个临时文件（未提交，旧文件完好）")
+    if kept:
+        notes.append(
+            f"发现旧版本程序中断时留下的 {len(kept)} 个备份文件，已移到 {root / LEFTOVERS}/"
+            f"（可能是被替换前的文件，请核对后再删除）"
+        )
+    return notes
+
+
+# Temp and backup names this module (and its versions before the journal) makes.
+_TEMP_NAME = re.compile(r"\.tmp-([0-9a-z_]{8}|[0-9a-f]{12})(\.\w+)?")
+_BACKUP_NAME = re.compile(r"\.bak-([0-9a-f]{12}|\.tmp-[0-9a-z_]{8})(\.\w+)?")
+
+
+def _ours(root: Path, folder: Path) -> bool:
+    if folder == root / LEFTOVERS:
+        return False
+    return not folder.name.startswith(".") or folder == root / BOOKKEEPING
 
 
 OVERWRITE_HINT = "如要覆盖请加 --force，或换一个目录"

@@ -1,0 +1,77 @@
+"""The bureau's text as a unit's own plan says it (实施方案的单位口吻).
+
+A unit plan copies the bureau's tasks and requirements; where the plan data gives no
+unit version (``unit_text``), each sentence is read for whom it addresses:
+
+* addressed to all units (各单位要…, or a group the unit belongs to) -- the unit says it
+  of itself: 本单位要…;
+* addressed to someone else (another unit, a group the unit is not in, the bureau's
+  offices: 局…办公室要…, 领导小组办公室要…) -- left out: it is not the unit's to do;
+* anything else stays, with 各单位 read as 本单位.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.model.plan import Unit
+from generator.model.resolved import Plan
+
+_SENTENCE = re.compile(r"[^。；！？]*[。；！？]?")
+# 「X要」「X应」「X须」 at a sentence's start: X is whom the sentence tells what to do.
+_ADDRESSED = re.compile(r"^(?P<who>[^，。；：、“”]{2,30}?)(?:要|应当|应|须|必须|负责)")
+_ALL_UNITS = ("各单位", "各责任单位", "各有关单位")
+_EACH_UNIT = re.compile(r"^各[^，。；：、“”]{0,8}单位")  # 各窗口单位在…: what each unit does
+_OFFICE = re.compile(r"(^局|^市|办公室|领导小组|委员会|主管部门|牵头单位)")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def addressee_is(plan: Plan, unit: Unit, who: str) -> bool | None:
+    """Whether ``who`` includes this unit (True), is someone else (False), or is no
+    addressee at all (None: the sentence is a statement)."""
+    who = who.strip()
+    if who in _ALL_UNITS:
+        return True
+    for ref in re.split(r"[和及与、，]", who):
+        ref = ref.strip()
+        if not ref:
+            continue
+        try:
+            members = plan.members(ref)
+        except KeyError:
+            continue
+        if any(member.id == unit.id for member in members):
+            return True
+        if len(members):
+            return False
+    if who.startswith("各") or _OFFICE.search(who) or who.startswith(plan.text.issuer):
+        return False
+    return None
+
+
+def _named_first(plan: Plan, sentence: str) -> str:
+    """The unit or group a sentence opens with (各乡镇卫生院对照…), if any."""
+    names = [g.name for g in plan.organisation.groups] + [u.name for u in plan.organisation.units]
+    return max((n for n in names if sentence.startswith(n)), key=len, default="")
+
+
+def unit_voice(plan: Plan, unit: Unit, text: str) -> str:
+    """``text`` without what is not the unit's to do, and 各单位 as 本单位."""
+    kept = []
+    for sentence in sentences(text):
+        found = _ADDRESSED.match(sentence)
+        who = found["who"] if found else _named_first(plan, sentence)
+        if who:
+            whose = addressee_is(plan, unit, who)
+            if whose is False:
+                continue
+            if whose:
+                sentence = "本单位" + sentence[len(who) :]
+        sentence = _EACH_UNIT.sub("本单位", sentence)
+        for everyone in _ALL_UNITS:
+            sentence = sentence.replace(everyone, "本单位")
+        kept.append(sentence)
+    return "".join(kept).strip()
