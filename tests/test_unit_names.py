@@ -37,3 +37,20 @@ def test_same_answer_as_scanning_every_unit() -> None:
     for _ in range(500):
         text = "".join(rng.choice([*pieces, "台账", "（第一次报送）", "-"]) for _ in range(8))
         assert index.named_in(text) == scan(units, text), text
+
+
+def test_opening_is_the_longest_unit_or_group_name_a_sentence_starts_with() -> None:
+    units = [unit(0, "局机关"), unit(1, "局机关党总支")]
+    index = UnitNames(units, ["各乡镇卫生院", "各单位"])
+    assert index.opening("局机关党总支要组织学习。") == "局机关党总支"
+    assert index.opening("局机关要带头。") == "局机关"
+    assert index.opening("各乡镇卫生院对照标准自查。") == "各乡镇卫生院"
+    assert index.opening("全市各单位要…") == ""  # a name inside, not at the start
+    rng = random.Random(13)
+    names = [u.name for u in units] + ["各乡镇卫生院", "各单位"]
+    for _ in range(200):
+        text = "".join(
+            rng.choice(["局", "机关", "党总支", "各", "单位", "要", "。"]) for _ in range(5)
+        )
+        plain = max((n for n in names if text.startswith(n)), key=len, default="")
+        assert index.opening(text) == plain, text

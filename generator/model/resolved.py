@@ -115,8 +115,8 @@ class Plan:
 
     @cached_property
     def unit_names(self) -> UnitNames:
-        """Units by name, for finding the units a file name names."""
-        return UnitNames(self.organisation.units)
+        """Units (and groups) by name: whom a file name or a sentence names."""
+        return UnitNames(self.organisation.units, [g.name for g in self.organisation.groups])
 
     @cached_property
     def _groups(self) -> dict[str, Group]:

@@ -15,13 +15,19 @@ from generator.model.plan import Unit
 class UnitNames:
     """An index of units by name."""
 
-    def __init__(self, units: Sequence[Unit]) -> None:
+    def __init__(self, units: Sequence[Unit], group_names: Sequence[str] = ()) -> None:
         self._by_name: dict[str, list[Unit]] = {}
         self._order: dict[int, int] = {}  # id(unit) -> its place in the plan
         for place, unit in enumerate(units):
             self._by_name.setdefault(unit.name, []).append(unit)
             self._order[id(unit)] = place
         self._lengths = sorted({len(name) for name in self._by_name if name})
+        self._all_names = {*self._by_name, *group_names}  # units' and groups' names
+        self._all_lengths = sorted({len(name) for name in self._all_names}, reverse=True)
+
+    def opening(self, text: str) -> str:
+        """The longest unit or group name ``text`` starts with ("" if none)."""
+        return next((text[:n] for n in self._all_lengths if text[:n] in self._all_names), "")
 
     def named_in(self, text: str) -> list[Unit]:
         """The units whose name occurs in ``text``, in plan order, most specific only.
