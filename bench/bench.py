@@ -11,6 +11,16 @@ bytes of one rendered document N times). Wall-clock numbers move with the machin
 load; the ratios are what to compare. ``--repeat N`` times the whole phase-1 set N times
 per size, the sizes taken in turn, and compares the medians: one run of a few seconds, most
 of it writing and syncing files, moves by a quarter with the disk's mood.
+
+``--scale`` measures, instead, what issue 19 asks at province scale, each command as a
+whole process (its own wall time, CPU time and peak RSS, by ``os.wait4``):
+``plan`` fresh, ``plan`` again with nothing changed, ``plan`` after renaming one unit
+(which must re-issue that unit's two files only), beside the floor measured in the same
+run (the bytes the fresh run wrote, written again with ``fsync``); and start-up
+(``plandocs --help``, ``plandocs check`` on the bundled example). Example:
+``.venv/bin/python bench/bench.py --scale --units 1000 2000 10000 --repeat 3``.
+Reported: medians over the repeats, ratios to the fresh run and to the floor, peak RSS,
+and the time growth per doubling of the units.
 """
 
 from __future__ import annotations
@@ -18,7 +28,11 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
+import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -244,9 +258,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--stage")
     parser.add_argument("--data", type=Path)
+    parser.add_argument("--scale", action="store_true", help="re-runs, fsync floor, start-up")
     args = parser.parse_args()
     if args.stage:
         run_stage(args.stage, args.data)
+        return
+    if args.scale:
+        scale(args.units, args.targets, args.repeat)
         return
     phase1: dict[int, list[dict]] = {}  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as work:
@@ -271,6 +289,161 @@ def main() -> None:
             f"\nphase-1 set: {big} units took {ratio:.2f}x the time of {small} units "
             f"({big / small:.0f}x the units); peak RSS {median[big]['peak_mb']:.0f} MB"
         )
+
+
+# --- issue 19: re-runs, the fsync floor and start-up, each command a whole process ---------
+
+
+def run_command(*args: str) -> dict[str, float]:
+    """Run ``plandocs args`` in its own process: wall and CPU seconds, peak RSS, its output."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    output = child.stdout.read() if child.stdout else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    assert child.returncode == 0, (args, output)
+    return {
+        "seconds": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "written": _written(output),
+    }
+
+
+def _written(output: str) -> int:
+    """The number of files a run says it wrote (its 已生成 N 个文件 line)."""
+    for line in output.splitlines():
+        if line.startswith("已生成 "):
+            return int(line.split()[1])
+    return 0
+
+
+def fsync_floor(source: Path, target: Path) -> dict[str, float]:
+    """Write the bytes ``source`` holds again under ``target``, each file fsync-ed: the floor.
+
+    Only the writing is timed (reading back what the fresh run wrote is not its cost).
+    """
+    files = [p for p in sorted(source.rglob("*")) if p.is_file()]
+    seconds = 0.0
+    for n, path in enumerate(files):
+        data = path.read_bytes()
+        folder = target / str(n // 1000)
+        folder.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        with open(folder / f"{n}{path.suffix}", "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        seconds += time.perf_counter() - start
+    return {"seconds": seconds, "cpu": 0.0, "peak_mb": 0.0, "written": len(files)}
+
+
+def rename_one_unit(data: Path, turn: int) -> None:
+    """Rename one unit (units are listed by id in groups, so nothing else names it)."""
+    path = data / "units.yaml"
+    text = path.read_text("utf-8")
+    old, new = (
+        ("第8服务站", "第8服务站（更名）") if turn % 2 == 0 else ("第8服务站（更名）", "第8服务站")
+    )
+    assert text.count(f"name: {old}\n") == 1, old
+    path.write_text(text.replace(f"name: {old}\n", f"name: {new}\n"), "utf-8")
+
+
+SCALE_STAGES = ("fresh", "floor", "rerun", "one_unit_edit")
+
+
+def scale_runs(units: int, data: Path, work: Path, turn: int) -> dict[str, dict[str, float]]:
+    """One round of the phase-1 set at one size: fresh, floor, nothing changed, one unit edited."""
+    out = work / f"out{units}"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(work / "floor", ignore_errors=True)
+    plan = ["plan", "--data", str(data), "--out", str(out)]
+    found = {"fresh": run_command(*plan)}
+    found["floor"] = fsync_floor(out, work / "floor")
+    found["rerun"] = run_command(*plan)
+    rename_one_unit(data, turn)
+    found["one_unit_edit"] = run_command(*plan)
+    assert found["rerun"]["written"] == 0, found["rerun"]
+    assert found["one_unit_edit"]["written"] == 2, found["one_unit_edit"]
+    return found
+
+
+def startup_runs(runs: int) -> dict[str, list[dict[str, float]]]:
+    example = str(ROOT / "data" / "jiaozuo2016")
+    commands = {"--help": ["--help"], "check": ["check", "--data", example]}
+    found: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+    for _ in range(runs):  # in turn, so a busy spell hits both alike
+        for name, args in commands.items():
+            found[name].append(run_command(*args))
+    return found
+
+
+def scale(sizes: list[int], targets: int, repeat: int) -> None:
+    from synthetic import make_plan
+
+    startup = startup_runs(max(15, repeat))
+    rounds: dict[int, list[dict[str, dict[str, float]]]] = {n: [] for n in sizes}
+    with tempfile.TemporaryDirectory() as work:
+        folders = {n: make_plan(Path(work) / f"plan{n}", units=n, targets=targets) for n in sizes}
+        for turn in range(repeat):  # sizes in turn, as above
+            for n in sizes:
+                rounds[n].append(scale_runs(n, folders[n], Path(work), turn))
+                print(f"round {turn + 1}, {n} units: done", file=sys.stderr, flush=True)
+    load = os.getloadavg()
+    print(f"\n### Re-runs and start-up (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
+    print("| command | median wall s | median CPU s | limit |")
+    print("|---|---|---|---|")
+    limits = {"--help": "≤ 0.25 s", "check": "≤ 0.6 s"}
+    for name, runs in startup.items():
+        wall = statistics.median(r["seconds"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
+        print(f"| `plandocs {name}` ({len(runs)} runs) | {wall:.3f} | {cpu:.3f} | {limits[name]} |")
+    print(
+        "\n| units | stage | files written | median wall s | median CPU s | × fresh (wall) "
+        "| × fresh (CPU) | × floor | peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    medians: dict[int, dict[str, dict[str, float]]] = {}
+    for n in sizes:
+        medians[n] = {
+            stage: {
+                key: statistics.median(r[stage][key] for r in rounds[n])
+                for key in ("seconds", "cpu", "peak_mb", "written")
+            }
+            for stage in SCALE_STAGES
+        }
+        fresh, floor = medians[n]["fresh"], medians[n]["floor"]
+        for stage, m in medians[n].items():
+            by_cpu = f"{m['cpu'] / fresh['cpu']:.2f}" if m["cpu"] else "–"
+            peak = f"{m['peak_mb']:.0f}" if m["peak_mb"] else "–"
+            cells = [
+                f"{n:,}",
+                stage,
+                f"{m['written']:.0f}",
+                f"{m['seconds']:.2f}",
+                f"{m['cpu']:.2f}" if m["cpu"] else "–",
+                f"{m['seconds'] / fresh['seconds']:.2f}",
+                by_cpu,
+                f"{m['seconds'] / floor['seconds']:.2f}",
+                peak,
+            ]
+            print("| " + " | ".join(cells) + " |")
+    print("\n| stage | sizes | time growth per doubling (wall) | (CPU) |")
+    print("|---|---|---|---|")
+    for small, big in itertools.pairwise(sizes):
+        doublings = math.log2(big / small)
+        for stage in SCALE_STAGES:
+            a, b = medians[small][stage], medians[big][stage]
+            wall = (b["seconds"] / a["seconds"]) ** (1 / doublings)
+            growth = f"{(b['cpu'] / a['cpu']) ** (1 / doublings):.2f}×" if a["cpu"] else "–"
+            print(f"| {stage} | {small:,} → {big:,} | {wall:.2f}× | {growth} |")
 
 
 def _median(runs: list[dict]) -> dict:  # type: ignore[type-arg]

@@ -13,59 +13,23 @@ from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from generator import cli_text
-from generator.collect import collect as run_collect
-from generator.collect import recorded
-from generator.lint import lint_templates
-from generator.model.checks import missing_short_names
-from generator.model.evaluation import evaluate
-from generator.model.nomination_rules import judge
-from generator.model.resolved import Plan
-from generator.model.schema import write_schemas
-from generator.nomination_returns import read_nomination_returns
-from generator.parallel import RenderFailed, render_many
-from generator.phase1 import Job, phase1_jobs
-from generator.phase2 import FOLDER as COLLECT_FOLDER
-from generator.phase2 import RECORD, collect_outputs, keep_hand_edits, load_record
-from generator.phase3 import form_jobs, nomination_jobs, returns_outputs
-from generator.plan_files import (
-    PLAN_FILES,
-    converted_files,
-    destination,
-    example_files,
-    imported_workbook,
-    plan_files,
-    starter_plan,
-    template_files,
-)
 from generator.plan_guard import MARK, OVERRIDE, PlanMark, output_problems, returns_problems
 from generator.problems import InputError, Problem
-from generator.read.plan_import import IMPORT_OVERWRITE_HINT, import_plan, write_import
-from generator.read.plan_reader import (
-    AWARDS_FILE,
-    is_workbook,
-    plan_folder,
-    plan_source,
-    read_nominations,
-    read_plan,
-)
-from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
-from generator.render.charts import ChartFontError
-from generator.render.docx_engine import TemplateRenderError
-from generator.render.pdf import PdfError, convert, convertible, preflight
-from generator.render.templates import BUNDLED as BUNDLED_TEMPLATES
-from generator.render.templates import TemplateSet
-from generator.render.xlsx_engine import WorkbookRenderError
 from generator.resources import SCHEMAS, examples
-from generator.summaries import chinese_font_available, summary_jobs
-from generator.write.atomic import OutputError, OutputSet, explain, write_files
-from generator.write.manifest import MANIFEST, Manifest
-from generator.write.store import DATABASE, RecordStore, StoreError
 
+if TYPE_CHECKING:
+    from generator.model.resolved import Plan
+    from generator.phase1 import Job
+    from generator.write.store import RecordStore
+
+# Start-up: `plandocs --help` must not pay for matplotlib, docxtpl, openpyxl, pydantic or
+# the render engines, nor `plandocs check` for the engines, so each command imports what it
+# uses when it runs (tests/test_startup.py proves it).
 EXIT_INPUT = 2
 EXIT_UNFINISHED = 3  # the documents were written, but a step asked for (PDF) did not finish
 DEFAULT_OUT = Path("out")
@@ -278,6 +242,8 @@ def fail(problems: Sequence[Problem] | InputError) -> NoReturn:
 
 
 def load(data: Path) -> Any:
+    from generator.read.plan_reader import read_plan
+
     try:
         return read_plan(data)
     except InputError as error:
@@ -332,6 +298,9 @@ def finish(*_: Any, **__: Any) -> None:
 @click.help_option("-h", "--help")
 def check(data: Path) -> None:
     """检查方案数据：一次列出所有问题（文件、行列、字段、原因和修改方法），不写出文件。"""
+    from generator.model.checks import missing_short_names
+    from generator.read.plan_reader import read_nominations
+
     plan = load(data)
     try:
         nominees = read_nominations(data, plan).nominations
@@ -381,6 +350,10 @@ def plan(
     jobs: int,
 ) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
+    from generator.phase1 import phase1_jobs
+    from generator.read.plan_reader import plan_source
+    from generator.render.templates import TemplateSet
+
     loaded = load(data)
     guard_output(loaded, out, other_plan)
     only = None
@@ -438,6 +411,11 @@ def collect(
     按台账内的标识（而非文件名）识别单位和方案版本；同一单位以台账内保存时间较新者为准，
     旧的报送保留可查。结果写到 输出目录/台账汇总/。有待改正的退回件时退出码为 2。
     """
+    from generator.collect import collect as run_collect
+    from generator.phase2 import FOLDER as COLLECT_FOLDER
+    from generator.phase2 import collect_outputs, keep_hand_edits
+    from generator.render.templates import TemplateSet
+
     loaded = load(data)
     guard_output(loaded, out, other_plan)
     if not other_plan and (foreign := returns_problems(loaded, returns)):
@@ -483,6 +461,8 @@ def refuse_out_inside(returns: Path, out: Path) -> None:
 @contextmanager
 def record_store(out: Path) -> Iterator[RecordStore]:
     """The output folder's record database, locked for this run (see generator/write/store.py)."""
+    from generator.write.atomic import explain
+    from generator.write.store import DATABASE, RecordStore, StoreError
 
     def waiting() -> None:
         click.echo(f"另一个 plandocs 命令正在写入 {out}，等待它完成……", err=True)
@@ -503,6 +483,9 @@ def record_store(out: Path) -> Iterator[RecordStore]:
 
 
 def read_record(out: Path) -> Any:
+    from generator.phase2 import load_record
+    from generator.write.store import StoreError
+
     try:
         return load_record(out)
     except StoreError as error:
@@ -522,6 +505,10 @@ def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
     默认以最后收到的一份为准；报送情况.txt 的「请核对」列出先后有疑问的报送。
     选定后一直有效，直到该单位再报来新的台账；进度记录、台账汇总和报送情况随即按选定的更新。
     """
+    from generator.collect import recorded
+    from generator.phase2 import RECORD, collect_outputs
+    from generator.render.templates import TemplateSet
+
     loaded = load(data)
     digest = hashlib.sha256(returned.read_bytes()).hexdigest()
     with record_store(out) as store:
@@ -572,6 +559,14 @@ def summary(
 
     依据 plandocs collect 写出的 输出目录/台账汇总/进度记录.json；第一阶段在回收台账前也可写出。
     """
+    from generator.model.evaluation import evaluate
+    from generator.model.nomination_rules import judge
+    from generator.phase2 import RECORD
+    from generator.read.plan_reader import plan_source, read_nominations
+    from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
+    from generator.render.templates import TemplateSet
+    from generator.summaries import chinese_font_available, summary_jobs
+
     loaded = load(data)
     guard_output(loaded, out, other_plan)
     phases = loaded.text.phases
@@ -661,6 +656,13 @@ def nominate(
     结果写到 输出目录/评选推荐/，未通过审核的推荐对象及原因见 审核结果.txt。
     有退回的推荐表格时退出码为 2。
     """
+    from generator.model.evaluation import evaluate
+    from generator.nomination_returns import read_nomination_returns
+    from generator.phase2 import RECORD
+    from generator.phase3 import form_jobs, nomination_jobs, returns_outputs
+    from generator.read.plan_reader import AWARDS_FILE, plan_folder, read_nominations
+    from generator.render.templates import TemplateSet
+
     loaded = load(data)
     if loaded.awards is None:
         hint = "请参照示例在方案目录中添加 awards.yaml"
@@ -718,6 +720,8 @@ def pdf(paths: tuple[Path, ...], jobs: int | None) -> None:
     （仿宋、宋体→Noto Serif CJK SC，黑体→Noto Sans CJK SC，楷体→AR PL UKai CN），
     文件中的字体名不变。回收的原件（原件/）不转换。
     """
+    from generator.render.pdf import convertible
+
     sources = convertible(list(paths) or [DEFAULT_OUT], skip=("原件",))
     if not convert_to_pdf(sources, jobs):
         sys.exit(EXIT_INPUT)
@@ -728,6 +732,8 @@ def convert_to_pdf(sources: list[Path], jobs: int | None = None) -> bool:
 
     Returns whether every PDF was written.
     """
+    from generator.render.pdf import PdfError, convert, preflight
+
     try:
         preflight()
         with click.progressbar(length=len(sources), label="正在转换 PDF", file=sys.stderr) as bar:
@@ -775,10 +781,16 @@ def _render_all(
     workers: int | None,
     store: RecordStore,
 ) -> list[Path]:
+    from generator.parallel import render_many
+    from generator.render.pdf import convertible
+    from generator.write.atomic import OutputError, OutputSet
+    from generator.write.manifest import MANIFEST, Manifest
+
     outputs = OutputSet(out)
     manifest = Manifest(out)
-    unchanged = [j.path for j in jobs if j.inputs and manifest.unchanged(j.path, j.inputs)]
-    pending = [j for j in jobs if j.path not in set(unchanged)]
+    # One pass each way, by set: a re-run of 10,000 units compares 20,000 files.
+    unchanged = {j.path for j in jobs if j.inputs and manifest.unchanged(j.path, j.inputs)}
+    pending = [j for j in jobs if j.path not in unchanged]
     try:
         with click.progressbar(
             render_many(pending, workers or 1),
@@ -791,7 +803,7 @@ def _render_all(
                 outputs.add(job.path, data)
                 if job.inputs:
                     manifest.record(job.path, job.inputs, data)
-    except (TemplateRenderError, WorkbookRenderError, ChartFontError, RenderFailed) as error:
+    except render_failures() as error:
         click.echo(f"生成失败，未写出任何文件：{error}", err=True)
         sys.exit(EXIT_INPUT)
     if unchanged:
@@ -812,6 +824,22 @@ def _render_all(
         click.echo("文件已写出，但 PDF 未全部转换（退出码 3）。", err=True)
         click.get_current_context().meta[PDF_UNFINISHED] = True
     return written
+
+
+def render_failures() -> tuple[type[Exception], ...]:
+    """The errors that stop a render with a message rather than a traceback.
+
+    A chart's error counts only once charts were drawn: naming it must not import
+    matplotlib into a run that draws none (``plan`` and ``collect``). Evaluated when
+    an error is caught, by then the module is loaded if a chart raised it.
+    """
+    from generator.parallel import RenderFailed
+    from generator.render.docx_engine import TemplateRenderError
+    from generator.render.xlsx_engine import WorkbookRenderError
+
+    charts = sys.modules.get("generator.render.charts")
+    drawn = (charts.ChartFontError,) if charts is not None else ()
+    return (TemplateRenderError, WorkbookRenderError, RenderFailed, *drawn)
 
 
 def _done_label(item: tuple[Job, bytes] | None) -> str:
@@ -880,6 +908,8 @@ def _quoted(path: Path) -> str:
 @click.help_option("-h", "--help")
 def schema(out: Path) -> None:
     """写出方案数据的 JSON Schema（编辑器据此补全和检查 YAML）。"""
+    from generator.model.schema import write_schemas
+
     for path in write_schemas(out):
         click.echo(f"已写出 {path}")
 
@@ -903,6 +933,9 @@ def lint(templates_dir: Path | None) -> None:
     位置写作“正文第 3 段”“正文表格 1 第 2 行第 3 列”“页脚（footer1.xml）第 1 段”。
     有错误时退出码为 2，只有警告时为 0。不写出任何文件。
     """
+    from generator.lint import lint_templates
+    from generator.render.templates import BUNDLED as BUNDLED_TEMPLATES
+
     try:
         found = lint_templates(templates_dir or BUNDLED_TEMPLATES)
     except InputError as error:
@@ -938,6 +971,11 @@ def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
     --out 以 .xlsx 结尾时写出 Excel 方案工作簿，可在 Excel 中补全。
     已有文件时不覆盖，除非加 --force。
     """
+    from generator.plan_files import PLAN_FILES, imported_workbook
+    from generator.read.plan_import import IMPORT_OVERWRITE_HINT, import_plan, write_import
+    from generator.read.plan_reader import is_workbook
+    from generator.write.atomic import OutputError, write_files
+
     folder = out if out is not None else Path("data") / source.stem
     try:
         if is_workbook(folder):  # --out 方案/plan.xlsx: a workbook to finish in Excel
@@ -991,6 +1029,15 @@ def init(folder: Path, workbook: bool, example: str | None, copy_templates: bool
     加 --example jiaozuo2016 复制内置示例；加 --templates 复制内置模板。
     目录中已有这些文件时不写出任何文件（退出码 2）。
     """
+    from generator.plan_files import (
+        PLAN_FILES,
+        example_files,
+        plan_files,
+        starter_plan,
+        template_files,
+    )
+    from generator.render.templates import BUNDLED as BUNDLED_TEMPLATES
+
     hint = "init 不会覆盖已有的文件；请换一个目录，或先移走这些文件"
     if copy_templates:
         written = write_plan_files(folder, template_files(BUNDLED_TEMPLATES), hint=hint)
@@ -1031,6 +1078,9 @@ def convert_plan(source: Path, dest: Path, force: bool) -> None:
       plandocs convert data/jiaozuo2016 方案/plan.xlsx
       plandocs convert 方案/plan.xlsx data/新方案
     """
+    from generator.plan_files import converted_files, destination
+    from generator.read.plan_reader import is_workbook, read_nominations, read_plan
+
     try:
         # An unfinished plan (an import with 待填写 left) converts, to be finished in Excel.
         loaded = read_plan(source, unfinished=True)
@@ -1045,6 +1095,8 @@ def convert_plan(source: Path, dest: Path, force: bool) -> None:
 
 
 def write_plan_files(folder: Path, files: dict[str, bytes], **options: Any) -> list[Path]:
+    from generator.write.atomic import OutputError, write_files
+
     try:
         return write_files(folder, files, **options)
     except InputError as error:

@@ -305,9 +305,7 @@ def _check_file_name(
     plan: Plan, file: ReturnedFile, unit: Unit, check: ReturnCheck, noun: str
 ) -> None:
     """A file named after another unit is that unit's copy sent by mistake, or the wrong file."""
-    stem = file.path.stem  # Path.stem is computed anew on every use
-    named = [u for u in plan.organisation.units if u.name in stem]
-    named = [u for u in named if not any(u.name in o.name and u is not o for o in named)]
+    named = plan.unit_names.named_in(file.path.stem)  # an index, not a scan of every unit
     if named and unit not in named:
         check.error(
             "",

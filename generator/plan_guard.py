@@ -18,11 +18,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
-from generator.build.ledger_workbook import KIND_UNIT
-from generator.model.resolved import Plan
 from generator.problems import Problem
-from generator.read.returns import UnreadableReturn, list_returns, read_return
+
+if TYPE_CHECKING:
+    from generator.model.resolved import Plan
 
 MARK = PurePath(".plandocs") / "plan.json"
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -85,6 +86,10 @@ def returns_problems(plan: Plan, folder: Path) -> list[Problem]:
     Files that are not our ledgers, or cannot be read, are left to ``collect``, which
     rejects them with their own reason.
     """
+    # Imported here: the CLI reads MARK and OVERRIDE at start-up, before any plan is loaded.
+    from generator.build.ledger_workbook import KIND_UNIT
+    from generator.read.returns import UnreadableReturn, list_returns, read_return
+
     current = PlanMark.of(plan)
     problems = []
     for file in list_returns(folder):

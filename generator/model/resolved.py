@@ -28,6 +28,7 @@ from generator.model.plan import (
     Unit,
 )
 from generator.model.short_names import propose_short_names
+from generator.model.unit_names import UnitNames
 
 UNIT_PLAN_DELAY = dt.timedelta(days=7)  # units write their 实施方案 after the bureau's plan
 Role = Literal["lead", "cooperating"]
@@ -113,6 +114,11 @@ class Plan:
         return {unit.id: unit for unit in self.organisation.units}
 
     @cached_property
+    def unit_names(self) -> UnitNames:
+        """Units (and groups) by name: whom a file name or a sentence names."""
+        return UnitNames(self.organisation.units, [g.name for g in self.organisation.groups])
+
+    @cached_property
     def _groups(self) -> dict[str, Group]:
         index: dict[str, Group] = {}
         for group in self.organisation.groups:
@@ -185,10 +191,20 @@ class Plan:
 
     def planned(self, measure: Measure, unit: Unit) -> float | None:
         """The unit's own 计划数 for ``measure``, if the ledger sets one (by unit id or name)."""
-        for ref, figure in measure.planned.items():
-            if self._unit_refs.get(ref) is unit:
-                return figure
-        return None
+        return self._planned_by_unit(measure).get(unit.id)
+
+    def _planned_by_unit(self, measure: Measure) -> dict[str, float]:
+        # Indexed once per measure: asked for every unit, a scan of a measure that sets every
+        # unit's figure would be quadratic. The first entry naming a unit counts, as written.
+        cache = self.__dict__.setdefault("_planned_cache", {})
+        held = cache.get(id(measure))
+        if held is None or held[0] is not measure:  # keyed by identity: measures are unhashable
+            index: dict[str, float] = {}
+            for ref, figure in measure.planned.items():
+                if (found := self._unit_refs.get(ref)) is not None:
+                    index.setdefault(found.id, figure)
+            held = cache[id(measure)] = (measure, index)
+        return held[1]
 
     @cached_property
     def has_planned(self) -> bool:

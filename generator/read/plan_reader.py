@@ -17,7 +17,7 @@ import copy as copy_module
 import datetime as dt
 import difflib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,15 +34,18 @@ from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE, Document, field_info, inner_model
 from generator.model.resolved import Plan
 from generator.problems import InputError, Problem
-from generator.read.plan_workbook import WorkbookDocument, read_workbook
 from generator.read.yaml_source import PathKey, YamlDocument, read_yaml
+
+if TYPE_CHECKING:  # the workbook reader (openpyxl) is imported only for a workbook plan
+    from generator.read.plan_workbook import WorkbookDocument
+
+    # Where validated data came from; both kinds locate a value by its path in the data.
+    Source = YamlDocument | WorkbookDocument
 
 PLAN_FILE, UNITS_FILE, LEDGER_FILE = "plan.yaml", "units.yaml", "ledger.yaml"
 AWARDS_FILE, NOMINATIONS_FILE = "awards.yaml", "nominations.yaml"  # optional
 FILES: dict[Document, str] = {"plan": PLAN_FILE, "units": UNITS_FILE, "ledger": LEDGER_FILE}
 M = TypeVar("M", bound=BaseModel)
-# Where validated data came from; both kinds locate a value by its path in the data.
-Source = YamlDocument | WorkbookDocument
 
 _TYPE_NAMES = {
     "string_type": "文字",
@@ -128,6 +131,8 @@ def read_documents(path: Path, problems: list[Problem]) -> dict[Document, Source
             return dict.fromkeys(FILES)
         path = workbook
     if is_workbook(path):
+        from generator.read.plan_workbook import read_workbook
+
         return {**dict.fromkeys(FILES), **(read_workbook(path, problems) or {})}
     if path.is_file():
         problems.append(Problem(path, "", "", "不是方案目录，也不是 .xlsx 方案工作簿", _WHERE_HINT))
@@ -254,7 +259,7 @@ def _explain(document: Source, model: type[BaseModel], error: Any) -> Problem:
     kind = error["type"]
     field = path[-1] if path else ""
     if kind == "missing":
-        if isinstance(document, WorkbookDocument):
+        if not isinstance(document, YamlDocument):  # a WorkbookDocument
             return document.missing(path)  # named by its column, at its cell
         return document.problem(path, f"缺少必填字段「{field}」", f"请在此处补上 {field}: …")
     if kind == "extra_forbidden":

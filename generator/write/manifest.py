@@ -66,9 +66,17 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return dataclasses.asdict(value)  # type: ignore[arg-type]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # One level only: json.dumps comes back here for the fields that are dataclasses too.
+        # The same JSON as dataclasses.asdict, which would first deep-copy every level: that
+        # copy cost more than all the rest of a re-run with nothing changed.
+        return {name: getattr(value, name) for name in _field_names(type(value))}
     if isinstance(value, bytes):
         return hashlib.sha256(value).hexdigest()
     if isinstance(value, dt.date | dt.datetime):
