@@ -368,7 +368,7 @@ def test_init_writes_a_plan_that_passes_once_filled_in_and_never_overwrites(
     code, output = invoke("check", "--data", str(data))
     # The starter's ××局 (title, issuer, ledger title) must be replaced before issuing.
     assert code == 2 and output.count("尚未填写") == 3, output
-    places = ["方案!B3", "方案!B6", "方案!B10"] if form else ["plan.yaml:", "ledger.yaml:"]
+    places = ["方案!B3", "方案!B6", "方案!B11"] if form else ["plan.yaml:", "ledger.yaml:"]
     assert all(place in output for place in places), output
     _fill_in(folder, "××局", "青禾市园林局")
     code, output = invoke("check", "--data", str(data))

@@ -31,11 +31,13 @@ def laid_out(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, Path, 
         for out in outs
         for path in sorted(out.rglob("*.docx"))
     ]
-    # One document with every keep-with-next removed: the check must see what it prevents.
-    broken = root / "broken-unit-plan.docx"
-    unit_plan = next(path for name, path in docs if name.startswith("yunhe2020/各单位/bdc-"))
-    strip_keep_with_next(unit_plan, broken)
-    docs.append(("broken/实施方案.docx", broken))
+    # The unit plans with every keep-with-next removed: the check must see what it prevents
+    # (where a heading then ends a page depends on the wording, so all of them are tried).
+    plans = [p for name, p in docs if name.startswith("yunhe2020/各单位/") and "实施方案" in p.name]
+    for n, unit_plan in enumerate(plans):
+        broken = root / f"broken-unit-plan-{n:02d}.docx"
+        strip_keep_with_next(unit_plan, broken)
+        docs.append((f"broken/{n:02d}-实施方案.docx", broken))
     paths = [path for _, path in docs]
     for start in range(0, len(paths), pc.CONVERT_CHUNK):
         result = pdf.convert(paths[start : start + pc.CONVERT_CHUNK])
@@ -104,10 +106,12 @@ def test_landscape_numbers_are_where_the_sheet_has_them(
 def test_the_check_sees_a_heading_left_at_a_page_foot(
     laid_out: list[tuple[str, Path, Path]],
 ) -> None:
-    """Without keep-with-next, 「（三）深化学雷锋志愿服务。」 ends page 3 of this plan."""
-    (_, docx, laid), *_ = [item for item in laid_out if item[0].startswith("broken/")]
-    rules = {p.rule for p in pc.check(docx, laid)}
-    assert "heading_at_foot" in rules
+    """Without keep-with-next, headings end pages of the unit plans (before issue 12,
+    「（三）深化学雷锋志愿服务。」 ended page 3 in 40 of 42 yunhe unit plans)."""
+    broken = [(docx, laid) for name, docx, laid in laid_out if name.startswith("broken/")]
+    assert len(broken) == 42
+    found = [p.rule for docx, laid in broken for p in pc.check(docx, laid)]
+    assert "heading_at_foot" in found
 
 
 def page(number: int, lines: list[str], width: float = 595.3, height: float = 841.9) -> pc.Page:

@@ -451,7 +451,7 @@ def add_blocks_loop(document: Document, variable: str) -> None:
     add_control(document, "endfor")
 
 
-def add_charts_loop(document: Document, variable: str) -> None:
+def add_charts_loop(document: Document, variable: str, after: str = "") -> None:
     """Each chart of ``variable`` ({picture: Picture, caption}): a blank line, the picture
     centred, its caption.
 
@@ -463,7 +463,9 @@ def add_charts_loop(document: Document, variable: str) -> None:
     picture = add_paragraph(document, g.STYLE_CHART, "{{ c.picture }}")
     picture.paragraph_format.keep_with_next = True
     caption = add_paragraph(document, g.STYLE_CHART_CAPTION, "{{ c.caption }}")
-    set_keep_with_next(caption, LAST_KEEP)  # the last picture goes with the closing block
+    # The last picture goes with the closing block -- unless body text (``after``) follows:
+    # a page-high chart kept with the next heading would be a chain longer than a page.
+    set_keep_with_next(caption, f"{LAST_KEEP} and not {after}" if after else LAST_KEEP)
     add_control(document, "endfor")
 
 
@@ -1212,8 +1214,9 @@ def build_summary_template() -> Document:
     """summary.docx (阶段工作总结). Context: title, addressee, blocks, charts, attachments,
     signature, date, ledger.
 
-    blocks hold the whole body; charts: [{picture: Picture, caption}] follow it (may be
-    empty). ledger: {title, columns: [header text], rows: [{cells: [text]}]} on a
+    blocks hold the body up to the charts: [{picture: Picture, caption}] (may be empty);
+    blocks_after_charts the rest of the body, so the closing block follows text.
+    ledger: {title, columns: [header text], rows: [{cells: [text]}]} on a
     landscape page labelled attachments[0].label, or None/empty for no attachment
     page (attachments then empty too).
     """
@@ -1223,7 +1226,8 @@ def build_summary_template() -> Document:
     add_title(document)
     add_addressee(document)
     add_blocks_loop(document, "blocks")
-    add_charts_loop(document, "charts")
+    add_charts_loop(document, "charts", after="blocks_after_charts")
+    add_blocks_loop(document, "blocks_after_charts")
     add_attachment_note(document)
     date = add_signature_and_date(document)
     add_landscape_attachment(document, date, add_column_loop_table, condition="ledger")

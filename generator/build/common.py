@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from generator.build.measure_text import is_yes_no, reported_label
 from generator.model.plan import Item, Measure, Phase
@@ -83,6 +83,15 @@ def phase_heading(phase: Phase) -> str:
 
 def block(level: int, number: str = "", heading: str = "", text: str = "") -> Block:
     return Block(level=level, number=number, heading=heading, text=text)
+
+
+def body_around_charts(blocks: list[Block], charts: list[Any]) -> dict[str, Any]:
+    """The body split so the charts follow its first part (the figures they picture) and
+    the closing block (附件说明, 署名, 日期) follows text: a page-high chart just before it
+    would leave the block alone on the last page (GB/T 9704 7.3.5.5)."""
+    parts = [n for n, b in enumerate(blocks) if b["level"] == 1]
+    cut = parts[1] if charts and len(parts) > 1 else len(blocks)
+    return {"blocks": blocks[:cut], "charts": charts, "blocks_after_charts": blocks[cut:]}
 
 
 def paragraphs(texts: Iterable[str]) -> list[Block]:

@@ -37,6 +37,7 @@ def report_context(plan: Plan, report: CoverReport, verdicts: list[Verdict]) -> 
             *paragraphs(closing),
         ],
         "charts": [],
+        "blocks_after_charts": [],
         "attachments": [{"label": "附件", "title": list_title(plan)}],
         "signature": signature_lines(plan.text.issuer),
         "date": chinese_date(report.date),

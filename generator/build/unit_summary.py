@@ -63,6 +63,7 @@ def unit_summary_context(
             *_next_steps(plan, result, year_end),
         ],
         "charts": [],
+        "blocks_after_charts": [],
         "attachments": [{"label": "附件", "title": ledger_title}],
         "signature": signature_lines(unit.unit.name),
         "date": summary_date(plan, result.phase, year_end),

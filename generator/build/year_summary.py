@@ -12,9 +12,11 @@ from typing import Any
 from generator.build.common import (
     Block,
     block,
+    body_around_charts,
     chinese_date,
     outline_number,
     paragraphs,
+    signature_lines,
     title_lines,
 )
 from generator.build.measure_text import deadline_note, goal, line_sentence, system_sentences
@@ -66,10 +68,9 @@ def year_summary_context(
     return {
         "title": title_lines(f"{plan.text.issuer}{summary_title(plan, year, True)}"),
         "addressee": "",
-        "blocks": blocks,
-        "charts": charts,
+        **body_around_charts(blocks, charts),
         "attachments": [{"label": "附件", "title": title}],
-        "signature": plan.text.issuer,
+        "signature": signature_lines(plan.text.issuer),
         "date": summary_date(plan, year.phase, year_end=True),
         "ledger": ledger_attachment(plan, year, title),
     }
