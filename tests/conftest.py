@@ -201,6 +201,7 @@ def summary_context() -> dict[str, object]:
             _block(0, text="按照方案第二阶段安排，集中开展提升行动，确保各项任务按期完成。"),
         ],
         "charts": [],
+        "blocks_after_charts": [],
         "attachments": [{"label": "附件", "title": ledger_title}],
         "signature": "焦作市园林局",
         "date": "2016年9月30日",

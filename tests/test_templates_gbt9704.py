@@ -235,6 +235,7 @@ SUMMARY_CONTRACT = {
     "addressee",
     "blocks",
     "charts",
+    "blocks_after_charts",
     "attachments",
     "signature",
     "date",

@@ -431,22 +431,26 @@ def set_keep_with_next(paragraph: Paragraph, condition: str) -> None:
     keep.tail = "{% endif %}" + (keep.tail or "")
 
 
-def add_blocks_loop(document: Document, variable: str) -> None:
+def add_blocks_loop(document: Document, variable: str, last: str = LAST_KEEP) -> None:
     """The body: one paragraph per block of ``variable``, shaped by the block's level.
 
     Block: {level: 0..4, number: "一、"/"（一）"/"1."/"（1）"/"", heading, text}.
     Level-1 blocks carry no text; levels 3 and 4 run number, heading and text together.
+    ``last``: when the last block keeps with what follows (the closing block, not a chart:
+    text kept with a page-high picture would be a chain longer than a page).
     """
+    text_keep = TEXT_KEEP.replace(LAST_KEEP, f"({last})", 1)
+    heading_keep = HEADING_KEEP.replace(LAST_KEEP, f"({last})", 1)
     add_control(document, f"for b in {variable}")
     add_control(document, "if b.level == 0")
-    set_keep_with_next(add_paragraph(document, g.STYLE_BODY, "{{ b.text }}"), TEXT_KEEP)
+    set_keep_with_next(add_paragraph(document, g.STYLE_BODY, "{{ b.text }}"), text_keep)
     add_control(document, "elif b.level == 1")
     add_paragraph(document, g.STYLE_HEADING_1, "{{ b.number }}{{ b.heading }}")
     add_control(document, "elif b.level == 2")
-    set_keep_with_next(add_level_2_paragraph(document), HEADING_KEEP)
+    set_keep_with_next(add_level_2_paragraph(document), heading_keep)
     add_control(document, "else")
     more = add_paragraph(document, g.STYLE_BODY, "{{ b.number }}{{ b.heading }}{{ b.text }}")
-    set_keep_with_next(more, HEADING_KEEP)
+    set_keep_with_next(more, heading_keep)
     add_control(document, "endif")
     add_control(document, "endfor")
 
@@ -1225,7 +1229,7 @@ def build_summary_template() -> Document:
         add_paragraph_style(document, spec)
     add_title(document)
     add_addressee(document)
-    add_blocks_loop(document, "blocks")
+    add_blocks_loop(document, "blocks", last=f"{LAST_KEEP} and not charts")
     add_charts_loop(document, "charts", after="blocks_after_charts")
     add_blocks_loop(document, "blocks_after_charts")
     add_attachment_note(document)
