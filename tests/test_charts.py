@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 
 import matplotlib
 import pytest
 from matplotlib.font_manager import FontEntry
 from matplotlib.ft2font import FT2Font
 
+from generator import summaries
 from generator.render import charts
 from generator.render.charts import ChartFontError, ChartImage, bar_chart
 from generator.render.docx_engine import PNG_SIGNATURE, Picture, png_size
@@ -167,3 +169,31 @@ def test_many_units_split_into_charts_that_fit_the_page() -> None:
     assert [i for part in parts for i in part] == list(range(41))  # every unit, in order
     assert max(charts.figure_height([names[i] for i in part]) for part in parts) <= 8.0
     assert max(map(len, parts)) - min(map(len, parts)) <= 1  # near-equal parts
+
+
+def _phase_result(units: int) -> SimpleNamespace:
+    """What ``summaries.charts`` reads of a phase result: the reporting units' rates."""
+    reported = [
+        SimpleNamespace(unit=SimpleNamespace(name=f"云河市第{n}窗口服务单位"), rate=(n % 10) / 10)
+        for n in range(units)
+    ]
+    return SimpleNamespace(
+        reported=reported, targets=[], phase=SimpleNamespace(name="集中整治阶段")
+    )
+
+
+def test_the_summary_charts_pixel_size_does_not_grow_with_the_units() -> None:
+    """Issue 19: one by-unit chart of 10,000 units was 1260 × 800,680 px. Now every picture
+    is at most the page's share (190 mm high at 150 mm wide, at the chart's resolution),
+    whatever the number of units; more units make more pictures, not bigger ones."""
+    chart_or_skip()
+    cap_height = summaries.CHART_MAX_HEIGHT_MM / summaries.CHART_WIDTH_MM * charts.FIGURE_WIDTH
+    sizes = {}
+    for units in (60, 600):
+        pictures = summaries.charts(SimpleNamespace(), _phase_result(units))  # type: ignore[arg-type]
+        sizes[units] = [png_size(p["picture"].png) for p in pictures]
+        assert pictures[-1]["caption"].endswith(f"（{len(pictures)}/{len(pictures)}）")
+    assert len(sizes[600]) > 5 * len(sizes[60])
+    for found in sizes.values():
+        assert {width for width, _ in found} == {round(charts.FIGURE_WIDTH * charts.DPI)}
+        assert max(height for _, height in found) <= cap_height * charts.DPI
