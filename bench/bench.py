@@ -68,14 +68,14 @@ def _plan(data: Path):  # type: ignore[no-untyped-def]
 
 
 def _contexts(plan):  # type: ignore[no-untyped-def]
-    from generator.build import unit_plan
+    from generator.documents import unit_plan
 
     units = [u for u in plan.organisation.units if plan.duties(u)]
     return [unit_plan.unit_plan_context(plan, u, plan.duties(u)) for u in units]
 
 
 def stage_unit_plans(data: Path, out: Path) -> int:
-    from generator.build import unit_plan
+    from generator.documents import unit_plan
     from generator.render.templates import TemplateSet
 
     contexts = _contexts(_plan(data))
@@ -89,7 +89,7 @@ def stage_unit_plans(data: Path, out: Path) -> int:
 def stage_naive_docxtpl(data: Path, out: Path) -> int:
     from docxtpl import DocxTemplate
 
-    from generator.build import unit_plan
+    from generator.documents import unit_plan
     from generator.render.templates import TemplateSet
 
     contexts = _contexts(_plan(data))
@@ -103,7 +103,7 @@ def stage_naive_docxtpl(data: Path, out: Path) -> int:
 
 
 def stage_floor(data: Path, out: Path) -> int:
-    from generator.build import unit_plan
+    from generator.documents import unit_plan
     from generator.render.templates import TemplateSet
 
     contexts = _contexts(_plan(data))
@@ -115,7 +115,7 @@ def stage_floor(data: Path, out: Path) -> int:
 
 
 def stage_ledgers(data: Path, out: Path) -> int:
-    from generator.build.ledger_workbook import unit_ledger_spec
+    from generator.documents.ledger_workbook import unit_ledger_spec
     from generator.render.templates import TemplateSet
 
     plan = _plan(data)
@@ -132,7 +132,7 @@ def stage_openpyxl_default(data: Path, out: Path) -> int:
     """The same ledgers the plain openpyxl way: open the template, fill, ``wb.save``."""
     import openpyxl
 
-    from generator.build.ledger_workbook import unit_ledger_spec
+    from generator.documents.ledger_workbook import unit_ledger_spec
     from generator.render.templates import TemplateSet
 
     plan = _plan(data)
@@ -151,7 +151,7 @@ def stage_openpyxl_default(data: Path, out: Path) -> int:
 
 
 def stage_collect(data: Path, out: Path) -> int:
-    from generator.collect import collect
+    from generator.intake.collect import collect
 
     plan = _plan(data)
     with Clock():
@@ -161,10 +161,10 @@ def stage_collect(data: Path, out: Path) -> int:
 
 
 def stage_summaries(data: Path, out: Path) -> int:
-    from generator.collect import collect
+    from generator.intake.collect import collect
     from generator.model.evaluation import evaluate
+    from generator.pipeline.summaries import summary_jobs
     from generator.render.templates import TemplateSet
-    from generator.summaries import summary_jobs
 
     plan = _plan(data)
     record = collect(plan, data / "returns").record

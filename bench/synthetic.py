@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import yaml
 
-from generator.build.ledger_workbook import SHEET, unit_ledger_spec
+from generator.documents.ledger_workbook import SHEET, unit_ledger_spec
 from generator.model.resolved import Plan
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_engine import read_sheet_map, workbook_bytes

@@ -8,7 +8,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -18,13 +18,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from generator import cli_text
-from generator.plan_guard import MARK, OVERRIDE, PlanMark, output_problems, returns_problems
+from generator.pipeline.plan_guard import (
+    OVERRIDE,
+    output_problems,
+    returns_problems,
+)
 from generator.problems import InputError, Problem
 from generator.resources import SCHEMAS, examples
 
 if TYPE_CHECKING:
     from generator.model.resolved import Plan
-    from generator.phase1 import Job
+    from generator.pipeline.jobs import Job
     from generator.write.store import RecordStore
 
 # Start-up: `plandocs --help` must not pay for matplotlib, docxtpl, openpyxl, pydantic or
@@ -350,7 +354,7 @@ def plan(
     jobs: int,
 ) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
-    from generator.phase1 import phase1_jobs
+    from generator.pipeline.issue import phase1_jobs
     from generator.read.plan_reader import plan_source
     from generator.render.templates import TemplateSet
 
@@ -411,9 +415,9 @@ def collect(
     按台账内的标识（而非文件名）识别单位和方案版本；同一单位以台账内保存时间较新者为准，
     旧的报送保留可查。结果写到 输出目录/台账汇总/。有待改正的退回件时退出码为 2。
     """
-    from generator.collect import collect as run_collect
-    from generator.phase2 import FOLDER as COLLECT_FOLDER
-    from generator.phase2 import collect_outputs, keep_hand_edits
+    from generator.intake.collect import collect as run_collect
+    from generator.pipeline.collected import FOLDER as COLLECT_FOLDER
+    from generator.pipeline.collected import collect_outputs, keep_hand_edits
     from generator.render.templates import TemplateSet
 
     loaded = load(data)
@@ -483,7 +487,7 @@ def record_store(out: Path) -> Iterator[RecordStore]:
 
 
 def read_record(out: Path) -> Any:
-    from generator.phase2 import load_record
+    from generator.pipeline.collected import load_record
     from generator.write.store import StoreError
 
     try:
@@ -505,8 +509,8 @@ def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
     默认以最后收到的一份为准；报送情况.txt 的「请核对」列出先后有疑问的报送。
     选定后一直有效，直到该单位再报来新的台账；进度记录、台账汇总和报送情况随即按选定的更新。
     """
-    from generator.collect import recorded
-    from generator.phase2 import RECORD, collect_outputs
+    from generator.intake.collect import recorded
+    from generator.pipeline.collected import RECORD, collect_outputs
     from generator.render.templates import TemplateSet
 
     loaded = load(data)
@@ -561,11 +565,11 @@ def summary(
     """
     from generator.model.evaluation import evaluate
     from generator.model.nomination_rules import judge
-    from generator.phase2 import RECORD
+    from generator.pipeline.collected import RECORD
+    from generator.pipeline.summaries import chinese_font_available, summary_jobs
     from generator.read.plan_reader import plan_source, read_nominations
     from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
     from generator.render.templates import TemplateSet
-    from generator.summaries import chinese_font_available, summary_jobs
 
     loaded = load(data)
     guard_output(loaded, out, other_plan)
@@ -656,10 +660,10 @@ def nominate(
     结果写到 输出目录/评选推荐/，未通过审核的推荐对象及原因见 审核结果.txt。
     有退回的推荐表格时退出码为 2。
     """
+    from generator.intake.nominations import read_nomination_returns
     from generator.model.evaluation import evaluate
-    from generator.nomination_returns import read_nomination_returns
-    from generator.phase2 import RECORD
-    from generator.phase3 import form_jobs, nomination_jobs, returns_outputs
+    from generator.pipeline.collected import RECORD
+    from generator.pipeline.nominations import form_jobs, nomination_jobs, returns_outputs
     from generator.read.plan_reader import AWARDS_FILE, plan_folder, read_nominations
     from generator.render.templates import TemplateSet
 
@@ -781,65 +785,35 @@ def _render_all(
     workers: int | None,
     store: RecordStore,
 ) -> list[Path]:
-    from generator.parallel import render_many
+    from generator.pipeline.run import RunFailed, run_jobs
     from generator.render.pdf import convertible
-    from generator.write.atomic import OutputError, OutputSet
-    from generator.write.manifest import MANIFEST, Manifest
 
-    outputs = OutputSet(out)
-    manifest = Manifest(out)
-    # One pass each way, by set: a re-run of 10,000 units compares 20,000 files.
-    unchanged = {j.path for j in jobs if j.inputs and manifest.unchanged(j.path, j.inputs)}
-    pending = [j for j in jobs if j.path not in unchanged]
     try:
-        with click.progressbar(
-            render_many(pending, workers or 1),
-            length=len(pending),
-            label=f"正在生成 {len(pending)} 个文件",
-            item_show_func=_done_label,
-            file=sys.stderr,
-        ) as bar:
-            for job, data in bar:
-                outputs.add(job.path, data)
-                if job.inputs:
-                    manifest.record(job.path, job.inputs, data)
-    except render_failures() as error:
-        click.echo(f"生成失败，未写出任何文件：{error}", err=True)
+        result = run_jobs(jobs, out, owner, store, workers or 1, _progress_bar)
+    except RunFailed as error:
+        prefix = "生成失败，未写出任何文件：" if error.rendering else ""
+        click.echo(f"{prefix}{error}", err=True)
         sys.exit(EXIT_INPUT)
-    if unchanged:
-        click.echo(f"{len(unchanged)} 个文件的输入未改动，保留原文件未重写。")
-    if not outputs.files:
-        store.save()
-        return []
-    bookkeeping = [outputs.add(MANIFEST, manifest.to_bytes())]
-    bookkeeping.append(outputs.add(MARK, PlanMark.of(owner).to_bytes()))
-    try:
-        written = [p for p in outputs.commit(store) if p not in bookkeeping]
-    except OutputError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_INPUT)
-    for note in outputs.notes:
+    if result.unchanged:
+        click.echo(f"{result.unchanged} 个文件的输入未改动，保留原文件未重写。")
+    for note in result.notes:
         click.echo(f"提示：{note}", err=True)
-    if want_pdf and not convert_to_pdf(convertible(written, skip=("原件",))):
+    written = result.written
+    if want_pdf and written and not convert_to_pdf(convertible(written, skip=("原件",))):
         click.echo("文件已写出，但 PDF 未全部转换（退出码 3）。", err=True)
         click.get_current_context().meta[PDF_UNFINISHED] = True
     return written
 
 
-def render_failures() -> tuple[type[Exception], ...]:
-    """The errors that stop a render with a message rather than a traceback.
-
-    A chart's error counts only once charts were drawn: naming it must not import
-    matplotlib into a run that draws none (``plan`` and ``collect``). Evaluated when
-    an error is caught, by then the module is loaded if a chart raised it.
-    """
-    from generator.parallel import RenderFailed
-    from generator.render.docx_engine import TemplateRenderError
-    from generator.render.xlsx_engine import WorkbookRenderError
-
-    charts = sys.modules.get("generator.render.charts")
-    drawn = (charts.ChartFontError,) if charts is not None else ()
-    return (TemplateRenderError, WorkbookRenderError, RenderFailed, *drawn)
+def _progress_bar(items: Iterable[tuple[Job, bytes]], length: int) -> Iterator[tuple[Job, bytes]]:
+    with click.progressbar(
+        items,
+        length=length,
+        label=f"正在生成 {length} 个文件",
+        item_show_func=_done_label,
+        file=sys.stderr,
+    ) as bar:
+        yield from bar
 
 
 def _done_label(item: tuple[Job, bytes] | None) -> str:
@@ -971,7 +945,7 @@ def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
     --out 以 .xlsx 结尾时写出 Excel 方案工作簿，可在 Excel 中补全。
     已有文件时不覆盖，除非加 --force。
     """
-    from generator.plan_files import PLAN_FILES, imported_workbook
+    from generator.pipeline.plan_files import PLAN_FILES, imported_workbook
     from generator.read.plan_import import IMPORT_OVERWRITE_HINT, import_plan, write_import
     from generator.read.plan_reader import is_workbook
     from generator.write.atomic import OutputError, write_files
@@ -1029,7 +1003,7 @@ def init(folder: Path, workbook: bool, example: str | None, copy_templates: bool
     加 --example jiaozuo2016 复制内置示例；加 --templates 复制内置模板。
     目录中已有这些文件时不写出任何文件（退出码 2）。
     """
-    from generator.plan_files import (
+    from generator.pipeline.plan_files import (
         PLAN_FILES,
         example_files,
         plan_files,
@@ -1078,7 +1052,7 @@ def convert_plan(source: Path, dest: Path, force: bool) -> None:
       plandocs convert data/jiaozuo2016 方案/plan.xlsx
       plandocs convert 方案/plan.xlsx data/新方案
     """
-    from generator.plan_files import converted_files, destination
+    from generator.pipeline.plan_files import converted_files, destination
     from generator.read.plan_reader import is_workbook, read_nominations, read_plan
 
     try:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build import (
+from generator.documents import (
     cover_report,
     nomination_form,
     phase_summary,

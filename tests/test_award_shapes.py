@@ -3,9 +3,9 @@ households as nominees, judges that are not the plan's units."""
 
 from __future__ import annotations
 
-from generator.build.cover_report import report_context
-from generator.build.nomination_form import form_context
-from generator.build.nomination_list import list_table
+from generator.documents.cover_report import report_context
+from generator.documents.nomination_form import form_context
+from generator.documents.nomination_list import list_table
 from generator.model.awards import Award, Awards, Nominee
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge

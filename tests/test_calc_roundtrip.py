@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.build.ledger_workbook import SHEET
+from generator.documents.ledger_workbook import SHEET
 from generator.read.returns import ReturnedFile, read_return, saved_utc
 from generator.render.xlsx_engine import read_sheet_map
 from tests.conftest import find_soffice

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from generator.build.ledger_workbook import SHEET, unit_ledger_spec
 from generator.cli import main
-from generator.collect import check_return, collect
+from generator.documents.ledger_workbook import SHEET, unit_ledger_spec
+from generator.intake.collect import check_return, collect
 from generator.read.plan_reader import read_plan
 from generator.read.returns import ReturnedFile
 from generator.render.templates import TemplateSet

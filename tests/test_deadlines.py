@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.build import phase_summary
-from generator.collect import collect
+from generator.documents import phase_summary
+from generator.intake.collect import collect
 from generator.model.deadlines import parse_deadline
 from generator.model.evaluation import evaluate
 from generator.read.plan_reader import read_plan

@@ -18,10 +18,10 @@ import pytest
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.build.plan_workbook import plan_workbook_bytes
+from generator.documents.plan_workbook import plan_workbook_bytes
 from generator.model.plan import PlanText
 from generator.model.plan_layout import BY_NAME, SHEETS, Sheet
-from generator.plan_files import starter_plan
+from generator.pipeline.plan_files import starter_plan
 from generator.read.plan_reader import read_plan
 from generator.read.plan_workbook import split_refs
 from tests.helpers import EXAMPLE, ROOT, invoke

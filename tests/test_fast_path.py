@@ -20,7 +20,7 @@ import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from generator.build import cover_report, nomination_form, plan_document, unit_plan
+from generator.documents import cover_report, nomination_form, plan_document, unit_plan
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
 from generator.read.plan_reader import read_nominations, read_plan

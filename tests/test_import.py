@@ -16,9 +16,9 @@ import docx
 import pytest
 import yaml
 
-from generator.build.common import phase_period
+from generator.documents.common import phase_period
 from generator.model.plan import Item, Ledger, Organisation, Phase, PlanText
-from generator.phase1 import phase1_jobs
+from generator.pipeline.issue import phase1_jobs
 from generator.read.import_ledger import find_measures
 from generator.read.import_outline import parse_period, split_title
 from generator.read.import_source import decode, normalise

@@ -11,7 +11,7 @@ import docx
 import pytest
 import yaml
 
-from generator.build.notice import notice_context
+from generator.documents.notice import notice_context
 from generator.model.plan import Notice, PlanText
 from generator.render import gbt9704 as g
 from tests.conftest import convert_to_pdf

@@ -20,8 +20,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from generator.build.ledger_workbook import SHEET, unit_ledger_spec
 from generator.cli import main
+from generator.documents.ledger_workbook import SHEET, unit_ledger_spec
 from generator.read import returns as returns_module
 from generator.read.plan_reader import read_plan
 from generator.render.templates import TemplateSet
@@ -178,7 +178,7 @@ def test_a_nomination_form_saved_by_excel_or_wps_is_read_exactly(
 ) -> None:
     """The same for a returned 推荐表格: the nominee read from the rewritten file is the one
     read from the plain return, field by field (the 主要事迹 as rich text in Excel's)."""
-    from generator.nomination_returns import read_nomination_returns
+    from generator.intake.nominations import read_nomination_returns
     from tests.test_nominate import PERSON, PLAN, fill_form, issued_form
 
     plain = tmp_path / "plain"

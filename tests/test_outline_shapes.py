@@ -8,10 +8,10 @@ import io
 
 import docx
 
-from generator.build.common import outline_blocks, outline_number
+from generator.documents.common import outline_blocks, outline_number
 from generator.model.plan import Detail, Item
 from generator.model.resolved import Plan
-from generator.phase1 import phase1_jobs
+from generator.pipeline.issue import phase1_jobs
 from generator.read.plan_reader import read_plan
 from generator.render.templates import TemplateSet
 from tests.helpers import EXAMPLE

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import docx
 
-from generator.build.common import phase_heading
+from generator.documents.common import phase_heading
 from generator.read.plan_reader import read_plan
 from tests.helpers import copy_example, edit, invoke
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from generator.build import phase_summary
-from generator.collect import collect
+from generator.documents import phase_summary
+from generator.intake.collect import collect
 from generator.model.evaluation import DONE, LAGGING, evaluate
 from generator.read.plan_reader import read_plan
 from tests.helpers import EXAMPLE, copy_example, edit, invoke

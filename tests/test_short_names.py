@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import openpyxl
 
-from generator.collect import collect
-from generator.collect_notes import add_staff_notes
+from generator.intake.collect import collect
+from generator.intake.notes import add_staff_notes
 from generator.model.short_names import MAX_SHORT, propose_short_names
 from generator.read.plan_reader import read_plan
 from tests.helpers import EXAMPLE, copy_example, edit, invoke

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build.common import title_lines
+from generator.documents.common import title_lines
 
 
 @pytest.mark.parametrize(

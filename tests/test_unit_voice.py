@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.build.unit_voice import unit_voice
+from generator.documents.unit_voice import unit_voice
 from tests.test_collect import PLAN
 
 NURSERY = PLAN.units["mpc"]  # 苗圃场: one of 各单位, not an office

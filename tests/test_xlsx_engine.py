@@ -682,7 +682,7 @@ def test_reads_back_as_the_openpyxl_writer_wrote(engine: XlsxEngine, name: str) 
 
 
 def example_specs() -> list[WorkbookSpec]:
-    from generator.build.ledger_workbook import master_ledger_spec, unit_ledger_spec
+    from generator.documents.ledger_workbook import master_ledger_spec, unit_ledger_spec
     from generator.read.plan_reader import read_plan
     from tests.helpers import EXAMPLE
 

@@ -21,7 +21,7 @@ import openpyxl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.build.ledger_workbook import SHEET, unit_ledger_spec  # noqa: E402
+from generator.documents.ledger_workbook import SHEET, unit_ledger_spec  # noqa: E402
 from generator.model.plan import Measure, Unit  # noqa: E402
 from generator.model.resolved import Plan  # noqa: E402
 from generator.read.plan_reader import read_plan  # noqa: E402

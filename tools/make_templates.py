@@ -1196,7 +1196,7 @@ def build_plan_template() -> Document:
     attachments[0].label and the ledger {title, groups: [{project, rows: [{seq,
     content: [str], responsible, status}]}]}. notice: None, or the issuing notice
     {authority, number, title, addressee, body: [str], signature, date, remark, copy_to,
-    printer, print_date} (strings ready to print, see generator/build/notice.py).
+    printer, print_date} (strings ready to print, see generator/documents/notice.py).
     """
     document = new_template("年度工作方案（模板）")
     for spec in NOTICE_STYLES:

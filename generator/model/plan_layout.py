@@ -3,7 +3,7 @@
 Staff who prefer Excel to YAML keep a plan in one workbook instead of plan.yaml,
 units.yaml and ledger.yaml. :data:`SHEETS` says which sheet and column holds which
 model field and how a cell is written; the reader (:mod:`generator.read.plan_workbook`),
-the writer (:mod:`generator.build.plan_workbook`) and the 说明 sheet all come from it,
+the writer (:mod:`generator.documents.plan_workbook`) and the 说明 sheet all come from it,
 so a new field is added here once.
 """
 

@@ -3,7 +3,7 @@
 This module only opens files: it recognises what a file really is (an .xlsx,
 an old .xls, an encrypted workbook, a CSV, a lock file, a Word document, a
 macro workbook, a zip bomb), and reads the identity sheet and the cells.
-Whether the content is acceptable is decided by :mod:`generator.collect`.
+Whether the content is acceptable is decided by :mod:`generator.intake.collect`.
 
 Neither openpyxl nor our own cell reader (:mod:`generator.read.xlsx_cells`) has size
 limits, so :func:`check_package` measures a file from its zip directory and its sheet XML

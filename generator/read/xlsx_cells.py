@@ -362,7 +362,7 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
         return []
     # Kept as written: openpyxl drops the marker of an escaped underscore (_x005F_), which
     # makes a literal "_x000D_" typed by the unit look like Excel's escape of a control
-    # character; the escapes are decoded once, in generator.collect.
+    # character; the escapes are decoded once, in generator.intake.collect.
     return [_content(item) for item in _parse(archive, part).iter(_SHARED_ITEM)]
 
 

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.build import ledger_workbook, plan_document, unit_plan
-from generator.build.unit_voice import unit_voice
+from generator.documents import ledger_workbook, plan_document, unit_plan
+from generator.documents.unit_voice import unit_voice
 from generator.model.resolved import Plan
 from generator.read.plan_reader import read_plan
 from generator.render.templates import TemplateSet

@@ -27,7 +27,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
-from generator.collect import ReturnCheck, check_return
+from generator.intake.collect import ReturnCheck, check_return
 from generator.read import returns
 from generator.read.returns import ReturnedFile, check_package, list_returns, load_workbook
 from generator.read.xlsx_cells import (

@@ -31,9 +31,9 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from generator.build.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
-from generator.collect_notes import add_staff_notes
+from generator.documents.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
 from generator.figures import read_figure, shown, snippet
+from generator.intake.notes import add_staff_notes
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Unit
 from generator.model.progress import ARRIVAL_WINDOW_NS, PhaseReport, ProgressRecord, Submission

@@ -1,7 +1,7 @@
 """Plan data as files, for ``plandocs init`` and ``plandocs convert``.
 
 A plan is written either as the three YAML files (:mod:`generator.write.plan_yaml`) or
-as one plan workbook (:mod:`generator.build.plan_workbook`). Files are written all or
+as one plan workbook (:mod:`generator.documents.plan_workbook`). Files are written all or
 nothing (:class:`generator.write.atomic.OutputSet`) and never over existing ones unless
 asked to.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from generator.build.plan_workbook import plan_workbook_bytes
+from generator.documents.plan_workbook import plan_workbook_bytes
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE
 from generator.model.short_names import with_short_names

@@ -1,22 +1,22 @@
 """The plan itself (方案) as an official document, with its ledger attached.
 
 With a ``notice`` in plan.yaml the plan is issued inside it (印发通知): the notice
-comes first and the 版记 closes the document (see :mod:`generator.build.notice`).
+comes first and the 版记 closes the document (see :mod:`generator.documents.notice`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from generator.build.common import (
+from generator.documents.common import (
     chinese_date,
     outline_blocks,
     paragraphs,
     signature_lines,
     title_lines,
 )
-from generator.build.ledger_table import ledger_groups
-from generator.build.notice import notice_context
+from generator.documents.ledger_table import ledger_groups
+from generator.documents.notice import notice_context
 from generator.model.resolved import Plan
 
 TEMPLATE = "plan.docx"

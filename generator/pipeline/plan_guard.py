@@ -87,7 +87,7 @@ def returns_problems(plan: Plan, folder: Path) -> list[Problem]:
     rejects them with their own reason.
     """
     # Imported here: the CLI reads MARK and OVERRIDE at start-up, before any plan is loaded.
-    from generator.build.ledger_workbook import KIND_UNIT
+    from generator.documents.ledger_workbook import KIND_UNIT
     from generator.read.returns import UnreadableReturn, list_returns, read_return
 
     current = PlanMark.of(plan)

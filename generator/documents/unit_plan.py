@@ -6,7 +6,7 @@ import re
 from itertools import groupby
 from typing import Any
 
-from generator.build.common import (
+from generator.documents.common import (
     Block,
     block,
     chinese_date,
@@ -21,7 +21,7 @@ from generator.build.common import (
     title_lines,
     units_line,
 )
-from generator.build.unit_voice import unit_voice
+from generator.documents.unit_voice import unit_voice
 from generator.model.plan import Item, Unit
 from generator.model.resolved import ROLE_NAMES, Duty, Plan
 

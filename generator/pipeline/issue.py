@@ -6,65 +6,19 @@ can show progress, render everything in memory, and only then write.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
 
-from generator.build import ledger_workbook, plan_document, unit_plan
+from generator.documents import ledger_workbook, plan_document, unit_plan
 from generator.model.plan import Unit
 from generator.model.resolved import Duty, Plan
+from generator.pipeline.jobs import Job, docx_job, xlsx_job
 from generator.render.docx_engine import DocProperties
 from generator.render.templates import TemplateSet
-from generator.render.xlsx_engine import WorkbookSpec
-from generator.write.manifest import inputs_digest
 from generator.write.names import safe_filename
 
 PLAN_FOLDER = "方案"
 UNITS_FOLDER = "各单位"
-
-
-@dataclass(frozen=True)
-class Job:
-    """One output file: where it goes, what it is, and how to render it.
-
-    ``inputs`` is the digest of everything the file is rendered from; jobs that carry
-    one are skipped when a previous run wrote the same file from the same inputs.
-    """
-
-    path: PurePath
-    label: str
-    render: Callable[[], bytes]
-    inputs: str = ""
-
-
-def docx_job(
-    templates: TemplateSet,
-    template: str,
-    path: PurePath,
-    label: str,
-    context: dict[str, Any],
-    properties: DocProperties,
-) -> Job:
-    """A Word document from a template and its context (built now, rendered on demand)."""
-    return Job(
-        path,
-        label,
-        lambda: templates.docx(template).render(context, properties),
-        inputs_digest(templates.path(template), context, properties),
-    )
-
-
-def xlsx_job(
-    templates: TemplateSet, template: str, path: PurePath, label: str, spec: WorkbookSpec
-) -> Job:
-    """A workbook from a template and its spec."""
-    return Job(
-        path,
-        label,
-        lambda: templates.xlsx(template).render(spec),
-        inputs_digest(templates.path(template), spec),
-    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TypedDict
 
-from generator.build.common import chinese_date, signature_lines, title_lines
+from generator.documents.common import chinese_date, signature_lines, title_lines
 from generator.model.plan import Notice, PlanText
 from generator.render import gbt9704 as g
 

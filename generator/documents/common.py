@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any, TypedDict
 
-from generator.build.measure_text import is_yes_no, reported_label
+from generator.documents.measure_text import is_yes_no, reported_label
 from generator.model.plan import Item, Measure, Phase
 from generator.model.resolved import Plan
 from generator.render import gbt9704 as g

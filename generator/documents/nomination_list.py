@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from generator.build.common import chinese_date
-from generator.build.ledger_workbook import identity
+from generator.documents.common import chinese_date
+from generator.documents.ledger_workbook import identity
 from generator.model.nomination_rules import Verdict, format_year_month
 from generator.model.resolved import Plan
 from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec

@@ -15,8 +15,8 @@ from pathlib import Path
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from generator.build.nomination_workbook import KIND, form_columns, nomination_form_spec
-from generator.collect import ReturnCheck, open_and_match
+from generator.documents.nomination_workbook import KIND, form_columns, nomination_form_spec
+from generator.intake.collect import ReturnCheck, open_and_match
 from generator.model.awards import CHOICES, Award, Nominee
 from generator.model.nomination_rules import quota
 from generator.model.plan import Unit

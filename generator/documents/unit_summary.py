@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from generator.build.common import (
+from generator.documents.common import (
     Block,
     block,
     outline_number,
@@ -13,8 +13,8 @@ from generator.build.common import (
     signature_lines,
     title_lines,
 )
-from generator.build.measure_text import line_sentence
-from generator.build.summary_parts import (
+from generator.documents.measure_text import line_sentence
+from generator.documents.summary_parts import (
     next_phase,
     numbered,
     percent,

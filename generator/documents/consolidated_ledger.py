@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.build.common import format_number
-from generator.build.ledger_workbook import (
+from generator.documents.common import format_number
+from generator.documents.ledger_workbook import (
     SHEET,
     identity,
     measure_text,

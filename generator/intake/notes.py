@@ -19,7 +19,7 @@ from generator.model.progress import PhaseReport, ProgressRecord
 from generator.model.unfinished import says_unfinished
 
 if TYPE_CHECKING:
-    from generator.collect import ReturnCheck
+    from generator.intake.collect import ReturnCheck
     from generator.model.resolved import Plan
 
 DONE = STATUSES[0]

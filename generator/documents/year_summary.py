@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.build.common import (
+from generator.documents.common import (
     Block,
     block,
     body_around_charts,
@@ -19,15 +19,15 @@ from generator.build.common import (
     signature_lines,
     title_lines,
 )
-from generator.build.measure_text import deadline_note, goal, line_sentence, system_sentences
-from generator.build.phase_summary import (
+from generator.documents.measure_text import deadline_note, goal, line_sentence, system_sentences
+from generator.documents.phase_summary import (
     done_count,
     ledger_attachment,
     ledger_title,
     quotes,
     summary_title,
 )
-from generator.build.summary_parts import (
+from generator.documents.summary_parts import (
     numbered,
     pair_figures,
     percent,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.build.common import (
+from generator.documents.common import (
     Block,
     block,
     chinese_date,
@@ -13,7 +13,7 @@ from generator.build.common import (
     signature_lines,
     title_lines,
 )
-from generator.build.nomination_list import in_order, list_table, list_title
+from generator.documents.nomination_list import in_order, list_table, list_title
 from generator.model.awards import CoverReport
 from generator.model.nomination_rules import Verdict
 from generator.model.resolved import Plan

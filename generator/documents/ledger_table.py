@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from itertools import groupby
 from typing import TypedDict
 
-from generator.build.common import units_line
+from generator.documents.common import units_line
 from generator.model.plan import Target
 from generator.model.resolved import Plan
 

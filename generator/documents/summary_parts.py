@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from generator.build.common import Block, block, chinese_date, outline_number, phase_heading
+from generator.documents.common import Block, block, chinese_date, outline_number, phase_heading
 from generator.model.evaluation import (
     DONE,
     LAGGING,

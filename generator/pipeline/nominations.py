@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from generator.build import cover_report, nomination_form, nomination_list
-from generator.build.common import chinese_date
-from generator.build.ledger_workbook import TEMPLATE as LEDGER_TEMPLATE
-from generator.build.nomination_workbook import nomination_form_spec
-from generator.build.summary_parts import percent, phase_end
+from generator.documents import cover_report, nomination_form, nomination_list
+from generator.documents.common import chinese_date
+from generator.documents.ledger_workbook import TEMPLATE as LEDGER_TEMPLATE
+from generator.documents.nomination_workbook import nomination_form_spec
+from generator.documents.summary_parts import percent, phase_end
+from generator.intake.nominations import NominationReturn
 from generator.model.awards import Nominee
 from generator.model.evaluation import PhaseResult
 from generator.model.nomination_rules import Verdict, judge, rank_units
 from generator.model.resolved import Plan
-from generator.nomination_returns import NominationReturn
-from generator.phase1 import Job
-from generator.phase2 import annotated_job, original_job, problem_line
+from generator.pipeline.collected import annotated_job, original_job, problem_line
+from generator.pipeline.jobs import Job
 from generator.render.docx_engine import DocProperties
 from generator.render.templates import TemplateSet
 from generator.write.names import safe_filename

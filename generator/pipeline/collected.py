@@ -17,13 +17,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from generator.build.consolidated_ledger import consolidated_spec
-from generator.build.ledger_workbook import TEMPLATE as LEDGER_TEMPLATE
-from generator.collect import CollectResult, ReturnCheck
-from generator.collect import problem_line as problem_line  # shared with phase3
+from generator.documents.consolidated_ledger import consolidated_spec
+from generator.documents.ledger_workbook import TEMPLATE as LEDGER_TEMPLATE
+from generator.intake.collect import CollectResult, ReturnCheck
+from generator.intake.collect import problem_line as problem_line  # shared with phase3
 from generator.model.progress import ProgressRecord
 from generator.model.resolved import Plan
-from generator.phase1 import Job
+from generator.pipeline.jobs import Job
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_annotate import AnnotateError, CellNote, annotate_workbook
 from generator.write.atomic import LEFTOVERS, write_bytes_atomic

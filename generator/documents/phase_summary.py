@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.build.common import (
+from generator.documents.common import (
     Block,
     block,
     body_around_charts,
@@ -19,14 +19,14 @@ from generator.build.common import (
     signature_lines,
     title_lines,
 )
-from generator.build.measure_text import (
+from generator.documents.measure_text import (
     goal,
     line_sentence,
     planned_sentences,
     reported_label,
     system_sentences,
 )
-from generator.build.summary_parts import (
+from generator.documents.summary_parts import (
     DEFINITION,
     movement,
     next_phase,

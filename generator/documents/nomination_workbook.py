@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.build.ledger_workbook import identity
+from generator.documents.ledger_workbook import identity
 from generator.model.awards import CHOICES, FIELD_LABELS, Award
 from generator.model.nomination_rules import quota
 from generator.model.plan import Unit

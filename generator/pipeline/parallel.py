@@ -12,7 +12,7 @@ import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from generator.phase1 import Job
+from generator.pipeline.jobs import Job
 
 _JOBS: Sequence[Job] = ()
 CHUNK = 8  # jobs per hand-out: amortises the round trip, keeps the progress bar moving

@@ -13,8 +13,8 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from generator.build.common import phase_heading
-from generator.build.ledger_table import responsible_names
+from generator.documents.common import phase_heading
+from generator.documents.ledger_table import responsible_names
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Measure, Unit
 from generator.model.resolved import ROLE_NAMES, Plan, Role

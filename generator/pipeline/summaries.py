@@ -9,8 +9,8 @@ import datetime as dt
 from pathlib import PurePath
 from typing import Any
 
-from generator.build import phase_summary, unit_summary, year_summary
-from generator.build.summary_parts import percent, summary_day
+from generator.documents import phase_summary, unit_summary, year_summary
+from generator.documents.summary_parts import percent, summary_day
 from generator.model.evaluation import (
     DONE,
     LAGGING,
@@ -22,7 +22,7 @@ from generator.model.evaluation import (
 )
 from generator.model.nomination_rules import Verdict
 from generator.model.resolved import Plan
-from generator.phase1 import Job
+from generator.pipeline.jobs import Job
 from generator.render.charts import (
     FIGURE_WIDTH,
     ChartFontError,

@@ -1,0 +1,1 @@
+"""Intake: returned workbooks (ledgers, nomination forms) checked and taken in."""
