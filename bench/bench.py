@@ -75,12 +75,12 @@ def _contexts(plan):  # type: ignore[no-untyped-def]
 
 
 def stage_unit_plans(data: Path, out: Path) -> int:
-    from generator.documents import unit_plan
+    from generator.pipeline.kinds import UNIT_PLAN
     from generator.render.templates import TemplateSet
 
     contexts = _contexts(_plan(data))
     with Clock():
-        engine = TemplateSet().docx(unit_plan.TEMPLATE)  # loading once is part of the cost
+        engine = TemplateSet().docx(UNIT_PLAN.name)  # loading once is part of the cost
         for n, context in enumerate(contexts):
             (out / f"{n}.docx").write_bytes(engine.render(context))
     return len(contexts)
@@ -89,11 +89,11 @@ def stage_unit_plans(data: Path, out: Path) -> int:
 def stage_naive_docxtpl(data: Path, out: Path) -> int:
     from docxtpl import DocxTemplate
 
-    from generator.documents import unit_plan
+    from generator.pipeline.kinds import UNIT_PLAN
     from generator.render.templates import TemplateSet
 
     contexts = _contexts(_plan(data))
-    path = TemplateSet().path(unit_plan.TEMPLATE)
+    path = TemplateSet().path(UNIT_PLAN.name)
     with Clock():
         for n, context in enumerate(contexts):
             document = DocxTemplate(path)
@@ -103,11 +103,11 @@ def stage_naive_docxtpl(data: Path, out: Path) -> int:
 
 
 def stage_floor(data: Path, out: Path) -> int:
-    from generator.documents import unit_plan
+    from generator.pipeline.kinds import UNIT_PLAN
     from generator.render.templates import TemplateSet
 
     contexts = _contexts(_plan(data))
-    rendered = TemplateSet().docx(unit_plan.TEMPLATE).render(contexts[0])
+    rendered = TemplateSet().docx(UNIT_PLAN.name).render(contexts[0])
     with Clock():
         for n in range(len(contexts)):
             (out / f"{n}.docx").write_bytes(rendered)
@@ -161,16 +161,17 @@ def stage_collect(data: Path, out: Path) -> int:
 
 
 def stage_summaries(data: Path, out: Path) -> int:
+    from generator.documents.document import SummaryInputs
     from generator.intake.collect import collect
     from generator.model.evaluation import evaluate
-    from generator.pipeline.summaries import summary_jobs
+    from generator.pipeline.steps import summary_jobs
     from generator.render.templates import TemplateSet
 
     plan = _plan(data)
     record = collect(plan, data / "returns").record
     result = evaluate(plan, record, plan.text.phases[1])
     with Clock():
-        jobs = summary_jobs(plan, [result], TemplateSet())
+        jobs = summary_jobs(SummaryInputs(plan, [result]), TemplateSet())
         for n, job in enumerate(jobs):
             (out / f"{n}{job.path.suffix}").write_bytes(job.render())
     return len(jobs)

@@ -354,7 +354,7 @@ def plan(
     jobs: int,
 ) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
-    from generator.pipeline.issue import phase1_jobs
+    from generator.pipeline.steps import issue
     from generator.read.plan_reader import plan_source
     from generator.render.templates import TemplateSet
 
@@ -375,7 +375,7 @@ def plan(
                     )
                 ]
             )
-    phase = phase1_jobs(loaded, TemplateSet(templates), only)
+    phase = issue(loaded, TemplateSet(templates), only)
     written = render_all(phase.jobs, out, loaded, want_pdf, jobs)
     report(written, out, list_files)
     if phase.units_without_tasks:
@@ -416,8 +416,9 @@ def collect(
     旧的报送保留可查。结果写到 输出目录/台账汇总/。有待改正的退回件时退出码为 2。
     """
     from generator.intake.collect import collect as run_collect
-    from generator.pipeline.collected import FOLDER as COLLECT_FOLDER
-    from generator.pipeline.collected import collect_outputs, keep_hand_edits
+    from generator.intake.record import FOLDER as COLLECT_FOLDER
+    from generator.intake.record import keep_hand_edits
+    from generator.pipeline.steps import collected
     from generator.render.templates import TemplateSet
 
     loaded = load(data)
@@ -431,7 +432,7 @@ def collect(
             click.echo(f"提示：{edited}", err=True)
         click.echo(f"正在检查 {returns} 中报回的台账", err=True)  # one line per stage
         result = run_collect(loaded, returns, store)
-        outputs = collect_outputs(loaded, result, TemplateSet(templates))
+        outputs = collected(loaded, result, TemplateSet(templates))
         written = render_all(outputs.jobs, out, loaded, want_pdf, store=store)
     click.echo(outputs.report)
     report(written, out, list_files)
@@ -487,7 +488,7 @@ def record_store(out: Path) -> Iterator[RecordStore]:
 
 
 def read_record(out: Path) -> Any:
-    from generator.pipeline.collected import load_record
+    from generator.intake.record import load_record
     from generator.write.store import StoreError
 
     try:
@@ -510,7 +511,8 @@ def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
     选定后一直有效，直到该单位再报来新的台账；进度记录、台账汇总和报送情况随即按选定的更新。
     """
     from generator.intake.collect import recorded
-    from generator.pipeline.collected import RECORD, collect_outputs
+    from generator.intake.record import RECORD
+    from generator.pipeline.steps import collected
     from generator.render.templates import TemplateSet
 
     loaded = load(data)
@@ -527,7 +529,7 @@ def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
             fail(
                 [Problem(returned, "", "", "这份台账被退回了，不能选定", "请选定一份已通过的台账")]
             )
-        outputs = collect_outputs(loaded, recorded(loaded, store), TemplateSet(templates))
+        outputs = collected(loaded, recorded(loaded, store), TemplateSet(templates))
         render_all(outputs.jobs, out, loaded, store=store)
     unit = loaded.units.get(unit_id)
     click.echo(f"已选定：{unit.name if unit else unit_id} 以 {name} 为准。")
@@ -563,56 +565,26 @@ def summary(
 
     依据 plandocs collect 写出的 输出目录/台账汇总/进度记录.json；第一阶段在回收台账前也可写出。
     """
-    from generator.model.evaluation import evaluate
-    from generator.model.nomination_rules import judge
-    from generator.pipeline.collected import RECORD
-    from generator.pipeline.summaries import chinese_font_available, summary_jobs
-    from generator.read.plan_reader import plan_source, read_nominations
+    from generator.documents.summary_charts import chinese_font_available
+    from generator.pipeline.steps import summary_inputs, summary_jobs
+    from generator.read.plan_reader import read_nominations
     from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
     from generator.render.templates import TemplateSet
 
     loaded = load(data)
     guard_output(loaded, out, other_plan)
-    phases = loaded.text.phases
-    if phase_number > len(phases):
-        fail(
-            [
-                Problem(
-                    plan_source(data, "plan"),
-                    "",
-                    "phases",
-                    f"方案只有 {len(phases)} 个阶段，没有第 {phase_number} 阶段",
-                    f"请用 --phase 1 至 {len(phases)}",
-                )
-            ]
-        )
-    record = read_record(out)
-    # The first phase can be summed up from what phase 1 issued; later ones need returns.
-    needs_returns = record is None and phase_number > 1
-    if needs_returns or (record is not None and record.plan_version != loaded.version):
-        reason = "还没有回收台账" if record is None else "回收的台账属于旧版方案"
-        fail(
-            [
-                Problem(
-                    out / RECORD,
-                    "",
-                    "",
-                    f"{reason}，无法统计",
-                    "请先运行 plandocs collect 回收各单位台账",
-                )
-            ]
-        )
-    # Every figure is cumulative as of its phase's end: each line's latest report counts.
-    # The last phase's summary is the year's.
-    year_end = phase_number == len(phases)
-    results = [evaluate(loaded, record, p, cumulative=True) for p in phases[:phase_number]]
-    result = results[-1]
-    verdicts = None
-    if year_end and loaded.awards is not None:
-        verdicts = judge(loaded, read_nominations(data, loaded).nominations, result)
+    try:
+        year_end = phase_number == len(loaded.text.phases)
+        nominees = None
+        if year_end and loaded.awards is not None:
+            nominees = read_nominations(data, loaded).nominations
+        inputs = summary_inputs(loaded, read_record(out), phase_number, out, data, nominees)
+    except InputError as error:
+        fail(error)
+    result = inputs.result
     if result.reported and not chinese_font_available():
         click.echo(f"提示：{CHART_FONT_HINT}；本次阶段总结不含图表。", err=True)
-    jobs = summary_jobs(loaded, results, TemplateSet(templates), year_end, verdicts)
+    jobs = summary_jobs(inputs, TemplateSet(templates))
     written = render_all(jobs, out, loaded, want_pdf)
     report(written, out, list_files)
     click.echo(
@@ -621,7 +593,7 @@ def summary(
     )
     if year_end:
         next_step(f"plandocs pdf {_quoted(out)}（转换为 PDF，便于印发和存档）")
-    elif phase_number == len(phases) - 1 and loaded.awards is not None:
+    elif phase_number == len(loaded.text.phases) - 1 and loaded.awards is not None:
         next_step(f"评选推荐：plandocs nominate {data_args(data, out)}".rstrip())
     else:
         next_step("下一阶段收回台账后，再次运行 plandocs collect，然后写出该阶段的总结")
@@ -661,9 +633,7 @@ def nominate(
     有退回的推荐表格时退出码为 2。
     """
     from generator.intake.nominations import read_nomination_returns
-    from generator.model.evaluation import evaluate
-    from generator.pipeline.collected import RECORD
-    from generator.pipeline.nominations import form_jobs, nomination_jobs, returns_outputs
+    from generator.pipeline.steps import nominated, nomination_forms
     from generator.read.plan_reader import AWARDS_FILE, plan_folder, read_nominations
     from generator.render.templates import TemplateSet
 
@@ -675,7 +645,8 @@ def nominate(
     guard_output(loaded, out, other_plan)
     chosen = TemplateSet(templates)
     if forms:
-        report(render_all(form_jobs(loaded, chosen), out, loaded, want_pdf), out, list_files)
+        jobs = nomination_forms(loaded, chosen)
+        report(render_all(jobs, out, loaded, want_pdf), out, list_files)
         next_step(
             "把推荐表格发给各单位填写，收回后运行 "
             f"plandocs nominate --returns 回收目录 {data_args(data, out)}".rstrip()
@@ -683,30 +654,18 @@ def nominate(
         return
     try:
         nominees = read_nominations(data, loaded).nominations
+        returned = None if returns is None else read_nomination_returns(loaded, returns)
+        outcome = nominated(loaded, nominees, read_record(out), out, chosen, returned)
     except InputError as error:
         fail(error)
-    extra_jobs: list[Job] = []
-    notes: list[str] = []
-    if returns is not None:
-        extra_jobs, returned, notes = returns_outputs(
-            loaded, read_nomination_returns(loaded, returns)
-        )
-        nominees = [*nominees, *returned]
-    record = read_record(out)
-    if record is None or record.plan_version != loaded.version:
-        message = "还没有回收本版方案的台账，无法核实各单位台账完成情况"
-        hint = "请先运行 plandocs collect 回收各单位台账"
-        fail([Problem(out / RECORD, "", "", message, hint)])
-    year = evaluate(loaded, record, loaded.text.phases[-1], cumulative=True)
-    jobs, _, results = nomination_jobs(loaded, nominees, year, chosen)
-    written = render_all([*extra_jobs, *jobs], out, loaded, want_pdf)
+    written = render_all(outcome.jobs, out, loaded, want_pdf)
     report(written, out, list_files)
-    click.echo(results)
-    if notes:
-        click.echo("推荐表格回收情况：\n" + "\n".join(notes))
+    click.echo(outcome.results)
+    if outcome.notes:
+        click.echo("推荐表格回收情况：\n" + "\n".join(outcome.notes))
     last = len(loaded.text.phases)
     next_step(f"年度总结：plandocs summary --phase {last} {data_args(data, out)}".rstrip())
-    if any(line.startswith("  退回") for line in notes):
+    if outcome.sent_back:
         sys.exit(EXIT_INPUT)
 
 

@@ -22,20 +22,23 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from generator.documents import (
-    cover_report,
-    nomination_form,
-    phase_summary,
-    plan_document,
-    unit_plan,
-    unit_summary,
+from generator.documents.document import (
+    CollectInputs,
+    IssueInputs,
+    NominationInputs,
+    SummaryInputs,
 )
+from generator.documents.summary_parts import phase_end
+from generator.intake.collect import collect
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
+from generator.model.progress import ProgressRecord
 from generator.model.resolved import Plan
+from generator.pipeline.kinds import KINDS, Engine, Flow, docx_templates
 from generator.problems import Problem
 from generator.read.plan_reader import read_nominations, read_plan
 from generator.render.docx_checks import TemplateIssue
@@ -102,45 +105,51 @@ def _sample_charts() -> list[Context]:
     return [{"picture": Picture(_SAMPLE_PNG, _SAMPLE_CHART_MM, caption), "caption": caption}]
 
 
-def _document_contexts(plan: Plan) -> Iterable[tuple[str, Context]]:
-    yield plan_document.TEMPLATE, plan_document.plan_context(plan)
-    for unit in plan.organisation.units:
-        duties = plan.duties(unit)
-        if duties:
-            yield unit_plan.TEMPLATE, unit_plan.unit_plan_context(plan, unit, duties)
-            break
+def example_inputs(plan: Plan, data: Path) -> dict[Flow, Any]:
+    """Each flow's inputs for the example: its bundled returns collected in memory."""
+    returns = data / "returns"
+    record = collect(plan, returns).record if returns.is_dir() else None
+    phases = plan.text.phases
+    results = [evaluate(plan, record, p, cumulative=True) for p in phases]
+    nominees = read_nominations(data, plan).nominations if plan.awards else []
+    verdicts = judge(plan, nominees, results[-1]) if plan.awards else []
+    last_day = phase_end(phases[0], plan.text.year)
+    missing = [u.unit for u in results[0].units if not u.reported]
+    return {
+        Flow.ISSUE: IssueInputs(plan),
+        Flow.COLLECT: CollectInputs(plan, record or _no_record(plan), missing, as_of=last_day),
+        Flow.SUMMARY: SummaryInputs(plan, results[:1], record=record, pictures=_sample_charts),
+        Flow.YEAR_END: SummaryInputs(plan, results, True, verdicts, record, _sample_charts),
+        Flow.NOMINATE: NominationInputs(plan, verdicts, results[-1]),
+        Flow.NOMINATION_FORMS: IssueInputs(plan),
+    }
 
 
-def _summary_contexts(plan: Plan) -> Iterable[tuple[str, Context]]:
-    result = evaluate(plan, None, plan.text.phases[0])
-    yield phase_summary.TEMPLATE, phase_summary.summary_context(plan, result, _sample_charts())
-    for unit in result.units[:1]:
-        yield unit_summary.TEMPLATE, unit_summary.unit_summary_context(plan, result, unit)
-
-
-def _nomination_contexts(plan: Plan, data: Path) -> Iterable[tuple[str, Context]]:
-    if plan.awards is None:
-        return
-    year = evaluate(plan, None, plan.text.phases[-1], cumulative=True)
-    verdicts = judge(plan, read_nominations(data, plan).nominations, year)
-    yield cover_report.TEMPLATE, cover_report.report_context(plan, plan.awards.report, verdicts)
-    for kind, template in nomination_form.TEMPLATES.items():
-        chosen = next((v for v in verdicts if v.award.kind == kind), None)
-        if chosen is not None:
-            yield template, nomination_form.form_context(plan, chosen.award, chosen.nominee)
+def _no_record(plan: Plan) -> ProgressRecord:
+    return ProgressRecord(plan.text.id, plan.version)
 
 
 def example_contexts(data: Path = EXAMPLE_DATA) -> dict[str, list[Context]]:
-    """Template file name → the contexts the build modules make for it from ``data``.
+    """Template file name → contexts the registry's builders make for it from ``data``
+    (the first two documents of each kind, from the first flow that makes it).
 
     Raises ``InputError`` when the data itself has problems.
     """
     plan = read_plan(data)
+    inputs = example_inputs(plan, data)
     contexts: dict[str, list[Context]] = defaultdict(list)
-    made = (_document_contexts(plan), _summary_contexts(plan), _nomination_contexts(plan, data))
-    for template, context in (pair for kind in made for pair in kind):
-        contexts[template].append(context)
-    return dict(contexts)
+    for kind in KINDS:
+        if kind.engine is not Engine.DOCX:
+            continue
+        flow = next((f for f in kind.flows if f in inputs), None)
+        if flow is None:
+            continue
+        for document in islice(kind.build(inputs[flow]), 2):
+            content = document.make() if document.make else document.content
+            contexts[kind.template_for(document).name].append(content)
+    for template in docx_templates():
+        contexts.setdefault(template.name, [])
+    return {name: found for name, found in contexts.items() if found}
 
 
 # --- checking --------------------------------------------------------------------------------

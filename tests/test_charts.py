@@ -12,7 +12,7 @@ import pytest
 from matplotlib.font_manager import FontEntry
 from matplotlib.ft2font import FT2Font
 
-from generator.pipeline import summaries
+from generator.documents import summary_charts as summaries
 from generator.render import charts
 from generator.render.charts import ChartFontError, ChartImage, bar_chart
 from generator.render.docx_engine import PNG_SIGNATURE, Picture, png_size

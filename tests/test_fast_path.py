@@ -23,6 +23,7 @@ from lxml import etree
 from generator.documents import cover_report, nomination_form, plan_document, unit_plan
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
+from generator.pipeline import kinds
 from generator.read.plan_reader import read_nominations, read_plan
 from generator.render import docx_engine
 from generator.render.docx_engine import DocxTemplateEngine, TemplateRenderError
@@ -39,21 +40,21 @@ NOMINEES = read_nominations(EXAMPLE, PLAN).nominations
 AWARDS = {a.id: a for a in PLAN.awards.awards}
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
-    "plan": (plan_document.TEMPLATE, plan_document.plan_context(PLAN)),
+    "plan": (kinds.PLAN.name, plan_document.plan_context(PLAN)),
     "unit_plan": (
-        unit_plan.TEMPLATE,
+        kinds.UNIT_PLAN.name,
         unit_plan.unit_plan_context(PLAN, UNIT, PLAN.duties(UNIT)),
     ),
     "individual_form": (
-        nomination_form.TEMPLATES["individual"],
+        kinds.INDIVIDUAL_FORM.name,
         nomination_form.form_context(PLAN, AWARDS["individual"], NOMINEES[3]),
     ),
     "collective_form": (
-        nomination_form.TEMPLATES["collective"],
+        kinds.COLLECTIVE_FORM.name,
         nomination_form.form_context(PLAN, AWARDS["collective"], NOMINEES[0]),
     ),
     "cover_report": (
-        cover_report.TEMPLATE,
+        kinds.DOCUMENT.name,
         cover_report.report_context(PLAN, PLAN.awards.report, judge(PLAN, NOMINEES, YEAR)),
     ),
 }
@@ -83,9 +84,9 @@ def test_fast_path_equals_docxtpl(case: str) -> None:
 
 
 def test_unchanged_parts_are_copied_not_recompressed() -> None:
-    engine = TemplateSet().docx(unit_plan.TEMPLATE)
+    engine = TemplateSet().docx(kinds.UNIT_PLAN.name)
     rendered = engine.render(CASES["unit_plan"][1])
-    template = zipfile.ZipFile(TemplateSet().path(unit_plan.TEMPLATE))
+    template = zipfile.ZipFile(TemplateSet().path(kinds.UNIT_PLAN.name))
     out = zipfile.ZipFile(io.BytesIO(rendered))
     assert out.testzip() is None
     assert out.read("word/styles.xml") == template.read("word/styles.xml")
@@ -155,9 +156,9 @@ def awkward_unit_plan() -> dict[str, Any]:
 
 def test_post_processing_equals_docxtpls() -> None:
     context = awkward_unit_plan()
-    engine = TemplateSet().docx(unit_plan.TEMPLATE)
+    engine = TemplateSet().docx(kinds.UNIT_PLAN.name)
     ours = members(engine.render(context))
-    theirs = members(docxtpl_bytes(unit_plan.TEMPLATE, context))
+    theirs = members(docxtpl_bytes(kinds.UNIT_PLAN.name, context))
     assert fast_parts(engine, ours) == ["word/document.xml"]
     document = ours["word/document.xml"]
     assert document.count(b"<w:br/>") >= 3 and b"{{ x }}" in document
@@ -321,21 +322,21 @@ def test_a_tree_is_ruled_out_only_for_sure(body: str, expected: bool) -> None:
 
 
 def test_example_templates_are_proven_where_possible() -> None:
-    unit = TemplateSet().docx(unit_plan.TEMPLATE)
+    unit = TemplateSet().docx(kinds.UNIT_PLAN.name)
     assert unit._proven == unit._tree_free == {"unit_plan.docx:word/document.xml"}
     # A table: the grid may need fitting, so each render is looked at.
-    form = TemplateSet().docx(nomination_form.TEMPLATES["individual"])
+    form = TemplateSet().docx(kinds.INDIVIDUAL_FORM.name)
     assert form._proven == {"nomination_individual.docx:word/document.xml"}
     assert not form._tree_free
     # {% vm %} writes a value into an attribute: checked at every render.
-    assert "plan.docx:word/document.xml" not in TemplateSet().docx(plan_document.TEMPLATE)._proven
+    assert "plan.docx:word/document.xml" not in TemplateSet().docx(kinds.PLAN.name)._proven
 
 
 def test_a_proven_part_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     def parse(*args: object) -> bool:
         raise AssertionError("parsed")
 
-    engine = TemplateSet().docx(unit_plan.TEMPLATE)
+    engine = TemplateSet().docx(kinds.UNIT_PLAN.name)
     monkeypatch.setattr(DocxTemplateEngine, "_well_formed", parse)
     monkeypatch.setattr(docx_engine, "_needs_tree", parse)
     engine.render(CASES["unit_plan"][1])

@@ -18,7 +18,7 @@ import yaml
 
 from generator.documents.common import phase_period
 from generator.model.plan import Item, Ledger, Organisation, Phase, PlanText
-from generator.pipeline.issue import phase1_jobs
+from generator.pipeline.steps import issue as phase1_jobs
 from generator.read.import_ledger import find_measures
 from generator.read.import_outline import parse_period, split_title
 from generator.read.import_source import decode, normalise

@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 
 from generator.intake.nominations import read_nomination_returns
+from generator.intake.record import load_record
 from generator.model.awards import Nominee
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
-from generator.pipeline.collected import load_record
 from generator.read.plan_reader import read_nominations, read_plan
 from generator.render.xlsx_engine import read_sheet_map, workbook_bytes
 from tests.conftest import convert_many

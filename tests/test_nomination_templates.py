@@ -116,7 +116,7 @@ def grid_width(cell: Element) -> int:
 @pytest.mark.parametrize("name", sorted(FORMS))
 def test_committed_template_is_what_the_script_builds(name: str) -> None:
     make_templates = load_make_templates()
-    built = make_templates.to_bytes(make_templates.BUILDERS[name]())
+    built = make_templates.to_bytes(make_templates.builders()[name]())
     assert built == (TEMPLATES / name).read_bytes(), "运行 python tools/make_templates.py"
 
 

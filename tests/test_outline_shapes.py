@@ -11,7 +11,7 @@ import docx
 from generator.documents.common import outline_blocks, outline_number
 from generator.model.plan import Detail, Item
 from generator.model.resolved import Plan
-from generator.pipeline.issue import phase1_jobs
+from generator.pipeline.steps import issue as phase1_jobs
 from generator.read.plan_reader import read_plan
 from generator.render.templates import TemplateSet
 from tests.helpers import EXAMPLE

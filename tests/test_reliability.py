@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline.collected import load_record
+from generator.intake.record import load_record
 from generator.write import atomic
 from generator.write.store import DATABASE
 from tests.helpers import EXAMPLE, ROOT, copy_example, edit, invoke

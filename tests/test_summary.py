@@ -146,7 +146,7 @@ def test_phase_1_summary_before_any_return(tmp_path: Path) -> None:
 
 def require_chinese_font() -> None:
     """Charts need a CJK font: skip without one locally, fail where CI demands the toolchain."""
-    from generator.pipeline.summaries import chinese_font_available
+    from generator.documents.summary_charts import chinese_font_available
 
     if not chinese_font_available():
         reason = "本机没有中文字体（apt-get install fonts-noto-cjk），阶段总结不含图表"

@@ -36,6 +36,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from generator.pipeline.kinds import docx_templates
 from generator.render import gbt9704 as g
 from generator.render import oxml
 from generator.render.oxml import PageSetup, RunFormat
@@ -1269,20 +1270,28 @@ def to_bytes(document: Document) -> bytes:
     return normalize_zip(buffer.getvalue())
 
 
-BUILDERS = {
-    "plan.docx": build_plan_template,
-    "unit_plan.docx": build_unit_plan_template,
-    "summary.docx": build_summary_template,
-    "nomination_individual.docx": lambda: build_nomination_template(INDIVIDUAL_FORM),
-    "nomination_collective.docx": lambda: build_nomination_template(COLLECTIVE_FORM),
-}
+def build_individual_form_template() -> Document:
+    return build_nomination_template(INDIVIDUAL_FORM)
+
+
+def build_collective_form_template() -> Document:
+    return build_nomination_template(COLLECTIVE_FORM)
+
+
+def builders() -> dict[str, Callable[[], Document]]:
+    """Template file name → its recipe, for every Word template the registry names.
+
+    The registry (generator/pipeline/kinds.py) says which recipe makes each template;
+    a template without one here is an error, not a silent gap.
+    """
+    return {t.name: globals()[t.recipe] for t in docx_templates()}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="重新生成 templates/ 下的 Word 模板")
     parser.add_argument("--out", type=Path, default=TEMPLATES_DIR, help="输出目录")
     args = parser.parse_args(argv)
-    for name, build in BUILDERS.items():
+    for name, build in builders().items():
         path = args.out / name
         write_bytes_atomic(path, to_bytes(build()))
         print(f"已生成 {path}")

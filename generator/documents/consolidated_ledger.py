@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
+from pathlib import PurePath
+
 from generator.documents.common import format_number
+from generator.documents.document import CollectInputs, Document
 from generator.documents.ledger_workbook import (
     SHEET,
     identity,
@@ -77,3 +82,12 @@ def _unit_rows(plan: Plan, record: ProgressRecord, seq: str, line: LedgerRow) ->
             )
         rows.append(Row(f"{unit.id}:{line.key}", values))
     return rows
+
+
+def documents(inputs: CollectInputs) -> Iterator[Document]:
+    """台账汇总.xlsx: what every unit reported, as the record holds it now."""
+    yield Document(
+        PurePath("台账汇总.xlsx"),
+        "台账汇总",
+        make=partial(consolidated_spec, inputs.plan, inputs.record),
+    )

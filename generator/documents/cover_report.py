@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import PurePath
 from typing import Any
 
 from generator.documents.common import (
@@ -13,12 +15,13 @@ from generator.documents.common import (
     signature_lines,
     title_lines,
 )
+from generator.documents.document import Document, NominationInputs
 from generator.documents.nomination_list import in_order, list_table, list_title
 from generator.model.awards import CoverReport
 from generator.model.nomination_rules import Verdict
 from generator.model.resolved import Plan
-
-TEMPLATE = "summary.docx"
+from generator.render.docx_engine import DocProperties
+from generator.write.names import safe_filename
 
 
 def report_context(plan: Plan, report: CoverReport, verdicts: list[Verdict]) -> dict[str, Any]:
@@ -68,3 +71,17 @@ def _describe(verdict: Verdict) -> str:
     if verdict.award.kind == "household":
         return "，".join(filter(None, (nominee.name, nominee.address)))
     return "，".join(filter(None, (nominee.name, nominee.gender, nominee.position)))
+
+
+def documents(inputs: NominationInputs) -> Iterator[Document]:
+    """The report to the upper authority (推荐报告), the 推荐汇总表 attached."""
+    plan, verdicts = inputs.plan, list(inputs.verdicts)
+    assert plan.awards is not None
+    report = plan.awards.report
+    properties = DocProperties(title=report.title, author=plan.text.issuer, created=report.date)
+    yield Document(
+        PurePath(safe_filename(report.title, ".docx")),
+        "推荐报告",
+        make=lambda: report_context(plan, report, verdicts),
+        properties=properties,
+    )

@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import PurePath
 
 from generator.documents.common import phase_heading
+from generator.documents.document import Document, IssueInputs
 from generator.documents.ledger_table import responsible_names
+from generator.documents.unit_files import issued_units, unit_folder
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Measure, Unit
 from generator.model.resolved import ROLE_NAMES, Plan, Role
 from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.write.names import safe_filename
 
-TEMPLATE = "ledger.xlsx"
 SHEET = "台账"
 KIND_MASTER, KIND_UNIT = "master-ledger", "unit-ledger"
 
@@ -168,3 +171,19 @@ def unit_ledger_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
     return WorkbookSpec(
         [sheet], identity(plan, KIND_UNIT, unit, [sheet]), title, plan_created(plan)
     )
+
+
+def master_documents(inputs: IssueInputs) -> Iterator[Document]:
+    """The master ledger (总台账), beside the plan."""
+    if inputs.only_unit is None:
+        plan = inputs.plan
+        name = PurePath(safe_filename(plan.ledger.title, ".xlsx"))
+        yield Document(name, "总台账", master_ledger_spec(plan))
+
+
+def unit_documents(inputs: IssueInputs) -> Iterator[Document]:
+    """Each unit's ledger to fill in and return."""
+    plan = inputs.plan
+    for unit, _ in issued_units(plan, inputs.only_unit):
+        name = unit_folder(unit) / safe_filename(f"{unit.name}工作台账", ".xlsx")
+        yield Document(name, f"{unit.name} 台账", unit_ledger_spec(plan, unit))

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
+from pathlib import PurePath
 from typing import Any
 
+from generator.documents.document import Document, NominationInputs
+from generator.documents.nomination_list import in_order
 from generator.model.awards import FIELD_LABELS, Award, Nominee
 from generator.model.nomination_rules import format_year_month
 from generator.model.resolved import Plan
+from generator.render.docx_engine import DocProperties
+from generator.write.names import safe_filename
 
 # A household's form is laid out as a collective's: a list of fields, no photo.
-TEMPLATES = {
-    "individual": "nomination_individual.docx",
-    "collective": "nomination_collective.docx",
-    "household": "nomination_collective.docx",
-}
+LAYOUTS = {"individual": "individual", "collective": "collective", "household": "collective"}
 DATE_FIELDS = ("birth", "work_start")
 
 
@@ -47,3 +50,21 @@ def form_context(plan: Plan, award: Award, nominee: Nominee) -> dict[str, Any]:
         "opinions": [{"label": label, "note": ""} for label in award.opinions],
         "form_no": f"编号：{nominee.id}",
     }
+
+
+def documents(inputs: NominationInputs) -> Iterator[Document]:
+    """A 推荐表 per accepted nominee, in the order of the 推荐汇总表; laid out by award kind."""
+    plan = inputs.plan
+    assert plan.awards is not None
+    date = plan.awards.report.date
+    for verdict in in_order(plan, list(inputs.verdicts)):
+        award, nominee = verdict.award, verdict.nominee
+        title = form_title(plan, award)
+        name = safe_filename(f"{nominee.id}-{nominee.name}-{award.name}推荐表", ".docx")
+        yield Document(
+            PurePath(safe_filename(award.name), name),
+            f"{nominee.name} 推荐表",
+            make=partial(form_context, plan, award, nominee),
+            properties=DocProperties(title=title, author=verdict.unit.name, created=date),
+            template=LAYOUTS[award.kind],
+        )

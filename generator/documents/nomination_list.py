@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from functools import partial
+from pathlib import PurePath
 from typing import Any
 
 from generator.documents.common import chinese_date
+from generator.documents.document import Document, NominationInputs
 from generator.documents.ledger_workbook import identity
 from generator.model.nomination_rules import Verdict, format_year_month
 from generator.model.resolved import Plan
 from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.write.names import safe_filename
 
 KIND = "nomination-summary"
 SHEET = "推荐汇总表"
@@ -103,3 +108,14 @@ def _position(verdict: Verdict) -> str:
     if kind == "household":
         return nominee.address
     return f"{nominee.nature}，负责人{nominee.head}"
+
+
+def documents(inputs: NominationInputs) -> Iterator[Document]:
+    """The 推荐汇总表 of every accepted nominee."""
+    plan, verdicts = inputs.plan, list(inputs.verdicts)
+    assert plan.awards is not None
+    report = plan.awards.report
+    name = PurePath(safe_filename(list_title(plan), ".xlsx"))
+    yield Document(
+        name, "推荐汇总表", make=partial(list_spec, plan, verdicts, report.contact, report.date)
+    )

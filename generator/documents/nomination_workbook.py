@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from functools import partial
+from pathlib import PurePath
 
+from generator.documents.document import Document, IssueInputs
 from generator.documents.ledger_workbook import identity
 from generator.model.awards import CHOICES, FIELD_LABELS, Award
 from generator.model.nomination_rules import quota
 from generator.model.plan import Unit
 from generator.model.resolved import Plan
 from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.write.names import safe_filename
 
 KIND = "nomination-form"
 OPEN_ROWS = 3  # rows offered where an award sets no quota
@@ -53,3 +58,14 @@ def nomination_form_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
     sheets = [form_sheet(award, unit) for award in plan.awards.awards]
     created = dt.datetime.combine(plan.awards.report.date, dt.time())
     return WorkbookSpec(sheets, identity(plan, KIND, unit, sheets), title, created)
+
+
+def documents(inputs: IssueInputs) -> Iterator[Document]:
+    """A nomination workbook per unit, to collect nominees the way ledgers are collected."""
+    plan = inputs.plan
+    for unit in plan.organisation.units:
+        yield Document(
+            PurePath(safe_filename(f"{unit.name}推荐表格", ".xlsx")),
+            f"{unit.name} 推荐表格",
+            make=partial(nomination_form_spec, plan, unit),
+        )

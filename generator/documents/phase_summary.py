@@ -7,6 +7,8 @@ moved.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import PurePath
 from typing import Any
 
 from generator.documents.common import (
@@ -19,6 +21,7 @@ from generator.documents.common import (
     signature_lines,
     title_lines,
 )
+from generator.documents.document import Document, SummaryInputs
 from generator.documents.measure_text import (
     goal,
     line_sentence,
@@ -26,6 +29,7 @@ from generator.documents.measure_text import (
     reported_label,
     system_sentences,
 )
+from generator.documents.summary_charts import charts
 from generator.documents.summary_parts import (
     DEFINITION,
     movement,
@@ -53,8 +57,9 @@ from generator.model.evaluation import (
 from generator.model.plan import Unit
 from generator.model.resolved import Plan
 from generator.model.unfinished import says_unfinished
+from generator.render.docx_engine import DocProperties
+from generator.write.names import safe_filename
 
-TEMPLATE = "summary.docx"
 QUOTED_TEXTS = 2  # distinct 实施情况 texts quoted per target; the attachment has every unit
 
 
@@ -322,3 +327,19 @@ def ledger_row(plan: Plan, target: TargetResult, result: PhaseResult) -> dict[st
             percent(rate),
         ]
     }
+
+
+def documents(inputs: SummaryInputs) -> Iterator[Document]:
+    """The bureau's phase summary (阶段总结), with its charts and the ledger attached."""
+    plan, result = inputs.plan, inputs.result
+    title = f"{plan.text.issuer}{summary_title(plan, result)}"
+    date = summary_day(plan, result.phase)
+
+    def context() -> dict[str, Any]:
+        pictures = inputs.pictures() if inputs.pictures else charts(plan, result)
+        return summary_context(plan, result, pictures, inputs.earlier)
+
+    properties = DocProperties(title=title, author=plan.text.issuer, created=date)
+    yield Document(
+        PurePath(safe_filename(title, ".docx")), "局阶段总结", make=context, properties=properties
+    )

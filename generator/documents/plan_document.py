@@ -6,6 +6,8 @@ comes first and the 版记 closes the document (see :mod:`generator.documents.no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import PurePath
 from typing import Any
 
 from generator.documents.common import (
@@ -15,11 +17,12 @@ from generator.documents.common import (
     signature_lines,
     title_lines,
 )
+from generator.documents.document import Document, IssueInputs
 from generator.documents.ledger_table import ledger_groups
 from generator.documents.notice import notice_context
 from generator.model.resolved import Plan
-
-TEMPLATE = "plan.docx"
+from generator.render.docx_engine import DocProperties
+from generator.write.names import safe_filename
 
 
 def plan_context(plan: Plan) -> dict[str, Any]:
@@ -41,3 +44,15 @@ def plan_context(plan: Plan) -> dict[str, Any]:
 
 def plan_filename(plan: Plan) -> str:
     return f"{plan.text.title}.docx"
+
+
+def documents(inputs: IssueInputs) -> Iterator[Document]:
+    """The plan itself (方案), with its ledger attached; not when one unit's files are wanted."""
+    if inputs.only_unit is not None:
+        return
+    plan = inputs.plan
+    title = plan.text.title
+    properties = DocProperties(title=title, author=plan.text.issuer, created=plan.text.date)
+    yield Document(
+        PurePath(safe_filename(title, ".docx")), "方案", plan_context(plan), properties=properties
+    )

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import PurePath
 
 from generator.documents.common import Block, block, chinese_date, outline_number, phase_heading
+from generator.documents.document import SummaryInputs
 from generator.model.evaluation import (
     DONE,
     LAGGING,
@@ -27,6 +29,7 @@ from generator.model.evaluation import (
 )
 from generator.model.plan import Phase, Target, Unit
 from generator.model.resolved import Plan
+from generator.write.names import safe_filename
 
 LISTED = 5  # unit names a list prints before 「等N个单位」
 
@@ -160,3 +163,18 @@ def numbered(level: int, texts: list[str]) -> list[Block]:
 def target_label(plan: Plan, target: Target) -> str:
     """核心价值观宣传进机关（台账第2项）: a target named in prose."""
     return f"{plan.short(target)}（台账第{plan.numbers[target.id]}项）"
+
+
+PHASE_FOLDER = PurePath("阶段总结")
+YEAR_FOLDER = PurePath("年度总结")
+
+
+def summary_folder(inputs: SummaryInputs) -> PurePath:
+    """阶段总结/<阶段>/, or 年度总结/ for the year's."""
+    if inputs.year_end:
+        return YEAR_FOLDER
+    return PHASE_FOLDER / safe_filename(inputs.result.phase.name)
+
+
+def unit_summary_folder(inputs: SummaryInputs) -> PurePath:
+    return summary_folder(inputs) / "各单位"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
@@ -21,11 +22,13 @@ from generator.documents.common import (
     title_lines,
     units_line,
 )
+from generator.documents.document import Document, IssueInputs
+from generator.documents.unit_files import issued_units, unit_folder
 from generator.documents.unit_voice import unit_voice
 from generator.model.plan import Item, Unit
 from generator.model.resolved import ROLE_NAMES, Duty, Plan
-
-TEMPLATE = "unit_plan.docx"
+from generator.render.docx_engine import DocProperties
+from generator.write.names import safe_filename
 
 
 def unit_plan_title(plan: Plan, unit: Unit) -> str:
@@ -112,3 +115,16 @@ def _duty_details(plan: Plan, unit: Unit, duty: Duty, target_level: int) -> list
 def _plain(text: str) -> str:
     """Text without punctuation, to see whether one text repeats another."""
     return re.sub(r"[\s，。；：、,.;:“”（）()]", "", text)
+
+
+def documents(inputs: IssueInputs) -> Iterator[Document]:
+    """Each unit's own 实施方案, covering exactly its duties."""
+    plan = inputs.plan
+    for unit, duties in issued_units(plan, inputs.only_unit):
+        title = unit_plan_title(plan, unit)
+        yield Document(
+            unit_folder(unit) / safe_filename(title, ".docx"),
+            f"{unit.name} 实施方案",
+            unit_plan_context(plan, unit, duties),
+            properties=DocProperties(title=title, author=unit.name, created=plan.text.date),
+        )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
 from itertools import groupby
+from pathlib import PurePath
 from typing import Any
 
 from generator.documents.common import (
@@ -13,6 +16,7 @@ from generator.documents.common import (
     signature_lines,
     title_lines,
 )
+from generator.documents.document import Document, SummaryInputs
 from generator.documents.measure_text import line_sentence
 from generator.documents.summary_parts import (
     next_phase,
@@ -22,12 +26,13 @@ from generator.documents.summary_parts import (
     progress_text,
     status_breakdown,
     summary_date,
+    summary_day,
     target_label,
 )
 from generator.model.evaluation import DONE, LAGGING, LineResult, PhaseResult, UnitResult
 from generator.model.resolved import Plan
-
-TEMPLATE = "summary.docx"
+from generator.render.docx_engine import DocProperties
+from generator.write.names import safe_filename
 
 
 def unit_summary_title(
@@ -126,3 +131,17 @@ def _next_steps(plan: Plan, result: PhaseResult, year_end: bool) -> list[Block]:
     if upcoming is None:
         return paragraphs([f"认真总结全年工作，巩固{plan.text.activity}成果，推动各项工作常态化。"])
     return paragraphs([f"{phase_label(upcoming)}：{upcoming.unit_text}"])
+
+
+def documents(inputs: SummaryInputs) -> Iterator[Document]:
+    """Each reporting unit's summary of the phase (or year), in its own voice."""
+    plan, result, year_end = inputs.plan, inputs.result, inputs.year_end
+    date = summary_day(plan, result.phase, year_end)
+    for unit in result.reported:
+        title = unit_summary_title(plan, result, unit, year_end)
+        yield Document(
+            PurePath(safe_filename(title, ".docx")),
+            f"{unit.unit.name} 阶段总结",
+            make=partial(unit_summary_context, plan, result, unit, year_end),
+            properties=DocProperties(title=title, author=unit.unit.name, created=date),
+        )

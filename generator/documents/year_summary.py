@@ -7,6 +7,8 @@ that remain at the year's end and the next year's intentions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import PurePath
 from typing import Any
 
 from generator.documents.common import (
@@ -19,6 +21,7 @@ from generator.documents.common import (
     signature_lines,
     title_lines,
 )
+from generator.documents.document import Document, SummaryInputs
 from generator.documents.measure_text import deadline_note, goal, line_sentence, system_sentences
 from generator.documents.phase_summary import (
     done_count,
@@ -27,6 +30,7 @@ from generator.documents.phase_summary import (
     quotes,
     summary_title,
 )
+from generator.documents.summary_charts import charts
 from generator.documents.summary_parts import (
     numbered,
     pair_figures,
@@ -41,6 +45,8 @@ from generator.documents.summary_parts import (
 from generator.model.evaluation import DONE, LAGGING, PhaseResult, TargetResult
 from generator.model.nomination_rules import Verdict
 from generator.model.resolved import Plan
+from generator.render.docx_engine import DocProperties
+from generator.write.names import safe_filename
 
 
 def year_summary_context(
@@ -225,3 +231,20 @@ def _intentions(plan: Plan, year: PhaseResult) -> list[Block]:
         f"巩固{plan.text.activity}成果，把行之有效的做法形成制度，推动各项工作常态化、长效化。"
     )
     return numbered(3, steps)
+
+
+def documents(inputs: SummaryInputs) -> Iterator[Document]:
+    """The bureau's year-end summary, with the year's charts and the commendation results."""
+    plan, result = inputs.plan, inputs.result
+    title = f"{plan.text.issuer}{summary_title(plan, result, year_end=True)}"
+    date = summary_day(plan, result.phase, year_end=True)
+    verdicts = list(inputs.verdicts) if inputs.verdicts is not None else None
+
+    def context() -> dict[str, Any]:
+        pictures = inputs.pictures() if inputs.pictures else charts(plan, result, year_end=True)
+        return year_summary_context(plan, list(inputs.phases), pictures, verdicts)
+
+    properties = DocProperties(title=title, author=plan.text.issuer, created=date)
+    yield Document(
+        PurePath(safe_filename(title, ".docx")), "局年度总结", make=context, properties=properties
+    )

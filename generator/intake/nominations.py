@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from generator.documents.nomination_workbook import KIND, form_columns, nomination_form_spec
-from generator.intake.collect import ReturnCheck, open_and_match
+from generator.intake.collect import ReturnCheck, open_and_match, problem_line
 from generator.model.awards import CHOICES, Award, Nominee
 from generator.model.nomination_rules import quota
 from generator.model.plan import Unit
@@ -150,3 +150,29 @@ def _check_extra_rows(ws: Worksheet, last: int, check: ReturnCheck, award: Award
                 "请只在下发的行内填写；名额已满的不要另加行",
             )
             return
+
+
+def merge_returns(
+    plan: Plan, returns: list[NominationReturn]
+) -> tuple[list[Nominee], list[str], int]:
+    """The accepted nominees (newest file per unit wins), report lines, and how many
+    returned forms were sent back."""
+    rejected = 0
+    newest: dict[str, NominationReturn] = {}
+    lines = []
+    for item in sorted(returns, key=lambda r: (r.check.stamp, r.check.file.sha256)):
+        check = item.check
+        if not check.accepted:
+            rejected += 1
+            who = check.unit.name if check.unit else "无法识别单位"
+            lines.append(f"  退回 {who}：{check.file.path.name}，{len(check.errors)} 个问题")
+            lines += [f"    - {problem_line(p.place, p.message, p.hint)}" for p in check.errors]
+            continue
+        assert check.unit is not None
+        if check.unit.id in newest:
+            older = newest[check.unit.id].check.file.path.name
+            lines.append(f"  {older} 已被{check.unit.name}更新的推荐表格取代（原件保留）")
+        newest[check.unit.id] = item
+    order = [u.id for u in plan.organisation.units]
+    nominees = [n for uid in sorted(newest, key=order.index) for n in newest[uid].nominees]
+    return nominees, lines, rejected

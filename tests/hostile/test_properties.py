@@ -23,6 +23,7 @@ from lxml import etree
 from generator.documents import ledger_workbook, plan_document, unit_plan
 from generator.documents.unit_voice import unit_voice
 from generator.model.resolved import Plan
+from generator.pipeline import kinds
 from generator.read.plan_reader import read_plan
 from generator.render.templates import TemplateSet
 from tests.helpers import EXAMPLE
@@ -91,13 +92,11 @@ def test_plan_texts_survive_in_every_document(
         return  # a name already taken is a duplicate, reported by check
     plan = with_texts(task_text, unit_name, target_text)
     unit = plan.units["fzk"]
-    document = TEMPLATES.docx(plan_document.TEMPLATE).render(plan_document.plan_context(plan))
-    own = TEMPLATES.docx(unit_plan.TEMPLATE).render(
+    document = TEMPLATES.docx(kinds.PLAN.name).render(plan_document.plan_context(plan))
+    own = TEMPLATES.docx(kinds.UNIT_PLAN.name).render(
         unit_plan.unit_plan_context(plan, unit, plan.duties(unit))
     )
-    ledger = TEMPLATES.xlsx(ledger_workbook.TEMPLATE).render(
-        ledger_workbook.unit_ledger_spec(plan, unit)
-    )
+    ledger = TEMPLATES.xlsx(kinds.LEDGER.name).render(ledger_workbook.unit_ledger_spec(plan, unit))
     for data in (document, own, ledger):
         strictly_parsed(data)
 
@@ -153,7 +152,7 @@ def test_illegal_characters_are_refused_never_dropped(bad: int, text: str) -> No
 
     plan = with_texts(f"{text}{chr(bad)}末", "某单位", "某目标")  # inside: ends are stripped
     try:
-        TEMPLATES.docx(plan_document.TEMPLATE).render(plan_document.plan_context(plan))
+        TEMPLATES.docx(kinds.PLAN.name).render(plan_document.plan_context(plan))
     except TemplateRenderError as error:
         assert f"U+{bad:04X}" in str(error)
     else:

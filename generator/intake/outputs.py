@@ -1,10 +1,10 @@
-"""Phase 2 (集中提升行动阶段): collect the returned ledgers into one progress record.
+"""What a collect run writes besides the documents: originals, marked-up copies, the record's
+JSON view and the report (报送情况.txt).
 
 Outputs go to ``<out>/台账汇总/``:
 
-* ``进度记录.json`` -- the machine-readable record later steps read (accepted
-  submissions per unit, superseded ones, rejections);
-* ``台账汇总.xlsx`` -- the consolidated ledger;
+* ``进度记录.json`` -- the machine-readable view of the record (accepted submissions per
+  unit, superseded ones, rejections);
 * ``报送情况.txt`` -- who reported, who was accepted, who must correct what, who has not;
 * ``原件/`` -- a byte-for-byte copy of every returned file, so nothing a unit sent is lost;
 * ``退回/`` -- an annotated copy of each rejected workbook to send back.
@@ -12,117 +12,79 @@ Outputs go to ``<out>/台账汇总/``:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
-from pathlib import Path, PurePath
+from collections.abc import Iterator
+from pathlib import PurePath
 
-from generator.documents.consolidated_ledger import consolidated_spec
-from generator.documents.ledger_workbook import TEMPLATE as LEDGER_TEMPLATE
+from generator.documents.document import CollectInputs, Document, NominationInputs
 from generator.intake.collect import CollectResult, ReturnCheck
-from generator.intake.collect import problem_line as problem_line  # shared with phase3
-from generator.model.progress import ProgressRecord
+from generator.intake.record import VIEW_DIGEST
 from generator.model.resolved import Plan
-from generator.pipeline.jobs import Job
-from generator.render.templates import TemplateSet
 from generator.render.xlsx_annotate import AnnotateError, CellNote, annotate_workbook
-from generator.write.atomic import LEFTOVERS, write_bytes_atomic
 from generator.write.names import safe_filename
-from generator.write.store import RecordStore, read_json_record
 from generator.write.text import report_bytes
 
-FOLDER = PurePath("台账汇总")
-RECORD = FOLDER / "进度记录.json"
-CONSOLIDATED = FOLDER / "台账汇总.xlsx"
-REPORT = FOLDER / "报送情况.txt"
-ORIGINALS = FOLDER / "原件"
-RETURNED = FOLDER / "退回"
+RECORD_VIEW = PurePath("进度记录.json")
+REPORT = PurePath("报送情况.txt")
 
 
-def load_record(out: Path) -> ProgressRecord | None:
-    """The record collect left in ``out``: from its database, or an earlier version's JSON.
+def taken_in(plan: Plan, result: CollectResult, as_of: dt.date | None = None) -> CollectInputs:
+    """The collect flow's inputs once the run's intake is settled in the store.
 
-    Raises :class:`generator.write.store.StoreError` (Chinese, located) when either is damaged.
+    The marked-up copies are noted against their rejections, and the record re-read, so
+    the documents show what the store now holds.
     """
-    store = RecordStore.reader(out)
-    if store is not None:
-        try:
-            return store.record()
-        finally:
-            store.close()
-    path = out / RECORD
-    if not path.exists():
-        return None
-    return read_json_record(path)
-
-
-VIEW_DIGEST = "record_view_sha256"  # what the last collect wrote as 进度记录.json
-
-
-def keep_hand_edits(out: Path, store: RecordStore) -> str | None:
-    """A 进度记录.json changed since collect wrote it is copied aside before it is rewritten.
-
-    The record is the database; the JSON is a view, but an edit someone made in it is not
-    silently lost. Returns the Chinese notice, or None.
-    """
-    path = out / RECORD
-    written = store.meta(VIEW_DIGEST)
-    if written is None or not path.is_file():
-        return None
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest == written:
-        return None
-    kept = out / LEFTOVERS / f"进度记录（手工修改）-{digest[:12]}.json"
-    write_bytes_atomic(kept, data)
-    return (
-        f"{path} 在上次回收后被手工修改过；进度记录以数据库为准，该文件已按数据库重新写出，"
-        f"修改过的文件保存为 {kept}（如有需要核对的内容，请据此联系报送单位）"
-    )
-
-
-@dataclass
-class CollectOutputs:
-    jobs: list[Job]
-    report: str
-    outstanding: int  # rejected returns not yet replaced by an accepted one
-
-
-def collect_outputs(plan: Plan, result: CollectResult, templates: TemplateSet) -> CollectOutputs:
-    jobs = [original_job(check, ORIGINALS) for check in result.checks]
     for check in result.checks:
-        if check.accepted:
-            continue
-        annotated = annotated_job(plan, check, RETURNED, "台账")
-        if annotated:
-            jobs.append(annotated)
-            path = annotated.path.as_posix()
+        copy = None if check.accepted else annotated(plan, check, "台账")
+        if copy is not None:
+            path = (PurePath("台账汇总", "退回") / copy.name).as_posix()
             result.store.note_annotated(check.file.sha256, plan.version, path)
     result.record = result.store.record(plan.text.id, plan.version)
-    record_text = json.dumps(result.record.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
-    record_bytes = (record_text + "\n").encode("utf-8")
-    result.store.set_meta(VIEW_DIGEST, hashlib.sha256(record_bytes).hexdigest())
-    jobs.append(Job(RECORD, "进度记录", lambda: record_bytes))
-    jobs.append(
-        Job(
-            CONSOLIDATED,
-            "台账汇总",
-            lambda: templates.xlsx(LEDGER_TEMPLATE).render(consolidated_spec(plan, result.record)),
-        )
-    )
-    report, outstanding = collect_report(plan, result)
-    jobs.append(Job(REPORT, "报送情况", lambda: report_bytes(report)))
-    return CollectOutputs(jobs, report, outstanding)
+    result.store.set_meta(VIEW_DIGEST, hashlib.sha256(record_bytes(result)).hexdigest())
+    return CollectInputs(plan, result.record, result.missing, result, as_of or dt.date.today())
 
 
-def original_job(check: ReturnCheck, folder: PurePath) -> Job:
+def originals(inputs: CollectInputs) -> Iterator[Document]:
+    yield from (original(check) for check in _taken(inputs).checks)
+
+
+def returned(inputs: CollectInputs) -> Iterator[Document]:
+    for check in _taken(inputs).checks:
+        copy = None if check.accepted else annotated(inputs.plan, check, "台账")
+        if copy is not None:
+            yield copy
+
+
+def record_view(inputs: CollectInputs) -> Iterator[Document]:
+    """进度记录.json; its digest is kept so a hand edit is noticed next time."""
+    yield Document(RECORD_VIEW, "进度记录", record_bytes(_taken(inputs)))
+
+
+def record_bytes(result: CollectResult) -> bytes:
+    text = json.dumps(result.record.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def report(inputs: CollectInputs) -> Iterator[Document]:
+    text, _ = collect_report(inputs.plan, _taken(inputs))
+    yield Document(REPORT, "报送情况", report_bytes(text))
+
+
+def _taken(inputs: CollectInputs) -> CollectResult:
+    assert isinstance(inputs.taken, CollectResult), "the collect flow's inputs come from taken_in"
+    return inputs.taken
+
+
+def original(check: ReturnCheck) -> Document:
     """A byte-for-byte copy of a returned file, named by its hash: nothing a unit sent is lost."""
     name = safe_filename(f"{check.file.sha256[:12]}-{check.file.path.name}")
     data = check.file.data
-    return Job(folder / name, f"原件 {check.file.path.name}", lambda: data)
+    return Document(PurePath(name), f"原件 {check.file.path.name}", data)
 
 
-def annotated_job(plan: Plan, check: ReturnCheck, folder: PurePath, noun: str) -> Job | None:
+def annotated(plan: Plan, check: ReturnCheck, noun: str) -> Document | None:
     """An annotated copy for the unit, when the file opened and belongs to a unit."""
     if check.unit is None:
         return None
@@ -134,7 +96,9 @@ def annotated_job(plan: Plan, check: ReturnCheck, folder: PurePath, noun: str) -
     source = PurePath(check.file.source or check.file.path.name)
     where = "-".join((*source.parent.parts, source.stem))
     name = safe_filename(f"{check.unit.name}-{where}（退回修改）", ".xlsx")
-    return Job(folder / name, f"退回 {check.unit.name}", lambda: _annotated(data, notes, title))
+    return Document(
+        PurePath(name), f"退回 {check.unit.name}", make=lambda: _annotated(data, notes, title)
+    )
 
 
 def _annotated(data: bytes, notes: list[CellNote], title: str) -> bytes:
@@ -209,3 +173,14 @@ def _notices(result: CollectResult) -> list[str]:
         if check.accepted:
             lines.extend(f"  {check.file.path.name} {p.place}：{p.message}" for p in check.notices)
     return lines
+
+
+def nomination_originals(inputs: NominationInputs) -> Iterator[Document]:
+    yield from (original(item.check) for item in inputs.returns)
+
+
+def nomination_returned(inputs: NominationInputs) -> Iterator[Document]:
+    for item in sorted(inputs.returns, key=lambda r: (r.check.stamp, r.check.file.sha256)):
+        copy = None if item.check.accepted else annotated(inputs.plan, item.check, "推荐表格")
+        if copy is not None:
+            yield copy

@@ -1,0 +1,77 @@
+"""The summaries' charts: completion by unit and by target, sized to the 版心.
+
+For many units a chart is split into parts of a readable size (图1（1/3）…), so a
+picture's pixel size never grows with the number of units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.model.evaluation import DONE, PhaseResult, TargetResult
+from generator.model.resolved import Plan
+from generator.render.charts import (
+    FIGURE_WIDTH,
+    ChartFontError,
+    bar_chart,
+    chart_parts,
+    find_cjk_font,
+)
+
+CHART_WIDTH_MM = 150.0
+# A chart, its caption and the blank line above it fit one 225 mm 版心 with room to spare.
+CHART_MAX_HEIGHT_MM = 190.0
+
+
+def charts(plan: Plan, result: PhaseResult, year_end: bool = False) -> list[dict[str, Any]]:
+    """Completion by unit and by target (named by its short name), as pictures.
+
+    Both are 单位任务完成率 -- the figure the text defines -- and none before any return.
+    Without a Chinese font the labels would be boxes: then the Word summary goes
+    without charts (the CLI says so) -- the statistics workbook keeps its native charts.
+    """
+    units = result.reported
+    if not units or not chinese_font_available():
+        return []
+    span = "全年" if year_end else result.phase.name
+    targets = [(plan.short(t.target), target_pair_rate(t)) for t in result.targets]
+    series = (
+        (
+            [u.unit.name for u in units],
+            [u.rate * 100 for u in units],
+            "各单位台账完成情况（单位任务完成率）",
+        ),
+        (
+            [name for name, _ in targets],
+            [rate * 100 for _, rate in targets],
+            "各台账目标完成情况（单位任务完成率）",
+        ),
+    )
+    pictures = []
+    for number, (names, rates, caption) in enumerate(series, 1):
+        parts = chart_parts(names, CHART_MAX_HEIGHT_MM / CHART_WIDTH_MM * FIGURE_WIDTH)
+        for index, part in enumerate(parts, 1):
+            chart = bar_chart(
+                [names[i] for i in part],
+                {"完成率": [rates[i] for i in part]},
+                title="",  # the caption below the picture names it
+                value_label="单位任务完成率（%）",
+            )
+            # Split charts keep one figure number: 图1（1/3）, 图1（2/3）, …
+            of = f"（{index}/{len(parts)}）" if len(parts) > 1 else ""
+            text = f"图{number} {span}{caption}{of}"
+            pictures.append({"picture": chart.as_picture(CHART_WIDTH_MM, text), "caption": text})
+    return pictures
+
+
+def target_pair_rate(target: TargetResult) -> float:
+    statuses = target.unit_statuses()
+    return len(target.units_with(DONE)) / len(statuses) if statuses else 0.0
+
+
+def chinese_font_available() -> bool:
+    try:
+        find_cjk_font()
+    except ChartFontError:
+        return False
+    return True
