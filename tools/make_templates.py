@@ -732,16 +732,16 @@ def fill_column_loop(cells: Sequence[_Cell], items: str, style: str) -> None:
     add_control(last, "endfor", style, scope="tc")
 
 
-def add_column_loop_table(document: Document) -> None:
-    """ledger.columns as the header row, then one row per ledger.rows item (r.cells).
+def add_column_loop_table(document: Document, source: str = "ledger") -> None:
+    """source.columns as the header row, then one row per source.rows item (r.cells).
 
     Both the header texts and the cells come from ``{%tc for %}`` column loops, so
     the table has as many columns as the context gives.
     """
     table = document.add_table(rows=4, cols=len(COLUMN_LOOP_WIDTHS))
     oxml.set_table_layout(table, COLUMN_LOOP_WIDTHS, g.TABLE_BORDER)
-    fill_column_loop(start_header_row(table).cells, "ledger.columns", g.STYLE_TABLE_HEADER)
-    add_control_row(table.rows[1].cells, "for r in ledger.rows")
+    fill_column_loop(start_header_row(table).cells, f"{source}.columns", g.STYLE_TABLE_HEADER)
+    add_control_row(table.rows[1].cells, f"for r in {source}.rows")
     oxml.set_cant_split(table.rows[2])  # a row never splits across pages
     fill_column_loop(table.rows[2].cells, "r.cells", g.STYLE_TABLE_TEXT)
     add_control_row(table.rows[3].cells, "endfor")
@@ -1146,11 +1146,24 @@ def add_title(document: Document) -> None:
     add_blank_lines(document)
 
 
+def add_more_tables(document: Document) -> None:
+    """The further attachments of a 公文 (``tables``: [{label, title, columns, rows}]),
+    each on a new landscape page after the first: label, blank line, title, table."""
+    add_control(document, "for t in tables")
+    label = add_paragraph(document, g.STYLE_ATTACHMENT_LABEL, "{{ t.label }}")
+    label.paragraph_format.page_break_before = True
+    add_blank_lines(document, keep_with_next=True)
+    add_paragraph(document, g.STYLE_ATTACHMENT_TITLE, "{{ t.title }}")
+    add_column_loop_table(document, "t")
+    add_control(document, "endfor")
+
+
 def add_landscape_attachment(
     document: Document,
     after: Paragraph,
     add_table: Callable[[Document], None],
     condition: str | None = None,
+    more_tables: bool = False,
 ) -> Paragraph:
     """A new landscape section after ``after``: attachments[0].label, ledger.title, a table.
 
@@ -1169,6 +1182,8 @@ def add_landscape_attachment(
     add_blank_lines(document, keep_with_next=True)  # label, blank line and title stay together
     add_paragraph(document, g.STYLE_ATTACHMENT_TITLE, "{{ ledger.title }}")
     add_table(document)
+    if more_tables:  # inside the landscape section, before the paragraph that ends it
+        add_more_tables(document)
     last = add_table_end(document)
     if condition:
         after_section = end_section_at(document, last)
@@ -1223,7 +1238,8 @@ def build_summary_template() -> Document:
     blocks_after_charts the rest of the body, so the closing block follows text.
     ledger: {title, columns: [header text], rows: [{cells: [text]}]} on a
     landscape page labelled attachments[0].label, or None/empty for no attachment
-    page (attachments then empty too).
+    page (attachments then empty too); tables: further attachments [{label, title,
+    columns, rows}] like ledger, each from a new landscape page (may be empty).
     """
     document = new_template("阶段工作总结（模板）")
     for spec in CHART_STYLES:
@@ -1235,7 +1251,9 @@ def build_summary_template() -> Document:
     add_blocks_loop(document, "blocks_after_charts")
     add_attachment_note(document)
     date = add_signature_and_date(document)
-    add_landscape_attachment(document, date, add_column_loop_table, condition="ledger")
+    add_landscape_attachment(
+        document, date, add_column_loop_table, condition="ledger", more_tables=True
+    )
     return document
 
 

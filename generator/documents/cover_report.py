@@ -41,6 +41,7 @@ def report_context(plan: Plan, report: CoverReport, verdicts: list[Verdict]) -> 
         ],
         "charts": [],
         "blocks_after_charts": [],
+        "tables": [],  # further attachments other kinds add (see documents/attachments.py)
         "attachments": [{"label": "附件", "title": list_title(plan)}],
         "signature": signature_lines(plan.text.issuer),
         "date": chinese_date(report.date),

@@ -98,6 +98,7 @@ def summary_context(
             ],
             charts,
         ),
+        "tables": [],  # further attachments other kinds add (see documents/attachments.py)
         "attachments": [{"label": "附件", "title": ledger_title(plan, result)}],
         "signature": signature_lines(plan.text.issuer),
         "date": summary_date(plan, result.phase),

@@ -69,6 +69,7 @@ def unit_summary_context(
         ],
         "charts": [],
         "blocks_after_charts": [],
+        "tables": [],  # further attachments other kinds add (see documents/attachments.py)
         "attachments": [{"label": "附件", "title": ledger_title}],
         "signature": signature_lines(unit.unit.name),
         "date": summary_date(plan, result.phase, year_end),

@@ -75,6 +75,7 @@ def year_summary_context(
         "title": title_lines(f"{plan.text.issuer}{summary_title(plan, year, True)}"),
         "addressee": "",
         **body_around_charts(blocks, charts),
+        "tables": [],  # further attachments other kinds add (see documents/attachments.py)
         "attachments": [{"label": "附件", "title": title}],
         "signature": signature_lines(plan.text.issuer),
         "date": summary_date(plan, year.phase, year_end=True),

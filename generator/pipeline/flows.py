@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from generator.documents.attachments import Attachment, with_sheets, with_tables
 from generator.documents.document import Document
 from generator.pipeline.jobs import Job, docx_job, xlsx_job
-from generator.pipeline.kinds import DocumentKind, Engine, Flow, kinds
+from generator.pipeline.kinds import DocumentKind, Engine, Flow, kinds, parts
 from generator.render.templates import TemplateSet
 
 
 def flow_jobs(flow: Flow, inputs: Any, templates: TemplateSet) -> list[Job]:
     """Every file ``flow`` writes from ``inputs``, kind by kind in the registry's order."""
-    return [
-        job_of(kind, kind.folder_for(inputs), document, templates)
-        for kind in kinds(flow)
-        for document in kind.build(inputs)
-    ]
+    jobs = []
+    for kind in kinds(flow):
+        added = [part for other in parts(kind, flow) for part in other.build(inputs)]
+        for document in kind.build(inputs):
+            document = with_parts(kind, document, [part.content for part in added])
+            jobs.append(job_of(kind, kind.folder_for(inputs), document, templates))
+    return jobs
+
+
+def with_parts(kind: DocumentKind, document: Document, added: list[Attachment]) -> Document:
+    """The document with the tables other kinds add to it (made when it is)."""
+    if not added:
+        return document
+    attach: Callable[[Any, list[Attachment]], Any] = (
+        with_tables if kind.engine is Engine.DOCX else with_sheets
+    )
+    if document.make is not None:
+        make = document.make
+        return replace(document, make=lambda: attach(make(), added))
+    return replace(document, content=attach(document.content, added))
 
 
 def job_of(kind: DocumentKind, folder: Any, document: Document, templates: TemplateSet) -> Job:

@@ -26,7 +26,10 @@ from generator.documents import (
     nomination_workbook,
     phase_summary,
     plan_document,
+    rectification_notice,
+    reminder_notice,
     statistics,
+    submission_status,
     unit_plan,
     unit_summary,
     year_summary,
@@ -87,7 +90,9 @@ class DocumentKind:
 
     ``folder`` is relative to the output folder, or a function of the flow's inputs
     (a phase's summaries go to 阶段总结/<阶段>/). ``layouts`` maps a document's
-    ``template`` choice to a template (推荐表: one layout per award kind).
+    ``template`` choice to a template (推荐表: one layout per award kind). A kind
+    ``part_of`` others writes no file of its own: its documents are
+    :class:`~generator.documents.attachments.Attachment` tables added to theirs.
     """
 
     name: str
@@ -99,6 +104,7 @@ class DocumentKind:
     engine: Engine
     template: Template | None = None
     layouts: dict[str, Template] = field(default_factory=dict)
+    part_of: tuple[str, ...] = ()
 
     def folder_for(self, inputs: Any) -> PurePath:
         return self.folder if isinstance(self.folder, PurePath) else self.folder(inputs)
@@ -135,126 +141,71 @@ COLLECTED = PurePath("台账汇总")
 NOMINATIONS = PurePath("评选推荐")
 SUMMARIES = (Flow.SUMMARY, Flow.YEAR_END)
 
+
+def rectification_folder(inputs: Any) -> PurePath:
+    return summary_folder(inputs) / "整改通知"
+
+
+# One row per kind: name, label, flows, phase, folder, builder, template (or engine).
+# fmt: off
 KINDS: tuple[DocumentKind, ...] = (
     # phase 1: the plan issued
     _kind("plan", "方案", Flow.ISSUE, 1, ISSUED, plan_document.documents, PLAN),
-    _kind(
-        "master_ledger", "总台账", Flow.ISSUE, 1, ISSUED, ledger_workbook.master_documents, LEDGER
-    ),
+    _kind("master_ledger", "总台账", Flow.ISSUE, 1, ISSUED,
+          ledger_workbook.master_documents, LEDGER),
     _kind("unit_plan", "实施方案", Flow.ISSUE, 1, UNITS, unit_plan.documents, UNIT_PLAN),
     _kind("unit_ledger", "单位台账", Flow.ISSUE, 1, UNITS, ledger_workbook.unit_documents, LEDGER),
     # phase 2: returns taken in
     _kind("originals", "原件", Flow.COLLECT, 2, COLLECTED / "原件", outputs.originals),
     _kind("returned", "退回件", Flow.COLLECT, 2, COLLECTED / "退回", outputs.returned),
     _kind("record_view", "进度记录", Flow.COLLECT, 2, COLLECTED, outputs.record_view),
-    _kind(
-        "consolidated_ledger",
-        "台账汇总",
-        Flow.COLLECT,
-        2,
-        COLLECTED,
-        consolidated_ledger.documents,
-        LEDGER,
-    ),
+    _kind("consolidated_ledger", "台账汇总", Flow.COLLECT, 2, COLLECTED,
+          consolidated_ledger.documents, LEDGER),
     _kind("collect_report", "报送情况", Flow.COLLECT, 2, COLLECTED, outputs.report),
+    _kind("reminder_notice", "催报通知", Flow.COLLECT, 2, COLLECTED,
+          reminder_notice.documents, DOCUMENT),
+    _kind("submission_status", "报送情况表", (Flow.COLLECT, *SUMMARIES), 2, COLLECTED,
+          submission_status.documents, LEDGER,
+          part_of=("consolidated_ledger", "phase_summary", "year_summary")),
     # phase 2 and the year's end: summaries
-    _kind(
-        "phase_summary",
-        "局阶段总结",
-        Flow.SUMMARY,
-        2,
-        summary_folder,
-        phase_summary.documents,
-        DOCUMENT,
-    ),
-    _kind(
-        "year_summary",
-        "局年度总结",
-        Flow.YEAR_END,
-        3,
-        summary_folder,
-        year_summary.documents,
-        DOCUMENT,
-    ),
-    _kind(
-        "statistics",
-        "统计表",
-        SUMMARIES,
-        2,
-        summary_folder,
-        statistics.documents,
-        engine=Engine.STATISTICS,
-    ),
-    _kind(
-        "unit_summary",
-        "单位阶段总结",
-        SUMMARIES,
-        2,
-        unit_summary_folder,
-        unit_summary.documents,
-        DOCUMENT,
-    ),
+    _kind("phase_summary", "局阶段总结", Flow.SUMMARY, 2, summary_folder,
+          phase_summary.documents, DOCUMENT),
+    _kind("year_summary", "局年度总结", Flow.YEAR_END, 3, summary_folder,
+          year_summary.documents, DOCUMENT),
+    _kind("statistics", "统计表", SUMMARIES, 2, summary_folder, statistics.documents,
+          engine=Engine.STATISTICS),
+    _kind("rectification_notice", "整改通知", Flow.SUMMARY, 2, rectification_folder,
+          rectification_notice.documents, DOCUMENT),
+    _kind("unit_summary", "单位阶段总结", SUMMARIES, 2, unit_summary_folder,
+          unit_summary.documents, DOCUMENT),
     # phase 3: commendation
-    _kind(
-        "nomination_forms",
-        "推荐表格",
-        Flow.NOMINATION_FORMS,
-        3,
-        NOMINATIONS / "推荐表格",
-        nomination_workbook.documents,
-        LEDGER,
-    ),
-    _kind(
-        "nomination_originals",
-        "推荐表格原件",
-        Flow.NOMINATION_RETURNS,
-        3,
-        NOMINATIONS / "原件",
-        outputs.nomination_originals,
-    ),
-    _kind(
-        "nomination_returned",
-        "推荐表格退回件",
-        Flow.NOMINATION_RETURNS,
-        3,
-        NOMINATIONS / "退回",
-        outputs.nomination_returned,
-    ),
-    _kind(
-        "nomination_form",
-        "推荐表",
-        Flow.NOMINATE,
-        3,
-        NOMINATIONS / "推荐表",
-        nomination_form.documents,
-        engine=Engine.DOCX,
-        layouts={"individual": INDIVIDUAL_FORM, "collective": COLLECTIVE_FORM},
-    ),
-    _kind(
-        "nomination_list",
-        "推荐汇总表",
-        Flow.NOMINATE,
-        3,
-        NOMINATIONS,
-        nomination_list.documents,
-        LEDGER,
-    ),
-    _kind(
-        "cover_report", "推荐报告", Flow.NOMINATE, 3, NOMINATIONS, cover_report.documents, DOCUMENT
-    ),
-    _kind(
-        "nomination_results",
-        "审核结果",
-        Flow.NOMINATE,
-        3,
-        NOMINATIONS,
-        nomination_results.documents,
-    ),
+    _kind("nomination_forms", "推荐表格", Flow.NOMINATION_FORMS, 3, NOMINATIONS / "推荐表格",
+          nomination_workbook.documents, LEDGER),
+    _kind("nomination_originals", "推荐表格原件", Flow.NOMINATION_RETURNS, 3,
+          NOMINATIONS / "原件", outputs.nomination_originals),
+    _kind("nomination_returned", "推荐表格退回件", Flow.NOMINATION_RETURNS, 3,
+          NOMINATIONS / "退回", outputs.nomination_returned),
+    _kind("nomination_form", "推荐表", Flow.NOMINATE, 3, NOMINATIONS / "推荐表",
+          nomination_form.documents, engine=Engine.DOCX,
+          layouts={"individual": INDIVIDUAL_FORM, "collective": COLLECTIVE_FORM}),
+    _kind("nomination_list", "推荐汇总表", Flow.NOMINATE, 3, NOMINATIONS,
+          nomination_list.documents, LEDGER),
+    _kind("cover_report", "推荐报告", Flow.NOMINATE, 3, NOMINATIONS, cover_report.documents,
+          DOCUMENT),
+    _kind("nomination_results", "审核结果", Flow.NOMINATE, 3, NOMINATIONS,
+          nomination_results.documents),
 )
+# fmt: on
 
 
 def kinds(flow: Flow) -> list[DocumentKind]:
-    return [kind for kind in KINDS if flow in kind.flows]
+    """The kinds whose files ``flow`` writes (parts of other kinds left out)."""
+    return [kind for kind in KINDS if flow in kind.flows and not kind.part_of]
+
+
+def parts(host: DocumentKind, flow: Flow) -> list[DocumentKind]:
+    """The kinds that add their tables to ``host``'s files in ``flow``."""
+    return [kind for kind in KINDS if flow in kind.flows and host.name in kind.part_of]
 
 
 def templates() -> list[Template]:
