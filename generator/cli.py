@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -239,6 +241,47 @@ jobs_option = click.option(
 )
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """The options every generating command shares, declared once (:func:`run_options`)."""
+
+    data: Path
+    out: Path
+    templates: Path | None
+    want_pdf: bool
+    other_plan: bool
+    list_files: bool
+
+    @property
+    def args(self) -> str:
+        """The --data/--out part of a suggested next command."""
+        return data_args(self.data, self.out)
+
+
+def run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--data --out --templates --pdf --other-plan --list, passed on as one ``run``."""
+
+    @functools.wraps(command)
+    def with_run(
+        *args: Any,
+        data: Path,
+        out: Path,
+        templates: Path | None,
+        want_pdf: bool,
+        other_plan: bool,
+        list_files: bool,
+        **kwargs: Any,
+    ) -> None:
+        run = RunOptions(data, out, templates, want_pdf, other_plan, list_files)
+        command(*args, run=run, **kwargs)
+
+    shared = (data_option, out_option, templates_option, pdf_option, other_plan_option)
+    decorated: Callable[..., None] = with_run
+    for option in reversed((*shared, list_option)):
+        decorated = option(decorated)
+    return decorated
+
+
 def fail(problems: Sequence[Problem] | InputError) -> NoReturn:
     error = problems if isinstance(problems, InputError) else InputError(problems)
     click.echo(error.report(), err=True)
@@ -299,7 +342,6 @@ def finish(*_: Any, **__: Any) -> None:
 
 @main.command()
 @data_option
-@click.help_option("-h", "--help")
 def check(data: Path) -> None:
     """检查方案数据：一次列出所有问题（文件、行列、字段、原因和修改方法），不写出文件。"""
     from generator.model.checks import missing_short_names
@@ -327,13 +369,8 @@ def check(data: Path) -> None:
 
 
 @main.command()
-@data_option
-@out_option
+@run_options
 @click.option("--unit", "unit_ref", metavar="单位", help="只生成该单位（编号或名称）的文件。")
-@templates_option
-@pdf_option
-@other_plan_option
-@list_option
 @click.option(
     "--jobs",
     metavar="个数",
@@ -342,24 +379,18 @@ def check(data: Path) -> None:
     show_default=True,
     help="同时渲染文件的进程数（每个 CPU 核一个为上限；双核机器上提升有限）。",
 )
-@click.help_option("-h", "--help")
 def plan(
-    data: Path,
-    out: Path,
     unit_ref: str | None,
-    templates: Path | None,
-    want_pdf: bool,
-    other_plan: bool,
-    list_files: bool,
     jobs: int,
+    run: RunOptions,
 ) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
     from generator.pipeline.steps import issue
     from generator.read.plan_reader import plan_source
     from generator.render.templates import TemplateSet
 
-    loaded = load(data)
-    guard_output(loaded, out, other_plan)
+    loaded = load(run.data)
+    guard_output(loaded, run.out, run.other_plan)
     only = None
     if unit_ref:
         only = next((u for u in loaded.organisation.units if unit_ref in (u.id, u.name)), None)
@@ -367,7 +398,7 @@ def plan(
             fail(
                 [
                     Problem(
-                        plan_source(data, "units"),
+                        plan_source(run.data, "units"),
                         "",
                         "--unit",
                         f"没有名为「{unit_ref}」的单位",
@@ -375,39 +406,28 @@ def plan(
                     )
                 ]
             )
-    phase = issue(loaded, TemplateSet(templates), only)
-    written = render_all(phase.jobs, out, loaded, want_pdf, jobs)
-    report(written, out, list_files)
+    phase = issue(loaded, TemplateSet(run.templates), only)
+    written = render_all(phase.jobs, run.out, loaded, run.want_pdf, jobs)
+    report(written, run.out, run.list_files)
     if phase.units_without_tasks:
         names = "、".join(u.name for u in phase.units_without_tasks)
         click.echo(f"以下单位没有承担任务，未生成实施方案和台账：{names}")
     next_step(
         "把 各单位 目录中各单位的工作台账（.xlsx）发给各单位填写；收回后放在一个目录中，运行 "
-        f"plandocs collect 回收目录 {data_args(data, out)}".rstrip()
+        f"plandocs collect 回收目录 {run.args}".rstrip()
     )
 
 
 @main.command()
+@run_options
 @click.argument(
     "returns",
     metavar="回收目录",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
 )
-@data_option
-@out_option
-@templates_option
-@pdf_option
-@other_plan_option
-@list_option
-@click.help_option("-h", "--help")
 def collect(
     returns: Path,
-    data: Path,
-    out: Path,
-    templates: Path | None,
-    want_pdf: bool,
-    other_plan: bool,
-    list_files: bool,
+    run: RunOptions,
 ) -> None:
     """回收各单位报回的台账（回收目录）：逐格检查、合并、写出汇总和退回件。
 
@@ -421,29 +441,29 @@ def collect(
     from generator.pipeline.steps import collected
     from generator.render.templates import TemplateSet
 
-    loaded = load(data)
-    guard_output(loaded, out, other_plan)
-    if not other_plan and (foreign := returns_problems(loaded, returns)):
+    loaded = load(run.data)
+    guard_output(loaded, run.out, run.other_plan)
+    if not run.other_plan and (foreign := returns_problems(loaded, returns)):
         fail(foreign)
-    refuse_out_inside(returns, out)
-    with record_store(out) as store:
-        edited = keep_hand_edits(out, store)
+    refuse_out_inside(returns, run.out)
+    with record_store(run.out) as store:
+        edited = keep_hand_edits(run.out, store)
         if edited:
             click.echo(f"提示：{edited}", err=True)
         click.echo(f"正在检查 {returns} 中报回的台账", err=True)  # one line per stage
         result = run_collect(loaded, returns, store)
-        outputs = collected(loaded, result, TemplateSet(templates))
-        written = render_all(outputs.jobs, out, loaded, want_pdf, store=store)
+        outputs = collected(loaded, result, TemplateSet(run.templates))
+        written = render_all(outputs.jobs, run.out, loaded, run.want_pdf, store=store)
     click.echo(outputs.report)
-    report(written, out, list_files)
-    click.echo(f"结果已写到 {out / COLLECT_FOLDER}{_SEP}")
+    report(written, run.out, run.list_files)
+    click.echo(f"结果已写到 {run.out / COLLECT_FOLDER}{_SEP}")
     if outputs.outstanding:
         next_step(
             f"把 {COLLECT_FOLDER}{_SEP}退回 中的批注副本发回有关单位改正，收回后再次运行 collect；"
-            f"阶段总结可先写出：plandocs summary --phase 阶段序号 {data_args(data, out)}".rstrip()
+            f"阶段总结可先写出：plandocs summary --phase 阶段序号 {run.args}".rstrip()
         )
         sys.exit(EXIT_INPUT)
-    next_step(f"plandocs summary --phase 阶段序号 {data_args(data, out)}".rstrip())
+    next_step(f"plandocs summary --phase 阶段序号 {run.args}".rstrip())
 
 
 def refuse_out_inside(returns: Path, out: Path) -> None:
@@ -502,7 +522,6 @@ def read_record(out: Path) -> Any:
 @data_option
 @out_option
 @templates_option
-@click.help_option("-h", "--help", help="显示本帮助并退出。")
 def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
     """选定某单位以哪一份报送为准（RETURNED 为该份台账文件，或 原件/ 中它的副本）。
 
@@ -537,6 +556,7 @@ def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
 
 
 @main.command()
+@run_options
 @click.option(
     "--phase",
     "phase_number",
@@ -545,21 +565,9 @@ def pick(returned: Path, data: Path, out: Path, templates: Path | None) -> None:
     required=True,
     help="第几阶段（1、2、3……，按方案的工作步骤顺序）。",
 )
-@data_option
-@out_option
-@templates_option
-@pdf_option
-@other_plan_option
-@list_option
-@click.help_option("-h", "--help")
 def summary(
     phase_number: int,
-    data: Path,
-    out: Path,
-    templates: Path | None,
-    want_pdf: bool,
-    other_plan: bool,
-    list_files: bool,
+    run: RunOptions,
 ) -> None:
     """写出阶段工作总结：局阶段总结（含图表和台账完成情况附件）、各报送单位的阶段总结、统计表。
 
@@ -571,38 +579,38 @@ def summary(
     from generator.render.charts import INSTALL_HINT as CHART_FONT_HINT
     from generator.render.templates import TemplateSet
 
-    loaded = load(data)
-    guard_output(loaded, out, other_plan)
+    loaded = load(run.data)
+    guard_output(loaded, run.out, run.other_plan)
     try:
         year_end = phase_number == len(loaded.text.phases)
         nominees = None
         if year_end and loaded.awards is not None:
-            nominees = read_nominations(data, loaded).nominations
-        inputs = summary_inputs(loaded, read_record(out), phase_number, out, data, nominees)
+            nominees = read_nominations(run.data, loaded).nominations
+        inputs = summary_inputs(
+            loaded, read_record(run.out), phase_number, run.out, run.data, nominees
+        )
     except InputError as error:
         fail(error)
     result = inputs.result
     if result.reported and not chinese_font_available():
         click.echo(f"提示：{CHART_FONT_HINT}；本次阶段总结不含图表。", err=True)
-    jobs = summary_jobs(inputs, TemplateSet(templates))
-    written = render_all(jobs, out, loaded, want_pdf)
-    report(written, out, list_files)
+    jobs = summary_jobs(inputs, TemplateSet(run.templates))
+    written = render_all(jobs, run.out, loaded, run.want_pdf)
+    report(written, run.out, run.list_files)
     click.echo(
         f"{'全年' if year_end else result.phase.name}：台账共列 {len(result.targets)} 项，"
         f"已完成 {result.counts['已完成']} 项，完成率 {result.rate * 100:.1f}%。"
     )
     if year_end:
-        next_step(f"plandocs pdf {_quoted(out)}（转换为 PDF，便于印发和存档）")
+        next_step(f"plandocs pdf {_quoted(run.out)}（转换为 PDF，便于印发和存档）")
     elif phase_number == len(loaded.text.phases) - 1 and loaded.awards is not None:
-        next_step(f"评选推荐：plandocs nominate {data_args(data, out)}".rstrip())
+        next_step(f"评选推荐：plandocs nominate {run.args}".rstrip())
     else:
         next_step("下一阶段收回台账后，再次运行 plandocs collect，然后写出该阶段的总结")
 
 
 @main.command()
-@data_option
-@out_option
-@templates_option
+@run_options
 @click.option("--forms", is_flag=True, help="只写出发给各单位填写的推荐表格（.xlsx）。")
 @click.option(
     "--returns",
@@ -610,19 +618,10 @@ def summary(
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="各单位报回的推荐表格所在目录（与 nominations.yaml 合并）。",
 )
-@pdf_option
-@other_plan_option
-@list_option
-@click.help_option("-h", "--help")
 def nominate(
-    data: Path,
-    out: Path,
-    templates: Path | None,
     forms: bool,
     returns: Path | None,
-    want_pdf: bool,
-    other_plan: bool,
-    list_files: bool,
+    run: RunOptions,
 ) -> None:
     """评选推荐：审核推荐对象，写出推荐表、推荐汇总表和推荐报告。
 
@@ -637,34 +636,34 @@ def nominate(
     from generator.read.plan_reader import AWARDS_FILE, plan_folder, read_nominations
     from generator.render.templates import TemplateSet
 
-    loaded = load(data)
+    loaded = load(run.data)
     if loaded.awards is None:
         hint = "请参照示例在方案目录中添加 awards.yaml"
-        missing = plan_folder(data) / AWARDS_FILE
+        missing = plan_folder(run.data) / AWARDS_FILE
         fail([Problem(missing, "", "", "没有 awards.yaml，未设定表彰类别", hint)])
-    guard_output(loaded, out, other_plan)
-    chosen = TemplateSet(templates)
+    guard_output(loaded, run.out, run.other_plan)
+    chosen = TemplateSet(run.templates)
     if forms:
         jobs = nomination_forms(loaded, chosen)
-        report(render_all(jobs, out, loaded, want_pdf), out, list_files)
+        report(render_all(jobs, run.out, loaded, run.want_pdf), run.out, run.list_files)
         next_step(
             "把推荐表格发给各单位填写，收回后运行 "
-            f"plandocs nominate --returns 回收目录 {data_args(data, out)}".rstrip()
+            f"plandocs nominate --returns 回收目录 {run.args}".rstrip()
         )
         return
     try:
-        nominees = read_nominations(data, loaded).nominations
+        nominees = read_nominations(run.data, loaded).nominations
         returned = None if returns is None else read_nomination_returns(loaded, returns)
-        outcome = nominated(loaded, nominees, read_record(out), out, chosen, returned)
+        outcome = nominated(loaded, nominees, read_record(run.out), run.out, chosen, returned)
     except InputError as error:
         fail(error)
-    written = render_all(outcome.jobs, out, loaded, want_pdf)
-    report(written, out, list_files)
+    written = render_all(outcome.jobs, run.out, loaded, run.want_pdf)
+    report(written, run.out, run.list_files)
     click.echo(outcome.results)
     if outcome.notes:
         click.echo("推荐表格回收情况：\n" + "\n".join(outcome.notes))
     last = len(loaded.text.phases)
-    next_step(f"年度总结：plandocs summary --phase {last} {data_args(data, out)}".rstrip())
+    next_step(f"年度总结：plandocs summary --phase {last} {run.args}".rstrip())
     if outcome.sent_back:
         sys.exit(EXIT_INPUT)
 
@@ -674,7 +673,6 @@ def nominate(
     "paths", metavar="[路径]...", nargs=-1, type=click.Path(exists=True, path_type=Path)
 )
 @jobs_option
-@click.help_option("-h", "--help")
 def pdf(paths: tuple[Path, ...], jobs: int | None) -> None:
     """把生成的 Word/Excel 文件转换为 PDF，放在原文件旁边（默认转换 out/ 下全部文件）。
 
@@ -838,7 +836,6 @@ def _quoted(path: Path) -> str:
     show_default=True,
     help="JSON Schema 输出目录。",
 )
-@click.help_option("-h", "--help")
 def schema(out: Path) -> None:
     """写出方案数据的 JSON Schema（编辑器据此补全和检查 YAML）。"""
     from generator.model.schema import write_schemas
@@ -854,7 +851,6 @@ def schema(out: Path) -> None:
     required=False,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
 )
-@click.help_option("-h", "--help")
 def lint(templates_dir: Path | None) -> None:
     """检查 Word 模板（默认检查内置模板 templates/），一次列出全部问题及其位置。
 
@@ -890,7 +886,6 @@ def lint(templates_dir: Path | None) -> None:
     help="写出方案数据的目录（默认 data/源文件名）；以 .xlsx 结尾则写出 Excel 方案工作簿。",
 )
 @click.option("--force", is_flag=True, help="覆盖目录中已有的 plan.yaml 等文件。")
-@click.help_option("-h", "--help")
 def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
     """导入已有的方案（源文件为 .docx 或 .txt），读成方案数据，免去重新录入。
 
@@ -952,7 +947,6 @@ def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
     is_flag=True,
     help="复制内置模板（Word/Excel），供本局修改后用 --templates 目录 使用。",
 )
-@click.help_option("-h", "--help")
 def init(folder: Path, workbook: bool, example: str | None, copy_templates: bool) -> None:
     """在目录（默认当前目录）中写出一份示例方案，照着改写即可。
 
@@ -999,7 +993,6 @@ def init(folder: Path, workbook: bool, example: str | None, copy_templates: bool
 @click.argument("source", metavar="源", type=click.Path(exists=True, path_type=Path))
 @click.argument("dest", metavar="目标", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="覆盖目标处已有的文件。")
-@click.help_option("-h", "--help")
 def convert_plan(source: Path, dest: Path, force: bool) -> None:
     """在 YAML 方案目录和 Excel 方案工作簿之间转换。
 

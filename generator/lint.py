@@ -22,7 +22,6 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
 from generator.model.progress import ProgressRecord
 from generator.model.resolved import Plan
-from generator.pipeline.kinds import KINDS, Engine, Flow, docx_templates
+from generator.pipeline.kinds import KINDS, Engine, Flow
 from generator.problems import Problem
 from generator.read.plan_reader import read_nominations, read_plan
 from generator.render.docx_checks import TemplateIssue
@@ -129,27 +128,43 @@ def _no_record(plan: Plan) -> ProgressRecord:
     return ProgressRecord(plan.text.id, plan.version)
 
 
-def example_contexts(data: Path = EXAMPLE_DATA) -> dict[str, list[Context]]:
-    """Template file name → contexts the registry's builders make for it from ``data``
-    (the first two documents of each kind, from the first flow that makes it).
+def kind_contexts(
+    data: Path = EXAMPLE_DATA, per_kind: int = 2
+) -> dict[str, list[tuple[str, Context]]]:
+    """Kind name → (template, context) of its first documents (``per_kind`` of each of its
+    templates) made from ``data``, for every Word kind the example gives documents of.
 
     Raises ``InputError`` when the data itself has problems.
     """
     plan = read_plan(data)
     inputs = example_inputs(plan, data)
-    contexts: dict[str, list[Context]] = defaultdict(list)
+    found: dict[str, list[tuple[str, Context]]] = {}
     for kind in KINDS:
-        if kind.engine is not Engine.DOCX:
-            continue
         flow = next((f for f in kind.flows if f in inputs), None)
-        if flow is None:
+        if kind.engine is not Engine.DOCX or flow is None:
             continue
-        for document in islice(kind.build(inputs[flow]), 2):
-            content = document.make() if document.make else document.content
-            contexts[kind.template_for(document).name].append(content)
-    for template in docx_templates():
-        contexts.setdefault(template.name, [])
-    return {name: found for name, found in contexts.items() if found}
+        wanted = {t.name: per_kind for t in kind.templates}
+        for document in kind.build(inputs[flow]):
+            template = kind.template_for(document).name
+            if wanted[template]:
+                wanted[template] -= 1
+                content = document.make() if document.make else document.content
+                found.setdefault(kind.name, []).append((template, content))
+            if not any(wanted.values()):
+                break
+    return found
+
+
+def example_contexts(data: Path = EXAMPLE_DATA) -> dict[str, list[Context]]:
+    """Template file name → the contexts the registry's builders make for it from ``data``.
+
+    Raises ``InputError`` when the data itself has problems.
+    """
+    contexts: dict[str, list[Context]] = defaultdict(list)
+    for made in kind_contexts(data).values():
+        for template, context in made:
+            contexts[template].append(context)
+    return dict(contexts)
 
 
 # --- checking --------------------------------------------------------------------------------

@@ -20,9 +20,8 @@ import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from generator.documents import cover_report, nomination_form, plan_document, unit_plan
+from generator.lint import kind_contexts
 from generator.model.evaluation import evaluate
-from generator.model.nomination_rules import judge
 from generator.pipeline import kinds
 from generator.read.plan_reader import read_nominations, read_plan
 from generator.render import docx_engine
@@ -39,25 +38,18 @@ YEAR = evaluate(PLAN, None, PLAN.text.phases[-1], cumulative=True)
 NOMINEES = read_nominations(EXAMPLE, PLAN).nominations
 AWARDS = {a.id: a for a in PLAN.awards.awards}
 
-CASES: dict[str, tuple[str, dict[str, Any]]] = {
-    "plan": (kinds.PLAN.name, plan_document.plan_context(PLAN)),
-    "unit_plan": (
-        kinds.UNIT_PLAN.name,
-        unit_plan.unit_plan_context(PLAN, UNIT, PLAN.duties(UNIT)),
-    ),
-    "individual_form": (
-        kinds.INDIVIDUAL_FORM.name,
-        nomination_form.form_context(PLAN, AWARDS["individual"], NOMINEES[3]),
-    ),
-    "collective_form": (
-        kinds.COLLECTIVE_FORM.name,
-        nomination_form.form_context(PLAN, AWARDS["collective"], NOMINEES[0]),
-    ),
-    "cover_report": (
-        kinds.DOCUMENT.name,
-        cover_report.report_context(PLAN, PLAN.awards.report, judge(PLAN, NOMINEES, YEAR)),
-    ),
-}
+
+def _cases() -> dict[str, tuple[str, dict[str, Any]]]:
+    """One context per Word template of every kind the registry lists, made from the example
+    by the kind's own builder (so a new kind is covered without touching this test)."""
+    cases = {}
+    for kind, made in kind_contexts(EXAMPLE, per_kind=1).items():
+        for template, context in made:
+            cases[kind if len(made) == 1 else f"{kind}/{template}"] = (template, context)
+    return cases
+
+
+CASES = _cases()
 
 
 def texts(data: bytes) -> list[str]:

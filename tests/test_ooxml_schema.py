@@ -21,13 +21,15 @@ import pytest
 from lxml import etree
 from openpyxl.styles import Font
 
+from generator.pipeline import kinds
 from tests.helpers import load_tool
 
 audit = load_tool("ooxml_audit")
 WORD_KINDS = {kind for kind, pattern in audit.KINDS if pattern.endswith(".docx")}
 # Written by our own ledger writer (render/xlsx_writer.py): not even a warning.
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-LEDGER_WRITER_KINDS = {"总台账", "单位台账", "台账汇总", "推荐汇总表", "推荐表格"}
+# The workbooks our ledger writer renders from the workbook template (the registry says which).
+LEDGER_WRITER_KINDS = {k.label for k in kinds.KINDS if k.engine is kinds.Engine.XLSX}
 
 
 @pytest.fixture(scope="module")

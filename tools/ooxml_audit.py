@@ -28,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 from openxml_audit import OpenXmlValidator, ValidationError  # noqa: E402
 from openxml_audit.errors import ValidationSeverity  # noqa: E402
 
+from generator.pipeline.kinds import KINDS as REGISTRY  # noqa: E402
+from generator.pipeline.kinds import Engine  # noqa: E402
+
 EXAMPLES = (ROOT / "data" / "jiaozuo2016", ROOT / "data" / "yunhe2020")
 # The steps of `make all` after `plan`, in order (`plan` itself comes first).
 STEPS = (
@@ -40,28 +43,20 @@ STEPS = (
 )
 PLAN_WORKBOOK = "方案工作簿/plan.xlsx"
 
-# Document kind -> where its files are in an output folder (one pattern per path part).
+# Document kind -> where its files are in an output folder: the registry's kinds that write
+# Word or Excel files of ours (the returned originals are the units', not ours to validate),
+# and the plan workbook `plandocs convert`/`init --xlsx` writes.
+OURS = (Engine.DOCX, Engine.XLSX, Engine.STATISTICS)
 KINDS: tuple[tuple[str, str], ...] = (
-    ("方案", "方案/*.docx"),
-    ("总台账", "方案/*.xlsx"),
-    ("方案工作簿", "方案工作簿/*.xlsx"),
-    ("单位实施方案", "各单位/*/*.docx"),
-    ("单位台账", "各单位/*/*.xlsx"),
-    ("台账汇总", "台账汇总/*.xlsx"),
-    ("退回批注副本", "台账汇总/退回/*.xlsx"),
-    ("局阶段总结", "阶段总结/*/*.docx"),
-    ("单位阶段总结", "阶段总结/*/各单位/*.docx"),
-    ("阶段统计表", "阶段总结/*/*.xlsx"),
-    ("推荐表", "评选推荐/推荐表/*/*.docx"),
-    ("推荐报告", "评选推荐/*.docx"),
-    ("推荐汇总表", "评选推荐/*.xlsx"),
-    ("推荐表格", "评选推荐/推荐表格/*.xlsx"),
-    ("年度总结", "年度总结/*.docx"),
-    ("单位年度总结", "年度总结/各单位/*.docx"),
-    ("年度统计表", "年度总结/*.xlsx"),
+    *(
+        (kind.label, pattern)
+        for kind in REGISTRY
+        if kind.engine in OURS or kind.name == "returned"
+        for pattern in kind.files
+    ),
+    ("方案工作簿", PLAN_WORKBOOK),
 )
-# The units' own files as they returned them, kept verbatim: not ours to validate.
-NOT_OURS = "台账汇总/原件/*"
+NOT_OURS = ("台账汇总/原件/*", "评选推荐/原件/*")
 
 # Findings a workbook written by openpyxl itself also has, each with why Excel and WPS do
 # not mind (tests/test_ooxml_schema.py proves openpyxl's own output has each of them).
@@ -102,7 +97,7 @@ def finding_key(finding: ValidationError) -> str:
 
 def kind_of(relative: Path) -> str | None:
     """The document kind of a file at ``relative`` in an output folder; None: not ours."""
-    if _matches(relative, NOT_OURS):
+    if any(_matches(relative, pattern) for pattern in NOT_OURS):
         return None
     for kind, pattern in KINDS:
         if _matches(relative, pattern):

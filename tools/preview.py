@@ -15,24 +15,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from generator.pipeline.kinds import KINDS as REGISTRY  # noqa: E402
+from generator.pipeline.kinds import Engine  # noqa: E402
 from generator.render.pdf import PdfError, convert  # noqa: E402
 
+# One sample of every kind of Word or Excel file the registry lists: label -> its files.
 KINDS = {
-    "方案": "方案/*.docx",
-    "总台账": "方案/*.xlsx",
-    "单位实施方案": "各单位/*/*实施方案.docx",
-    "单位台账": "各单位/*/*台账.xlsx",
-    "台账汇总": "台账汇总/台账汇总.xlsx",
-    "退回批注副本": "台账汇总/退回/*.xlsx",
-    "局阶段总结": "阶段总结/*/孟州市*.docx",
-    "单位阶段总结": "阶段总结/*/各单位/*.docx",
-    "阶段统计": "阶段总结/*/*统计.xlsx",
-    "推荐表-个人": "评选推荐/推荐表/先进个人/*.docx",
-    "推荐表-集体": "评选推荐/推荐表/先进集体/*.docx",
-    "推荐汇总表": "评选推荐/*推荐汇总表.xlsx",
-    "推荐报告": "评选推荐/关于*.docx",
-    "推荐表格": "评选推荐/推荐表格/*.xlsx",
-    "年度总结": "年度总结/*.docx",
+    kind.label: kind.files
+    for kind in REGISTRY
+    if kind.engine in (Engine.DOCX, Engine.XLSX, Engine.STATISTICS) and kind.files
 }
 
 
@@ -44,8 +35,8 @@ def main(out: Path) -> int:
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         samples = {}
-        for kind, pattern in KINDS.items():
-            found = sorted(out.glob(pattern))
+        for kind, patterns in KINDS.items():
+            found = sorted(p for pattern in patterns for p in out.glob(pattern))
             if found:
                 copy = Path(work) / f"{kind}{found[0].suffix}"
                 shutil.copyfile(found[0], copy)

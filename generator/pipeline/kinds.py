@@ -10,6 +10,7 @@ from :data:`KINDS`. A new kind is a builder module, a template and one entry her
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -105,6 +106,12 @@ class DocumentKind:
     template: Template | None = None
     layouts: dict[str, Template] = field(default_factory=dict)
     part_of: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # where its files go (globs; ``*`` within one folder name)
+
+    def writes(self, relative: PurePath) -> bool:
+        """Whether the file at ``relative`` (to the output folder) is of this kind."""
+        path = relative.as_posix()
+        return any(_glob(pattern).fullmatch(path) for pattern in self.files)
 
     def folder_for(self, inputs: Any) -> PurePath:
         return self.folder if isinstance(self.folder, PurePath) else self.folder(inputs)
@@ -150,52 +157,83 @@ def rectification_folder(inputs: Any) -> PurePath:
 # fmt: off
 KINDS: tuple[DocumentKind, ...] = (
     # phase 1: the plan issued
-    _kind("plan", "方案", Flow.ISSUE, 1, ISSUED, plan_document.documents, PLAN),
+    _kind("plan", "方案", Flow.ISSUE, 1, ISSUED, plan_document.documents, PLAN,
+          files=("方案/*.docx",)),
     _kind("master_ledger", "总台账", Flow.ISSUE, 1, ISSUED,
-          ledger_workbook.master_documents, LEDGER),
-    _kind("unit_plan", "实施方案", Flow.ISSUE, 1, UNITS, unit_plan.documents, UNIT_PLAN),
-    _kind("unit_ledger", "单位台账", Flow.ISSUE, 1, UNITS, ledger_workbook.unit_documents, LEDGER),
+          ledger_workbook.master_documents, LEDGER,
+          files=("方案/*.xlsx",)),
+    _kind("unit_plan", "实施方案", Flow.ISSUE, 1, UNITS, unit_plan.documents, UNIT_PLAN,
+          files=("各单位/*/*.docx",)),
+    _kind("unit_ledger", "单位台账", Flow.ISSUE, 1, UNITS, ledger_workbook.unit_documents, LEDGER,
+          files=("各单位/*/*.xlsx",)),
     # phase 2: returns taken in
-    _kind("originals", "原件", Flow.COLLECT, 2, COLLECTED / "原件", outputs.originals),
-    _kind("returned", "退回件", Flow.COLLECT, 2, COLLECTED / "退回", outputs.returned),
-    _kind("record_view", "进度记录", Flow.COLLECT, 2, COLLECTED, outputs.record_view),
+    _kind("originals", "原件", Flow.COLLECT, 2, COLLECTED / "原件", outputs.originals,
+          files=("台账汇总/原件/*",)),
+    _kind("returned", "退回件", Flow.COLLECT, 2, COLLECTED / "退回", outputs.returned,
+          files=("台账汇总/退回/*",)),
+    _kind("record_view", "进度记录", Flow.COLLECT, 2, COLLECTED, outputs.record_view,
+          files=("台账汇总/进度记录.json",)),
     _kind("consolidated_ledger", "台账汇总", Flow.COLLECT, 2, COLLECTED,
-          consolidated_ledger.documents, LEDGER),
-    _kind("collect_report", "报送情况", Flow.COLLECT, 2, COLLECTED, outputs.report),
+          consolidated_ledger.documents, LEDGER,
+          files=("台账汇总/台账汇总.xlsx",)),
+    _kind("collect_report", "报送情况", Flow.COLLECT, 2, COLLECTED, outputs.report,
+          files=("台账汇总/报送情况.txt",)),
     _kind("reminder_notice", "催报通知", Flow.COLLECT, 2, COLLECTED,
-          reminder_notice.documents, DOCUMENT),
+          reminder_notice.documents, DOCUMENT,
+          files=("台账汇总/*.docx",)),
     _kind("submission_status", "报送情况表", (Flow.COLLECT, *SUMMARIES), 2, COLLECTED,
           submission_status.documents, LEDGER,
           part_of=("consolidated_ledger", "phase_summary", "year_summary")),
     # phase 2 and the year's end: summaries
     _kind("phase_summary", "局阶段总结", Flow.SUMMARY, 2, summary_folder,
-          phase_summary.documents, DOCUMENT),
+          phase_summary.documents, DOCUMENT,
+          files=("阶段总结/*/*.docx",)),
     _kind("year_summary", "局年度总结", Flow.YEAR_END, 3, summary_folder,
-          year_summary.documents, DOCUMENT),
+          year_summary.documents, DOCUMENT,
+          files=("年度总结/*.docx",)),
     _kind("statistics", "统计表", SUMMARIES, 2, summary_folder, statistics.documents,
-          engine=Engine.STATISTICS),
+          engine=Engine.STATISTICS,
+          files=("阶段总结/*/*.xlsx", "年度总结/*.xlsx",)),
     _kind("rectification_notice", "整改通知", Flow.SUMMARY, 2, rectification_folder,
-          rectification_notice.documents, DOCUMENT),
+          rectification_notice.documents, DOCUMENT,
+          files=("阶段总结/*/整改通知/*.docx",)),
     _kind("unit_summary", "单位阶段总结", SUMMARIES, 2, unit_summary_folder,
-          unit_summary.documents, DOCUMENT),
+          unit_summary.documents, DOCUMENT,
+          files=("阶段总结/*/各单位/*.docx", "年度总结/各单位/*.docx",)),
     # phase 3: commendation
     _kind("nomination_forms", "推荐表格", Flow.NOMINATION_FORMS, 3, NOMINATIONS / "推荐表格",
-          nomination_workbook.documents, LEDGER),
+          nomination_workbook.documents, LEDGER,
+          files=("评选推荐/推荐表格/*.xlsx",)),
     _kind("nomination_originals", "推荐表格原件", Flow.NOMINATION_RETURNS, 3,
-          NOMINATIONS / "原件", outputs.nomination_originals),
+          NOMINATIONS / "原件", outputs.nomination_originals,
+          files=("评选推荐/原件/*",)),
     _kind("nomination_returned", "推荐表格退回件", Flow.NOMINATION_RETURNS, 3,
-          NOMINATIONS / "退回", outputs.nomination_returned),
+          NOMINATIONS / "退回", outputs.nomination_returned,
+          files=("评选推荐/退回/*",)),
     _kind("nomination_form", "推荐表", Flow.NOMINATE, 3, NOMINATIONS / "推荐表",
           nomination_form.documents, engine=Engine.DOCX,
-          layouts={"individual": INDIVIDUAL_FORM, "collective": COLLECTIVE_FORM}),
+          layouts={"individual": INDIVIDUAL_FORM, "collective": COLLECTIVE_FORM},
+          files=("评选推荐/推荐表/*/*.docx",)),
     _kind("nomination_list", "推荐汇总表", Flow.NOMINATE, 3, NOMINATIONS,
-          nomination_list.documents, LEDGER),
+          nomination_list.documents, LEDGER,
+          files=("评选推荐/*.xlsx",)),
     _kind("cover_report", "推荐报告", Flow.NOMINATE, 3, NOMINATIONS, cover_report.documents,
-          DOCUMENT),
+          DOCUMENT,
+          files=("评选推荐/*.docx",)),
     _kind("nomination_results", "审核结果", Flow.NOMINATE, 3, NOMINATIONS,
-          nomination_results.documents),
+          nomination_results.documents,
+          files=("评选推荐/审核结果.txt",)),
 )
 # fmt: on
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    return re.compile("[^/]*".join(re.escape(part) for part in pattern.split("*")))
+
+
+def kind_of(relative: PurePath) -> DocumentKind | None:
+    """The kind a file of the output folder is, by the registry's ``files``."""
+    return next((kind for kind in KINDS if kind.writes(relative)), None)
 
 
 def kinds(flow: Flow) -> list[DocumentKind]:
