@@ -202,6 +202,7 @@ def summary_context() -> dict[str, object]:
         ],
         "charts": [],
         "blocks_after_charts": [],
+        "tables": [],
         "attachments": [{"label": "附件", "title": ledger_title}],
         "signature": "焦作市园林局",
         "date": "2016年9月30日",

@@ -45,6 +45,8 @@ def _cases() -> dict[str, tuple[str, dict[str, Any]]]:
     cases = {}
     for kind, made in kind_contexts(EXAMPLE, per_kind=1).items():
         for template, context in made:
+            if context.get("charts"):  # docxtpl takes no Picture; the charts are tested apart
+                context = {**context, "charts": []}
             cases[kind if len(made) == 1 else f"{kind}/{template}"] = (template, context)
     return cases
 
@@ -114,6 +116,8 @@ def test_the_unit_plan_takes_the_fast_path() -> None:
 @pytest.mark.parametrize("case", list(CASES))
 def test_fast_parts_are_docxtpls_xml(case: str) -> None:
     template, context = CASES[case]
+    if "ledger" in context and not context["ledger"]:
+        pytest.skip("no attachment: the engine drops the section it left empty, docxtpl does not")
     engine = TemplateSet().docx(template)
     ours = members(engine.render(context))
     theirs = members(docxtpl_bytes(template, context))

@@ -233,6 +233,7 @@ def test_unit_plan_converts_to_pdf(
 # --- summary.docx (阶段工作总结) -----------------------------------------------------------------
 
 SUMMARY_CONTRACT = {
+    "tables",
     "title",
     "addressee",
     "blocks",

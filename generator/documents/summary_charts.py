@@ -1,5 +1,7 @@
 """The summaries' charts: completion by unit and by target, sized to the 版心.
 
+matplotlib is imported when a chart is drawn, not when the registry is loaded.
+
 For many units a chart is split into parts of a readable size (图1（1/3）…), so a
 picture's pixel size never grows with the number of units.
 """
@@ -10,13 +12,6 @@ from typing import Any
 
 from generator.model.evaluation import DONE, PhaseResult, TargetResult
 from generator.model.resolved import Plan
-from generator.render.charts import (
-    FIGURE_WIDTH,
-    ChartFontError,
-    bar_chart,
-    chart_parts,
-    find_cjk_font,
-)
 
 CHART_WIDTH_MM = 150.0
 # A chart, its caption and the blank line above it fit one 225 mm 版心 with room to spare.
@@ -30,6 +25,8 @@ def charts(plan: Plan, result: PhaseResult, year_end: bool = False) -> list[dict
     Without a Chinese font the labels would be boxes: then the Word summary goes
     without charts (the CLI says so) -- the statistics workbook keeps its native charts.
     """
+    from generator.render.charts import FIGURE_WIDTH, bar_chart, chart_parts
+
     units = result.reported
     if not units or not chinese_font_available():
         return []
@@ -70,6 +67,8 @@ def target_pair_rate(target: TargetResult) -> float:
 
 
 def chinese_font_available() -> bool:
+    from generator.render.charts import ChartFontError, find_cjk_font  # matplotlib: when drawn
+
     try:
         find_cjk_font()
     except ChartFontError:
