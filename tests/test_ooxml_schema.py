@@ -25,7 +25,7 @@ from tests.helpers import load_tool
 
 audit = load_tool("ooxml_audit")
 WORD_KINDS = {kind for kind, pattern in audit.KINDS if pattern.endswith(".docx")}
-# Written by our own ledger writer (render/xlsx_writer.py): not even a warning.
+# Written by our own ledger writer (render/xlsx/writer.py): not even a warning.
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 LEDGER_WRITER_KINDS = {"总台账", "单位台账", "台账汇总", "推荐汇总表", "推荐表格"}
 

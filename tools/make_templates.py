@@ -39,7 +39,8 @@ from lxml import etree
 from generator.render import gbt9704 as g
 from generator.render import oxml
 from generator.render.oxml import PageSetup, RunFormat
-from generator.write.atomic import normalize_zip, write_bytes_atomic
+from generator.render.rawzip import normalize_zip
+from generator.write.atomic import write_bytes_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"

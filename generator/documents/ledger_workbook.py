@@ -18,7 +18,7 @@ from generator.documents.ledger_table import responsible_names
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Measure, Unit
 from generator.model.resolved import ROLE_NAMES, Plan, Role
-from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookSpec
 
 TEMPLATE = "ledger.xlsx"
 SHEET = "台账"

@@ -9,7 +9,7 @@ from generator.documents.common import chinese_date
 from generator.documents.ledger_workbook import identity
 from generator.model.nomination_rules import Verdict, format_year_month
 from generator.model.resolved import Plan
-from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookSpec
 
 KIND = "nomination-summary"
 SHEET = "推荐汇总表"

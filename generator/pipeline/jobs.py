@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.render.docx_engine import DocProperties
 from generator.render.templates import TemplateSet
-from generator.render.xlsx_engine import WorkbookSpec
+from generator.render.workbook_spec import WorkbookSpec
 from generator.write.manifest import inputs_digest
 
 

@@ -54,7 +54,7 @@ def render_failures() -> tuple[type[Exception], ...]:
     """
     from generator.pipeline.parallel import RenderFailed
     from generator.render.docx_engine import TemplateRenderError
-    from generator.render.xlsx_engine import WorkbookRenderError
+    from generator.render.workbook_spec import WorkbookRenderError
 
     charts = sys.modules.get("generator.render.charts")
     drawn = (charts.ChartFontError,) if charts is not None else ()

@@ -86,7 +86,7 @@ from generator.render.limits import (
     check_printable,
 )
 from generator.render.oxml import TCPR_ORDER, sort_children
-from generator.write.atomic import normalize_zip
+from generator.render.rawzip import normalize_zip
 
 __all__ = [
     "DocProperties",
