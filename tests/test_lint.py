@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.lint import example_contexts, lint_templates
-from generator.render.docx_engine import DocxTemplateEngine
+from generator.render.docx.engine import DocxTemplateEngine
 from tests.helpers import ROOT, invoke
 from tests.hostile.helpers import snapshot
 from tests.hostile.test_templates import field_code, first_in_body, make_variant, run

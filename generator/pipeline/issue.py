@@ -13,7 +13,7 @@ from generator.documents import ledger_workbook, plan_document, unit_plan
 from generator.model.plan import Unit
 from generator.model.resolved import Duty, Plan
 from generator.pipeline.jobs import Job, docx_job, xlsx_job
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.render.templates import TemplateSet
 from generator.write.names import safe_filename
 

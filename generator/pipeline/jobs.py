@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.render.templates import TemplateSet
 from generator.render.workbook_spec import WorkbookSpec
 from generator.write.manifest import inputs_digest

@@ -22,7 +22,7 @@ from generator.model.nomination_rules import Verdict, judge, rank_units
 from generator.model.resolved import Plan
 from generator.pipeline.collected import annotated_job, original_job, problem_line
 from generator.pipeline.jobs import Job
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.render.templates import TemplateSet
 from generator.write.names import safe_filename
 from generator.write.text import report_bytes

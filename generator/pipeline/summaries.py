@@ -30,7 +30,7 @@ from generator.render.charts import (
     chart_parts,
     find_cjk_font,
 )
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.render.templates import TemplateSet
 from generator.render.xlsx_stats import ChartSpec, StatsSpec, StatsTable, render_statistics
 from generator.write.names import safe_filename
