@@ -8,7 +8,7 @@ import re
 
 from lxml import etree
 
-from generator.render.oxml import TCPR_ORDER, sort_children
+from generator.render.docx.schema_order import TCPR_ORDER, sort_children
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
