@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.render.pdf import PdfError, convert  # noqa: E402
+from generator.write.pdf import PdfError, convert  # noqa: E402
 
 KINDS = {
     "方案": "方案/*.docx",
