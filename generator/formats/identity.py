@@ -47,8 +47,6 @@ class SheetMap:
     rows: dict[int, str]  # worksheet row number -> row key
 
 
-# --- styles and page setup ----------------------------------------------------------
-
 IdentityLines = list[tuple[object, ...]]
 
 

@@ -6,7 +6,8 @@ from a template workbook (see ``tools/make_xlsx_template.py`` for the prototype
 convention). Output is protected so units can only type into the fill-in cells,
 prints as A4 landscape with repeated header rows, and carries a ``veryHidden``
 sheet ``_plandocs`` recording who the workbook is for and which worksheet row
-holds which plan row, so a returned workbook can be matched cell by cell.
+holds which plan row, so a returned workbook can be matched cell by cell (its
+layout: ``generator.formats.identity``).
 
 Every str value is written as a text cell: a plan line that starts with ``=`` or
 reads ``#N/A`` must print as written, never be evaluated by Excel.
@@ -14,8 +15,8 @@ reads ``#N/A`` must print as written, never be evaluated by Excel.
 Rendered workbooks are written as XML text by ``writer`` -- openpyxl's
 object per cell made a ledger cost several times a plain template fill. openpyxl
 still reads the template (once per engine, which also resolves every cell format
-then) and serves the helpers here that work on openpyxl workbooks
-(``write_value``, ``workbook_bytes``: annotated copies, statistics, tests).
+then); the helpers that work on openpyxl workbooks (``values.write_value``,
+``values.workbook_bytes``) serve annotated copies, statistics and tests.
 """
 
 from __future__ import annotations
