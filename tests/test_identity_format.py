@@ -57,7 +57,7 @@ def test_the_reader_reads_them_back() -> None:
 
 def test_as_a_spreadsheet_returns_them() -> None:
     """A reader may get the numbers back as text, and rows padded with empty cells."""
-    as_saved = [tuple(str(v) if isinstance(v, int) else v for v in row) + (None,) for row in ROWS]
+    as_saved = [(*(str(v) if isinstance(v, int) else v for v in row), None) for row in ROWS]
     assert sheet_map_of(as_saved, "台账") == LEDGER
     assert identity_of(as_saved) == IDENTITY
 
