@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.render.pdf import convert, convertible  # noqa: E402
+from generator.write.pdf import convert, convertible  # noqa: E402
 
 SAMPLE = 6  # documents converted one call each
 

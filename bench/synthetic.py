@@ -18,9 +18,10 @@ import openpyxl
 import yaml
 
 from generator.documents.ledger_workbook import SHEET, unit_ledger_spec
+from generator.formats.identity import read_sheet_map
 from generator.model.resolved import Plan
 from generator.render.templates import TemplateSet
-from generator.render.xlsx_engine import read_sheet_map, workbook_bytes
+from generator.render.xlsx.values import workbook_bytes
 
 DISTRICT = 50
 OFFICES = ["局办公室", "局法制科", "局信息中心", "局监察室", "局精神文明办公室"]

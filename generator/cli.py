@@ -681,7 +681,7 @@ def pdf(paths: tuple[Path, ...], jobs: int | None) -> None:
     （仿宋、宋体→Noto Serif CJK SC，黑体→Noto Sans CJK SC，楷体→AR PL UKai CN），
     文件中的字体名不变。回收的原件（原件/）不转换。
     """
-    from generator.render.pdf import convertible
+    from generator.write.pdf import convertible
 
     sources = convertible(list(paths) or [DEFAULT_OUT], skip=("原件",))
     if not convert_to_pdf(sources, jobs):
@@ -693,7 +693,7 @@ def convert_to_pdf(sources: list[Path], jobs: int | None = None) -> bool:
 
     Returns whether every PDF was written.
     """
-    from generator.render.pdf import PdfError, convert, preflight
+    from generator.write.pdf import PdfError, convert, preflight
 
     try:
         preflight()
@@ -743,7 +743,7 @@ def _render_all(
     store: RecordStore,
 ) -> list[Path]:
     from generator.pipeline.run import RunFailed, run_jobs
-    from generator.render.pdf import convertible
+    from generator.write.pdf import convertible
 
     try:
         result = run_jobs(jobs, out, owner, store, workers or 1, _progress_bar)
@@ -838,7 +838,7 @@ def _quoted(path: Path) -> str:
 )
 def schema(out: Path) -> None:
     """写出方案数据的 JSON Schema（编辑器据此补全和检查 YAML）。"""
-    from generator.model.schema import write_schemas
+    from generator.pipeline.plan_files import write_schemas
 
     for path in write_schemas(out):
         click.echo(f"已写出 {path}")
@@ -899,8 +899,13 @@ def import_plan_command(source: Path, out: Path | None, force: bool) -> None:
     --out 以 .xlsx 结尾时写出 Excel 方案工作簿，可在 Excel 中补全。
     已有文件时不覆盖，除非加 --force。
     """
-    from generator.pipeline.plan_files import PLAN_FILES, imported_workbook
-    from generator.read.plan_import import IMPORT_OVERWRITE_HINT, import_plan, write_import
+    from generator.pipeline.plan_files import (
+        IMPORT_OVERWRITE_HINT,
+        PLAN_FILES,
+        imported_workbook,
+        write_import,
+    )
+    from generator.read.plan_import import import_plan
     from generator.read.plan_reader import is_workbook
     from generator.write.atomic import OutputError, write_files
 

@@ -40,8 +40,10 @@ from generator.model.resolved import Plan
 from generator.pipeline.kinds import KINDS, Engine, Flow
 from generator.problems import Problem
 from generator.read.plan_reader import read_nominations, read_plan
+from generator.render.document_spec import Picture
+from generator.render.docx.engine import DocxTemplateEngine
+from generator.render.docx.errors import TemplateRenderError
 from generator.render.docx_checks import TemplateIssue
-from generator.render.docx_engine import DocxTemplateEngine, Picture, TemplateRenderError
 from generator.resources import DATA
 
 __all__ = ["EXAMPLE_DATA", "Finding", "LintReport", "example_contexts", "lint_templates"]

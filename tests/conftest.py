@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import pdf
+from generator.write import pdf
 
 
 def find_soffice() -> str:

@@ -1,6 +1,6 @@
 """The page check: GB/T 9704 and office practice read off the laid-out pages.
 
-A Word document is laid out by LibreOffice (``generator.render.pdf``), and each rule is
+A Word document is laid out by LibreOffice (``generator.write.pdf``), and each rule is
 checked on the PDF's pages: where every line of text sits (``pdftotext -bbox-layout``),
 which picture lies on which page and how large it is (``pdfimages -list``), the fonts
 (``pdffonts``). The docx says what each piece of text is (a heading, the 署名, a table

@@ -22,8 +22,8 @@ import openpyxl
 import pytest
 
 from generator.documents.ledger_workbook import SHEET
+from generator.formats.identity import read_sheet_map
 from generator.read.returns import ReturnedFile, read_return, saved_utc
-from generator.render.xlsx_engine import read_sheet_map
 from tests.conftest import find_soffice
 from tests.helpers import EXAMPLE, invoke
 from tests.test_collect import issued

@@ -15,7 +15,7 @@ from matplotlib.ft2font import FT2Font
 from generator.documents import summary_charts as summaries
 from generator.render import charts
 from generator.render.charts import ChartFontError, ChartImage, bar_chart
-from generator.render.docx_engine import PNG_SIGNATURE, Picture, png_size
+from generator.render.document_spec import PNG_SIGNATURE, Picture, png_size
 
 UNITS = ["焦作市人民公园管理处", "焦作市龙源湖公园管理处", "局园林绿化工程质量监督站", "局办公室"]
 RATES = {"完成率": [80.0, 92.3, 100.0, 66.7]}

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import pdf
-from generator.write import manifest
+from generator.write import manifest, pdf
 from tests.helpers import EXAMPLE, ROOT, copy_example, edit, invoke
 
 YUNHE = ROOT / "data" / "yunhe2020"

@@ -14,11 +14,12 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.documents.ledger_workbook import SHEET, unit_ledger_spec
+from generator.formats.identity import read_sheet_map
 from generator.intake.collect import check_return, collect
 from generator.read.plan_reader import read_plan
 from generator.read.returns import ReturnedFile
 from generator.render.templates import TemplateSet
-from generator.render.xlsx_engine import read_sheet_map, workbook_bytes
+from generator.render.xlsx.values import workbook_bytes
 from tests.conftest import convert_many
 from tests.helpers import EXAMPLE, copy_example, edit
 

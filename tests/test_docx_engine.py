@@ -16,7 +16,9 @@ import pytest
 from docx.document import Document
 from docxtpl import DocxTemplate
 
-from generator.render.docx_engine import DocProperties, DocxTemplateEngine, TemplateRenderError
+from generator.render.document_spec import DocProperties
+from generator.render.docx.engine import DocxTemplateEngine
+from generator.render.docx.errors import TemplateRenderError
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "templates" / "plan.docx"

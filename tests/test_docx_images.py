@@ -15,7 +15,8 @@ import pytest
 from docx.shared import Mm
 from lxml import etree
 
-from generator.render.docx_engine import DocxTemplateEngine, Picture, png_size
+from generator.render.document_spec import Picture, png_size
+from generator.render.docx.engine import DocxTemplateEngine
 from tests.test_docx_engine import make_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

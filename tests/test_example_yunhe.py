@@ -20,7 +20,7 @@ import pytest
 import yaml
 from docx.oxml.ns import qn
 
-from generator.render.xlsx_engine import read_row_keys
+from generator.formats.identity import read_row_keys
 from tests.conftest import convert_many
 from tests.gbt9704_checks import check_gbt9704
 from tests.helpers import ROOT, invoke, normalise

@@ -24,8 +24,10 @@ from generator.lint import kind_contexts
 from generator.model.evaluation import evaluate
 from generator.pipeline import kinds
 from generator.read.plan_reader import read_nominations, read_plan
-from generator.render import docx_engine
-from generator.render.docx_engine import DocxTemplateEngine, TemplateRenderError
+from generator.render.docx import engine as engine_module
+from generator.render.docx import fast_path
+from generator.render.docx.engine import DocxTemplateEngine
+from generator.render.docx.errors import TemplateRenderError
 from generator.render.docx_wellformed import prove
 from generator.render.limits import LimitedSandbox
 from generator.render.templates import TemplateSet
@@ -101,7 +103,7 @@ def canonical(xml: bytes) -> bytes:
 
 def fast_parts(engine: DocxTemplateEngine, rendered: dict[str, bytes]) -> list[str]:
     """The templated parts written as rendered (no tree): the fast path's."""
-    return [part for part in engine.parts if not docx_engine._needs_tree(rendered[part])]
+    return [part for part in engine.parts if not fast_path.needs_tree(rendered[part])]
 
 
 def test_the_unit_plan_takes_the_fast_path() -> None:
@@ -110,7 +112,7 @@ def test_the_unit_plan_takes_the_fast_path() -> None:
     rendered = members(engine.render(context))
     assert fast_parts(engine, rendered) == ["word/document.xml"]
     # Written as rendered, behind the declaration lxml would write.
-    assert rendered["word/document.xml"].startswith(docx_engine.XML_DECLARATION)
+    assert rendered["word/document.xml"].startswith(fast_path.XML_DECLARATION)
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -221,13 +223,13 @@ def test_paragraph_spans_are_docxtpls_matches() -> None:
     docxtpl = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
     for xml in samples():
         expected = [match.span() for match in docxtpl.finditer(xml)]
-        assert list(docx_engine._paragraph_spans(xml)) == expected, xml
+        assert list(fast_path.paragraph_spans(xml)) == expected, xml
 
 
 def test_listing_starts_are_the_matches() -> None:
     for xml in samples():
-        expected = [match.start() for match in docx_engine._LISTING_TEXT.finditer(xml)]
-        assert docx_engine._listing_starts(xml) == expected, xml
+        expected = [match.start() for match in fast_path.LISTING_TEXT.finditer(xml)]
+        assert fast_path.listing_starts(xml) == expected, xml
 
 
 def test_joining_paragraphs_is_docxtpls_substitution() -> None:
@@ -235,7 +237,7 @@ def test_joining_paragraphs_is_docxtpls_substitution() -> None:
     marked = [xml.replace("<w:p", "\n<w:p") for xml in samples()]
     for xml in [*samples(), *marked, "\n<w:p", "a\n\n<w:p>b\n<w:pPr>"]:
         expected = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        assert docx_engine._join_paragraphs(xml) == expected, xml
+        assert fast_path.join_paragraphs(xml) == expected, xml
 
 
 @pytest.mark.parametrize(
@@ -249,7 +251,7 @@ def test_joining_paragraphs_is_docxtpls_substitution() -> None:
     ],
 )
 def test_section_starts_are_never_undercounted(xml: bytes, starts: int) -> None:
-    assert docx_engine._start_tags(xml, b"sectPr") == starts
+    assert fast_path._start_tags(xml, b"sectPr") == starts
 
 
 # --- proving once that a part always renders well-formed XML -------------------------------
@@ -314,7 +316,7 @@ def test_a_tree_is_ruled_out_only_for_sure(body: str, expected: bool) -> None:
     source = f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'
     proof = prove(LimitedSandbox(autoescape=True), source, {"w": W})
     assert proof is not None
-    assert docx_engine._never_tree(proof) is expected
+    assert fast_path.never_tree(proof) is expected
 
 
 def test_example_templates_are_proven_where_possible() -> None:
@@ -334,7 +336,7 @@ def test_a_proven_part_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     engine = TemplateSet().docx(kinds.UNIT_PLAN.name)
     monkeypatch.setattr(DocxTemplateEngine, "_well_formed", parse)
-    monkeypatch.setattr(docx_engine, "_needs_tree", parse)
+    monkeypatch.setattr(engine_module, "needs_tree", parse)
     engine.render(CASES["unit_plan"][1])
     engine.render(awkward_unit_plan())  # with paragraphs resolve_listing rewrote
 

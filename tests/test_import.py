@@ -18,12 +18,13 @@ import yaml
 
 from generator.documents.common import phase_period
 from generator.model.plan import Item, Ledger, Organisation, Phase, PlanText
+from generator.pipeline.plan_files import import_files
 from generator.pipeline.steps import issue as phase1_jobs
 from generator.read.import_ledger import find_measures
 from generator.read.import_outline import parse_period, split_title
 from generator.read.import_source import decode, normalise
 from generator.read.import_units import split_names
-from generator.read.plan_import import REPORT_FILE, Imported, import_files, import_plan
+from generator.read.plan_import import REPORT_FILE, Imported, import_plan
 from generator.read.plan_reader import read_plan
 from generator.render.templates import TemplateSet
 from generator.write.plan_yaml import FILES

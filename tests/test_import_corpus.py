@@ -23,8 +23,9 @@ import pytest
 import yaml
 
 from generator.model.plan import Item, PlanText
+from generator.pipeline.plan_files import write_import
 from generator.read.import_source import read_source
-from generator.read.plan_import import REPORT_FILE, Imported, import_plan, write_import
+from generator.read.plan_import import REPORT_FILE, Imported, import_plan
 from tests.fixtures.plans import docx_plans
 from tests.helpers import FIXTURES, invoke
 

@@ -9,7 +9,7 @@ import pytest
 
 from generator.lint import example_contexts, lint_templates
 from generator.pipeline import kinds
-from generator.render.docx_engine import DocxTemplateEngine
+from generator.render.docx.engine import DocxTemplateEngine
 from tests.helpers import ROOT, invoke
 from tests.hostile.helpers import snapshot
 from tests.hostile.test_templates import field_code, first_in_body, make_variant, run

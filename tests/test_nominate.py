@@ -9,13 +9,14 @@ import docx
 import openpyxl
 import pytest
 
+from generator.formats.identity import read_sheet_map
 from generator.intake.nominations import read_nomination_returns
 from generator.intake.record import load_record
 from generator.model.awards import Nominee
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
 from generator.read.plan_reader import read_nominations, read_plan
-from generator.render.xlsx_engine import read_sheet_map, workbook_bytes
+from generator.render.xlsx.values import workbook_bytes
 from tests.conftest import convert_many
 from tests.gbt9704_checks import check_gbt9704
 from tests.helpers import EXAMPLE, copy_example, edit, invoke

@@ -19,7 +19,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from generator.render import gbt9704 as g
-from generator.render.docx_engine import DocxTemplateEngine
+from generator.render.docx.engine import DocxTemplateEngine
 from tests.conftest import convert_many
 from tests.gbt9704_checks import (
     DocxView,

@@ -22,10 +22,10 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.documents.ledger_workbook import SHEET, unit_ledger_spec
+from generator.formats.identity import read_sheet_map
 from generator.read import returns as returns_module
 from generator.read.plan_reader import read_plan
 from generator.render.templates import TemplateSet
-from generator.render.xlsx_engine import read_sheet_map
 from tests import office_saves
 from tests.helpers import EXAMPLE, load_tool
 

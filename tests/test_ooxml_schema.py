@@ -26,7 +26,7 @@ from tests.helpers import load_tool
 
 audit = load_tool("ooxml_audit")
 WORD_KINDS = {kind for kind, pattern in audit.KINDS if pattern.endswith(".docx")}
-# Written by our own ledger writer (render/xlsx_writer.py): not even a warning.
+# Written by our own ledger writer (render/xlsx/writer.py): not even a warning.
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 # The workbooks our ledger writer renders from the workbook template (the registry says which).
 LEDGER_WRITER_KINDS = {k.label for k in kinds.KINDS if k.engine is kinds.Engine.XLSX and k.files}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import pdf
+from generator.write import pdf
 from tests import page_check as pc
 from tests.conftest import find_soffice
 from tests.stress_plan import build_all

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import pdf
+from generator.write import pdf
 from tests.conftest import find_soffice
 from tests.helpers import EXAMPLE, invoke
 

@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.render.xlsx_engine import read_identity, read_row_keys
+from generator.formats.identity import read_identity, read_row_keys
 from tests.conftest import convert_many
 from tests.gbt9704_checks import check_gbt9704
 from tests.helpers import EXAMPLE, FIXTURES, copy_example, edit, normalise

@@ -22,7 +22,8 @@ from docx.shared import Mm
 
 from generator.pipeline import kinds
 from generator.render import gbt9704 as g
-from generator.render.docx_engine import DocxTemplateEngine, column_widths
+from generator.render.docx.engine import DocxTemplateEngine
+from generator.render.docx.tables import column_widths
 from tests.conftest import convert_many
 from tests.gbt9704_checks import assert_gbt9704, check_gbt9704
 from tests.test_charts import chart_or_skip

@@ -17,7 +17,7 @@ import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.ttLib import TTCollection
 
-from generator.render import pdf
+from generator.write import pdf
 from tests.helpers import EXAMPLE, ROOT, copy_example, invoke
 
 ZH_CN = 0x804  # Windows language id of a font's Chinese (PRC) name record

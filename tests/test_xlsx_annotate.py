@@ -14,18 +14,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator.formats.identity import IDENTITY_SHEET, read_identity, read_row_keys
+from generator.render.xlsx.engine import XlsxEngine
 from generator.render.xlsx_annotate import (
     NOTE_FILL,
     NOTES_SHEET,
     AnnotateError,
     CellNote,
     annotate_workbook,
-)
-from generator.render.xlsx_engine import (
-    IDENTITY_SHEET,
-    XlsxEngine,
-    read_identity,
-    read_row_keys,
 )
 from tests.test_xlsx_engine import FIRST_DATA_ROW, IDENTITY, SHEET, TEMPLATE, build_spec, row_with
 

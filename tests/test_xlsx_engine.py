@@ -23,24 +23,23 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.render import xlsx_engine
-from generator.render.xlsx_engine import (
-    CHOICE_ERROR,
+from generator.formats import identity
+from generator.formats.identity import (
     IDENTITY_SHEET,
-    STYLE_DISABLED,
-    STYLE_NUMBER,
-    STYLE_TEXT,
-    Column,
-    Row,
-    SheetSpec,
-    TemplateStyleWarning,
     WorkbookIdentityError,
-    WorkbookRenderError,
-    WorkbookSpec,
-    XlsxEngine,
     read_column_keys,
     read_identity,
     read_row_keys,
+)
+from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookRenderError, WorkbookSpec
+from generator.render.xlsx import engine as engine_module
+from generator.render.xlsx import styles as ledger_styles
+from generator.render.xlsx.engine import CHOICE_ERROR, XlsxEngine
+from generator.render.xlsx.styles import (
+    STYLE_DISABLED,
+    STYLE_NUMBER,
+    STYLE_TEXT,
+    TemplateStyleWarning,
 )
 from tests.conftest import convert_to_pdf
 
@@ -279,7 +278,7 @@ def test_identity_sheet_round_trip(workbook: Workbook) -> None:
     assert read_column_keys(workbook, SHEET) == {
         i: c.key for i, c in enumerate(build_columns(), start=1)
     }
-    assert xlsx_engine.read_sheet_map(workbook, SHEET).header_rows == HEADER_ROWS
+    assert identity.read_sheet_map(workbook, SHEET).header_rows == HEADER_ROWS
 
 
 def test_identity_missing_is_reported() -> None:
@@ -378,7 +377,7 @@ def test_render_is_identical_across_processes(rendered: bytes) -> None:
     code = (
         "import hashlib, sys\n"
         "from test_xlsx_engine import TEMPLATE, build_spec\n"
-        "from generator.render.xlsx_engine import XlsxEngine\n"
+        "from generator.render.xlsx.engine import XlsxEngine\n"
         "print(hashlib.sha256(XlsxEngine(TEMPLATE).render(build_spec())).hexdigest())\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(Path(__file__).parent)}
@@ -391,7 +390,9 @@ def test_render_is_identical_across_processes(rendered: bytes) -> None:
 def test_template_is_read_once(tmp_path: Path) -> None:
     template = tmp_path / "ledger.xlsx"
     shutil.copy(TEMPLATE, template)
-    with mock.patch.object(xlsx_engine, "load_workbook", wraps=xlsx_engine.load_workbook) as loader:
+    with mock.patch.object(
+        engine_module, "load_workbook", wraps=engine_module.load_workbook
+    ) as loader:
         engine = XlsxEngine(template)
         assert loader.call_count == 1
         template.unlink()  # rendering must not need the file any more
@@ -506,11 +507,11 @@ def variant_specs() -> dict[str, WorkbookSpec]:
         Column("n", "数", 6, "input_number"),
     ]
     second = SheetSpec("第二表's", "第二表", "副标题", wide_first, [Row("x", {"note": "已填"})])
-    identity = {**IDENTITY, "unit_name": "=局法制科", "note": " & <注> "}
+    marked = {**IDENTITY, "unit_name": "=局法制科", "note": " & <注> "}
     return {
         "base": base,
         "nested": nested_spec(),
-        "values_two_sheets": WorkbookSpec([plain, second], identity, "两表", base.created),
+        "values_two_sheets": WorkbookSpec([plain, second], marked, "两表", base.created),
     }
 
 
@@ -693,14 +694,14 @@ def example_specs() -> list[WorkbookSpec]:
 
 def expected_role(sheet: SheetSpec, row: int, col: int) -> str:
     """The named style the template convention gives a cell of a ledger with a subtitle."""
-    roles = {1: xlsx_engine.STYLE_TITLE, 2: xlsx_engine.STYLE_SUBTITLE}
+    roles = {1: ledger_styles.STYLE_TITLE, 2: ledger_styles.STYLE_SUBTITLE}
     if row in roles:
         return roles[row]
     if row in HEADER_ROWS:
-        return xlsx_engine.STYLE_HEADER
+        return ledger_styles.STYLE_HEADER
     column = sheet.columns[col - 1]
     disabled = column.key in sheet.rows[row - FIRST_DATA_ROW].disabled
-    return xlsx_engine._data_style(column, disabled)
+    return engine_module._data_style(column, disabled)
 
 
 def test_example_ledgers_follow_the_template(engine: XlsxEngine) -> None:
@@ -730,7 +731,7 @@ def test_example_ledgers_follow_the_template(engine: XlsxEngine) -> None:
                     style.border,
                     style.alignment,
                 ), cell.coordinate
-                assert cell.protection.locked == (role not in xlsx_engine.UNLOCKED_STYLES)
+                assert cell.protection.locked == (role not in ledger_styles.UNLOCKED_STYLES)
                 if row >= FIRST_DATA_ROW:
                     value = sheet.rows[row - FIRST_DATA_ROW].values.get(sheet.columns[col - 1].key)
                     assert cell.value == (value or None), cell.coordinate

@@ -14,7 +14,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.render.xlsx_engine import WorkbookRenderError, text_units
+from generator.render.workbook_spec import WorkbookRenderError
+from generator.render.xlsx.geometry import text_units
 from generator.render.xlsx_stats import (
     ChartSpec,
     StatsSpec,

@@ -22,11 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.documents.ledger_workbook import SHEET, unit_ledger_spec  # noqa: E402
+from generator.formats.identity import read_sheet_map  # noqa: E402
 from generator.model.plan import Measure, Unit  # noqa: E402
 from generator.model.resolved import Plan  # noqa: E402
 from generator.read.plan_reader import read_plan  # noqa: E402
 from generator.render.templates import TemplateSet  # noqa: E402
-from generator.render.xlsx_engine import read_sheet_map, workbook_bytes  # noqa: E402
+from generator.render.xlsx.values import workbook_bytes  # noqa: E402
 from generator.write.atomic import write_bytes_atomic  # noqa: E402
 from tools.returns_scenarios import SCENARIOS, OfPlan, Scenario, Share  # noqa: E402
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import copy
 import io
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -38,9 +39,14 @@ from lxml import etree
 
 from generator.pipeline.kinds import docx_templates
 from generator.render import gbt9704 as g
-from generator.render import oxml
-from generator.render.oxml import PageSetup, RunFormat
-from generator.write.atomic import normalize_zip, write_bytes_atomic
+from generator.render.docx.schema_order import TCPR_ORDER, sort_children
+from generator.render.rawzip import normalize_zip
+from generator.write.atomic import write_bytes_atomic
+
+# The helpers live beside this script (tools/ is a folder of scripts, found from the repo root).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tools import template_parts as oxml
+from tools.template_parts import PageSetup, RunFormat
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -703,7 +709,7 @@ def add_ledger_table(document: Document) -> None:
 def sort_cell_properties(table: Table) -> None:
     for row in table.rows:
         for cell in row.cells:
-            oxml.sort_children(cell._tc.get_or_add_tcPr(), oxml.TCPR_ORDER)
+            sort_children(cell._tc.get_or_add_tcPr(), TCPR_ORDER)
 
 
 def start_header_row(table: Table) -> _Row:

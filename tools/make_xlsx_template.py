@@ -3,7 +3,7 @@
 Run ``python tools/make_xlsx_template.py`` (optionally ``--output PATH``). The
 output is byte-identical on every run, so it can be committed and diffed.
 
-Prototype convention (what ``generator.render.xlsx_engine.XlsxEngine`` reads)
+Prototype convention (what ``generator.render.xlsx.engine.XlsxEngine`` reads)
 -----------------------------------------------------------------------------
 * The template has a sheet named ``台账``. Its cells are only samples: the engine
   never copies their values, column widths or row heights.
@@ -49,7 +49,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from generator.render.xlsx_engine import (
+from generator.render.rawzip import normalize_zip
+from generator.render.xlsx.styles import (
     PROTOTYPE_SHEET,
     STYLE_CHOICE,
     STYLE_DISABLED,
@@ -63,7 +64,7 @@ from generator.render.xlsx_engine import (
     default_cell_styles,
     default_page_layout,
 )
-from generator.write.atomic import normalize_zip, write_bytes_atomic
+from generator.write.atomic import write_bytes_atomic
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "templates" / "ledger.xlsx"
 # Fixed so the committed template only changes when its content does.

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.pipeline.kinds import KINDS as REGISTRY  # noqa: E402
 from generator.pipeline.kinds import Engine  # noqa: E402
-from generator.render.pdf import PdfError, convert  # noqa: E402
+from generator.write.pdf import PdfError, convert  # noqa: E402
 
 # One sample of every kind of Word or Excel file the registry lists: label -> its files.
 KINDS = {

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.render.xlsx_engine import SheetSpec, WorkbookSpec
+from generator.render.workbook_spec import SheetSpec, WorkbookSpec
 
 
 @dataclass(frozen=True)

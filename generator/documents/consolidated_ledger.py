@@ -18,7 +18,7 @@ from generator.documents.ledger_workbook import (
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.progress import ProgressRecord
 from generator.model.resolved import ROLE_NAMES, Plan
-from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookSpec
 
 KIND = "consolidated-ledger"
 NOT_REPORTED = "未报"

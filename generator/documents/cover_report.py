@@ -20,7 +20,7 @@ from generator.documents.nomination_list import in_order, list_table, list_title
 from generator.model.awards import CoverReport
 from generator.model.nomination_rules import Verdict
 from generator.model.resolved import Plan
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.write.names import safe_filename
 
 

@@ -18,7 +18,7 @@ from generator.model.nomination_rules import Verdict
 from generator.model.plan import Unit
 from generator.model.progress import ProgressRecord
 from generator.model.resolved import Plan
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from generator.documents.unit_files import issued_units, unit_folder
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Measure, Unit
 from generator.model.resolved import ROLE_NAMES, Plan, Role
-from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookSpec
 from generator.write.names import safe_filename
 
 SHEET = "台账"

@@ -12,7 +12,7 @@ from generator.documents.nomination_list import in_order
 from generator.model.awards import FIELD_LABELS, Award, Nominee
 from generator.model.nomination_rules import format_year_month
 from generator.model.resolved import Plan
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.write.names import safe_filename
 
 # A household's form is laid out as a collective's: a list of fields, no photo.

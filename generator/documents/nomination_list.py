@@ -13,7 +13,7 @@ from generator.documents.document import Document, NominationInputs
 from generator.documents.ledger_workbook import identity
 from generator.model.nomination_rules import Verdict, format_year_month
 from generator.model.resolved import Plan
-from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookSpec
 from generator.write.names import safe_filename
 
 KIND = "nomination-summary"

@@ -13,7 +13,7 @@ from generator.model.awards import CHOICES, FIELD_LABELS, Award
 from generator.model.nomination_rules import quota
 from generator.model.plan import Unit
 from generator.model.resolved import Plan
-from generator.render.xlsx_engine import Column, Row, SheetSpec, WorkbookSpec
+from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookSpec
 from generator.write.names import safe_filename
 
 KIND = "nomination-form"

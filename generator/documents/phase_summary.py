@@ -57,7 +57,7 @@ from generator.model.evaluation import (
 from generator.model.plan import Unit
 from generator.model.resolved import Plan
 from generator.model.unfinished import says_unfinished
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.write.names import safe_filename
 
 QUOTED_TEXTS = 2  # distinct 实施情况 texts quoted per target; the attachment has every unit

@@ -21,7 +21,7 @@ from generator.documents.document import Document, IssueInputs
 from generator.documents.ledger_table import ledger_groups
 from generator.documents.notice import notice_context
 from generator.model.resolved import Plan
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.write.names import safe_filename
 
 

@@ -33,7 +33,7 @@ from generator.model.plan_layout import (
     required_text,
 )
 from generator.read.plan_workbook import number_text
-from generator.render.xlsx_engine import workbook_bytes
+from generator.render.xlsx.values import workbook_bytes
 
 Row = dict[str, Any]  # column field (or kind, for level and parent) -> value
 

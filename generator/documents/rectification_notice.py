@@ -18,7 +18,7 @@ from generator.documents.measure_text import line_sentence
 from generator.documents.summary_parts import summary_day
 from generator.model.evaluation import DONE, LAGGING, LineResult, UnitResult
 from generator.model.resolved import Plan
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.write.names import safe_filename
 
 REPORT_AGAIN_WITHIN = dt.timedelta(days=10)  # 10日内报送整改情况

@@ -19,7 +19,7 @@ from generator.documents.summary_parts import phase_end
 from generator.model.plan import Phase
 from generator.model.progress import ProgressRecord
 from generator.model.resolved import Plan
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.write.names import safe_filename
 
 REPORT_WITHIN = dt.timedelta(days=7)  # 一周内报送

@@ -16,7 +16,7 @@ from generator.documents.attachments import Attachment
 from generator.documents.document import Document
 from generator.model.progress import ProgressRecord, Submission
 from generator.model.resolved import Plan
-from generator.render.xlsx_engine import Column, Row, SheetSpec
+from generator.render.workbook_spec import Column, Row, SheetSpec
 
 SHEET = "报送情况"
 COLUMNS = (

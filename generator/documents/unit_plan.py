@@ -27,7 +27,7 @@ from generator.documents.unit_files import issued_units, unit_folder
 from generator.documents.unit_voice import unit_voice
 from generator.model.plan import Item, Unit
 from generator.model.resolved import ROLE_NAMES, Duty, Plan
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.write.names import safe_filename
 
 

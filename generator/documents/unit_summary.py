@@ -31,7 +31,7 @@ from generator.documents.summary_parts import (
 )
 from generator.model.evaluation import DONE, LAGGING, LineResult, PhaseResult, UnitResult
 from generator.model.resolved import Plan
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.write.names import safe_filename
 
 

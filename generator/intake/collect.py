@@ -33,6 +33,8 @@ from openpyxl.utils.datetime import from_excel
 
 from generator.documents.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
 from generator.figures import read_figure, shown, snippet
+from generator.formats.cells import MAX_CELL_CHARS, replace_illegal_chars
+from generator.formats.identity import IDENTITY_SHEET, WorkbookIdentityError
 from generator.intake.notes import add_staff_notes
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Unit
@@ -50,15 +52,7 @@ from generator.read.returns import (
     saved_utc,
 )
 from generator.read.xlsx_cells import Book, GridCell, Sheet, read_sheet_map
-from generator.render.xlsx_engine import (
-    IDENTITY_SHEET,
-    MAX_CELL_CHARS,
-    Row,
-    SheetSpec,
-    WorkbookIdentityError,
-    WorkbookSpec,
-    replace_illegal_chars,
-)
+from generator.render.workbook_spec import Row, SheetSpec, WorkbookSpec
 from generator.write.store import Intake, RecordStore
 
 # The locked columns that tell one issued row from another.

@@ -16,13 +16,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from generator.documents.nomination_workbook import KIND, form_columns, nomination_form_spec
+from generator.formats.identity import WorkbookIdentityError, read_sheet_map
 from generator.intake.collect import ReturnCheck, open_and_match, problem_line
 from generator.model.awards import CHOICES, Award, Nominee
 from generator.model.nomination_rules import quota
 from generator.model.plan import Unit
 from generator.model.resolved import Plan
 from generator.read.returns import OpenedReturn, list_returns
-from generator.render.xlsx_engine import WorkbookIdentityError, read_sheet_map
 
 NOUN = "推荐表格"
 

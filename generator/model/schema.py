@@ -1,15 +1,17 @@
-"""JSON Schemas of the plan files, so editors complete and check the YAML."""
+"""JSON Schemas of the plan files, so editors complete and check the YAML.
+
+The model only says what the schemas are; ``generator.pipeline.plan_files.write_schemas``
+writes them.
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from pydantic import BaseModel
 
 from generator.model.awards import Awards, Nominations
 from generator.model.plan import Ledger, Organisation, PlanText
-from generator.write.atomic import write_bytes_atomic
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "plan.schema.json": PlanText,
@@ -26,10 +28,6 @@ def schema_text(model: type[BaseModel]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    written = []
-    for name, model in SCHEMAS.items():
-        path = folder / name
-        write_bytes_atomic(path, schema_text(model).encode("utf-8"))
-        written.append(path)
-    return written
+def schema_texts() -> dict[str, str]:
+    """File name -> JSON Schema text of each plan file (``plandocs schema`` writes them)."""
+    return {name: schema_text(model) for name, model in SCHEMAS.items()}

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from generator.render.docx_engine import DocProperties
+from generator.render.document_spec import DocProperties
 from generator.render.templates import TemplateSet
-from generator.render.xlsx_engine import WorkbookSpec
+from generator.render.workbook_spec import WorkbookSpec
 from generator.write.manifest import inputs_digest
 
 

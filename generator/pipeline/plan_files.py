@@ -1,4 +1,4 @@
-"""Plan data as files, for ``plandocs init`` and ``plandocs convert``.
+"""Plan data as files, for ``plandocs init``, ``convert``, ``import`` and ``schema``.
 
 A plan is written either as the three YAML files (:mod:`generator.write.plan_yaml`) or
 as one plan workbook (:mod:`generator.documents.plan_workbook`). Files are written all or
@@ -8,17 +8,22 @@ asked to.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from generator.documents.plan_workbook import plan_workbook_bytes
 from generator.model.plan import Ledger, Organisation, PlanText
 from generator.model.plan_layout import WORKBOOK_FILE
+from generator.model.schema import schema_texts
 from generator.model.short_names import with_short_names
-from generator.read.plan_import import REPORT_FILE, Imported, still_to_fill
-from generator.read.plan_reader import AWARDS_FILE, FILES, NOMINATIONS_FILE, is_workbook
+from generator.problems import InputError, Problem
+from generator.read.plan_import import REPORT_FILE, Imported
+from generator.read.plan_reader import AWARDS_FILE, FILES, NOMINATIONS_FILE, is_workbook, read_plan
 from generator.read.plan_reader import plan_folder as folder_of
+from generator.write.atomic import write_bytes_atomic, write_files
 from generator.write.plan_yaml import plan_yaml_texts
 from generator.write.text import report_bytes
 
@@ -218,3 +223,59 @@ def imported_workbook(imported: Imported, workbook: Path) -> dict[str, bytes]:
     imported.out = workbook
     imported.problems = still_to_fill({workbook.name: data}, workbook, workbook.name)
     return {workbook.name: data, REPORT_FILE: report_bytes(imported.report() + "\n")}
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write the plan files' JSON Schemas into ``folder`` (``plandocs schema``)."""
+    written = []
+    for name, text in schema_texts().items():
+        path = folder / name
+        write_bytes_atomic(path, text.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+# --- plandocs import: writing what was imported ---------------------------------------
+
+
+def import_files(imported: Imported) -> dict[str, str]:
+    """File name -> text of what the import writes: the three plan files and the report."""
+    assert imported.text and imported.organisation and imported.ledger
+    texts = plan_yaml_texts(imported.text, imported.organisation, imported.ledger)
+    origin = (
+        f"# 由 plandocs import 从 {imported.source.path.name} 导入，请对照 {REPORT_FILE} 核对。"
+    )
+    texts = {name: f"{origin}\n{text}" for name, text in texts.items()}
+    encoded = {name: text.encode("utf-8") for name, text in texts.items()}
+    imported.problems = still_to_fill(encoded, imported.out, None)
+    return {**texts, REPORT_FILE: imported.report() + "\n"}
+
+
+def still_to_fill(files: dict[str, bytes], out: Path, workbook: str | None) -> list[Problem]:
+    """What ``plandocs check`` will ask of the written plan, at its real places (YAML
+    line:column or sheet!cell): the plan is read back from a scratch copy, as check reads it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        try:
+            read_plan(folder / workbook if workbook else folder)
+        except InputError as error:
+            real = out if workbook else None
+            return [dataclasses.replace(p, file=real or out / p.file.name) for p in error.problems]
+    return []
+
+
+def write_import(imported: Imported, force: bool) -> list[Path]:
+    """Write the imported data atomically; refuse to replace existing files unless ``force``."""
+    if not imported.complete:  # only the problems of the source itself: nothing is written
+        raise InputError([p for p in imported.problems if p.file == imported.source.path])
+    files = {
+        name: report_bytes(text) if name.endswith(".txt") else text.encode("utf-8")
+        for name, text in import_files(imported).items()
+    }
+    # A plan.xlsx already there would make the folder ambiguous: refuse it too.
+    return write_files(imported.out, files, force, (WORKBOOK_FILE,), IMPORT_OVERWRITE_HINT)
+
+
+IMPORT_OVERWRITE_HINT = "如要覆盖请加 --force，或用 --out 指定其他目录"

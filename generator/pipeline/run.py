@@ -53,8 +53,8 @@ def render_failures() -> tuple[type[Exception], ...]:
     an error is caught, by then the module is loaded if a chart raised it.
     """
     from generator.pipeline.parallel import RenderFailed
-    from generator.render.docx_engine import TemplateRenderError
-    from generator.render.xlsx_engine import WorkbookRenderError
+    from generator.render.docx.errors import TemplateRenderError
+    from generator.render.workbook_spec import WorkbookRenderError
 
     charts = sys.modules.get("generator.render.charts")
     drawn = (charts.ChartFontError,) if charts is not None else ()

@@ -6,15 +6,14 @@ ledger table -- then the body's outline (:mod:`import_outline`), the ledger's ta
 (:mod:`import_ledger`) and the units and groups they name (:mod:`import_units`).
 What could not be placed, and what was guessed, is reported with its line number;
 the result is validated against the models and the cross-file checks, whose findings
-(group members to fill in, ...) are reported too, and written as 导入说明.txt.
+(group members to fill in, ...) are reported too. Writing the result (the YAML files and
+导入说明.txt) is :mod:`generator.pipeline.plan_files`'s part.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from pydantic import BaseModel, ValidationError
 from generator.model.checks import check_ledger, check_organisation, check_plan_text
 from generator.model.placeholders import PLACEHOLDER
 from generator.model.plan import Item, Ledger, Organisation, PlanText
-from generator.model.plan_layout import WORKBOOK_FILE
 from generator.model.short_names import with_short_names
 from generator.problems import InputError, Problem
 from generator.read.import_ledger import (
@@ -43,11 +41,8 @@ from generator.read.import_outline import assign_ids, heading, parse_date, parse
 from generator.read.import_source import Line, Note, Source, Table, read_source
 from generator.read.import_table import is_plan_table, outline_from_table
 from generator.read.import_units import GROUP_NOTE, is_group, organisation_data, split_names
-from generator.read.plan_reader import is_workbook, read_plan
+from generator.read.plan_reader import FILES, is_workbook
 from generator.read.yaml_source import PathKey, format_path
-from generator.write.atomic import write_files
-from generator.write.plan_yaml import FILES, plan_yaml_texts
-from generator.write.text import report_bytes
 
 REPORT_FILE = "导入说明.txt"
 _TITLE = re.compile(r"(方案|计划|意见|通知|办法|要点|规划|细则|安排)$")
@@ -530,7 +525,7 @@ def _validate(
     org_data: dict[str, Any],
     ledger_data: dict[str, Any],
 ) -> None:
-    where = {name: _Where(imported.out / name) for name in FILES}
+    where = {name: _Where(imported.out / name) for name in FILES.values()}
     source = imported.source.path
     org = _model(Organisation, org_data, source, "units.yaml", imported.problems)
     text = _model(PlanText, plan_data, source, "plan.yaml", imported.problems)
@@ -626,46 +621,3 @@ def _note_lines(note: Note) -> str:
     where = f"{note.place}：" if note.place else ""
     head = f"  {where}{shown}" if shown else f"  {where}".rstrip("：")
     return f"{head}\n      {note.reason}" if head.strip() else f"  {note.reason}"
-
-
-def import_files(imported: Imported) -> dict[str, str]:
-    """File name -> text of what the import writes: the three plan files and the report."""
-    assert imported.text and imported.organisation and imported.ledger
-    texts = plan_yaml_texts(imported.text, imported.organisation, imported.ledger)
-    origin = (
-        f"# 由 plandocs import 从 {imported.source.path.name} 导入，请对照 {REPORT_FILE} 核对。"
-    )
-    texts = {name: f"{origin}\n{text}" for name, text in texts.items()}
-    encoded = {name: text.encode("utf-8") for name, text in texts.items()}
-    imported.problems = still_to_fill(encoded, imported.out, None)
-    return {**texts, REPORT_FILE: imported.report() + "\n"}
-
-
-def still_to_fill(files: dict[str, bytes], out: Path, workbook: str | None) -> list[Problem]:
-    """What ``plandocs check`` will ask of the written plan, at its real places (YAML
-    line:column or sheet!cell): the plan is read back from a scratch copy, as check reads it."""
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
-        try:
-            read_plan(folder / workbook if workbook else folder)
-        except InputError as error:
-            real = out if workbook else None
-            return [dataclasses.replace(p, file=real or out / p.file.name) for p in error.problems]
-    return []
-
-
-def write_import(imported: Imported, force: bool) -> list[Path]:
-    """Write the imported data atomically; refuse to replace existing files unless ``force``."""
-    if not imported.complete:  # only the problems of the source itself: nothing is written
-        raise InputError([p for p in imported.problems if p.file == imported.source.path])
-    files = {
-        name: report_bytes(text) if name.endswith(".txt") else text.encode("utf-8")
-        for name, text in import_files(imported).items()
-    }
-    # A plan.xlsx already there would make the folder ambiguous: refuse it too.
-    return write_files(imported.out, files, force, (WORKBOOK_FILE,), IMPORT_OVERWRITE_HINT)
-
-
-IMPORT_OVERWRITE_HINT = "如要覆盖请加 --force，或用 --out 指定其他目录"

@@ -39,6 +39,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
+from generator.formats.identity import WorkbookIdentityError, read_identity
 from generator.read import xlsx_cells
 from generator.read.xlsx_cells import (
     Book,
@@ -49,7 +50,6 @@ from generator.read.xlsx_cells import (
     read_book,
     relationship_target,
 )
-from generator.render.xlsx_engine import WorkbookIdentityError, read_identity
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

@@ -40,7 +40,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import fromstring
 
-from generator.render.xlsx_engine import (
+from generator.formats.identity import (
     IDENTITY_SHEET,
     IdentityLines,
     SheetMap,
@@ -211,7 +211,7 @@ def saved_time(archive: zipfile.ZipFile) -> dt.datetime | None:
 
 
 # --- the identity sheet ----------------------------------------------------------------------
-# xlsx_engine.read_identity / read_sheet_map, from a Book instead of an openpyxl workbook.
+# formats.identity.read_identity / read_sheet_map, from a Book instead of an openpyxl workbook.
 
 
 def _identity_lines(book: Book) -> IdentityLines:

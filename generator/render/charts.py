@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontEntry, FontProperties
 from matplotlib.ft2font import FT2Font
 
-from generator.render.docx_engine import Picture, png_size
+from generator.render.document_spec import Picture, png_size
 
 __all__ = [
     "ChartFontError",

@@ -22,6 +22,9 @@ _LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 
+# A fixed timestamp for every zip member: same inputs, byte-identical outputs.
+ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
+
 
 @dataclass(frozen=True)
 class Member:
@@ -107,3 +110,21 @@ def write(members: list[Member]) -> bytes:
     if offset > 0xFFFFFFFF:
         raise ValueError("document larger than 4 GB")
     return b"".join(chunks) + directory + end
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Re-pack a zip (docx/xlsx) with fixed member timestamps and attributes.
+
+    Member order and content are kept; only the metadata that varies from run to
+    run (time stamps, host OS) is pinned.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            member.create_system = 0
+            out.writestr(member, source.read(info.filename))
+    return target.getvalue()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.render.docx_engine import DocxTemplateEngine
-from generator.render.xlsx_engine import XlsxEngine
+from generator.render.docx.engine import DocxTemplateEngine
+from generator.render.xlsx.engine import XlsxEngine
 from generator.resources import TEMPLATES as BUNDLED
 
 __all__ = ["BUNDLED", "TemplateSet"]

@@ -33,23 +33,19 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.render.xlsx_engine import (
-    AUTHOR,
+from generator.formats.cells import replace_illegal_chars
+from generator.render.xlsx.geometry import needed_height, text_units
+from generator.render.xlsx.styles import (
     STYLE_HEADER,
     STYLE_SUBTITLE,
     STYLE_TEXT,
     STYLE_TITLE,
     CellStyle,
     apply_page_layout,
-    checked_text,
     default_cell_styles,
     default_page_layout,
-    needed_height,
-    replace_illegal_chars,
-    text_units,
-    workbook_bytes,
-    write_value,
 )
+from generator.render.xlsx.values import AUTHOR, checked_text, workbook_bytes, write_value
 
 NOTES_SHEET = "退回说明"
 NOTE_FILL = PatternFill("solid", fgColor="FFFFC7CE")  # Excel's own "差" (bad) red

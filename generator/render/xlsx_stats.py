@@ -25,20 +25,20 @@ from openpyxl.chart.legend import Legend
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.render.xlsx_engine import (
-    CELL_PADDING_UNITS,
+from generator.render.workbook_spec import WorkbookRenderError
+from generator.render.xlsx.geometry import CELL_PADDING_UNITS, needed_height, text_units
+from generator.render.xlsx.styles import (
     STYLE_HEADER,
     STYLE_TEXT,
     STYLE_TITLE,
     CellStyle,
-    WorkbookRenderError,
     apply_page_layout,
-    check_sheet_name,
     default_cell_styles,
     default_page_layout,
-    needed_height,
+)
+from generator.render.xlsx.values import (
+    check_sheet_name,
     set_properties,
-    text_units,
     workbook_bytes,
     write_value,
 )

@@ -28,14 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import json
 import os
 import re
 import secrets
 import signal
 import threading
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -43,8 +41,6 @@ from typing import Protocol
 
 from generator.problems import InputError, Problem
 
-# A fixed timestamp for every zip member: same inputs, byte-identical outputs.
-ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
 TEMP_PREFIX = ".tmp-"
 BACKUP_PREFIX = ".bak-"
 BOOKKEEPING = PurePath(".plandocs")
@@ -152,24 +148,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write one file via a temp file in the same folder, a rename and a folder fsync."""
     os.replace(_write_temp(path, data), path)
     fsync_dir(path.parent)
-
-
-def normalize_zip(data: bytes) -> bytes:
-    """Re-pack a zip (docx/xlsx) with fixed member timestamps and attributes.
-
-    Member order and content are kept; only the metadata that varies from run to
-    run (time stamps, host OS) is pinned.
-    """
-    source = zipfile.ZipFile(io.BytesIO(data))
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            member.create_system = 0
-            out.writestr(member, source.read(info.filename))
-    return target.getvalue()
 
 
 def explain(error: OSError, path: Path) -> str:

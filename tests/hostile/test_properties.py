@@ -148,7 +148,7 @@ def test_what_a_unit_reports_is_kept_exactly(progress: str) -> None:
 @settings(max_examples=30, deadline=None)
 @given(bad=st.sampled_from(sorted(ILLEGAL)), text=TEXT)
 def test_illegal_characters_are_refused_never_dropped(bad: int, text: str) -> None:
-    from generator.render.docx_engine import TemplateRenderError
+    from generator.render.docx.errors import TemplateRenderError
 
     plan = with_texts(f"{text}{chr(bad)}末", "某单位", "某目标")  # inside: ends are stripped
     try:

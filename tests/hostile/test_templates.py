@@ -20,7 +20,8 @@ from xml.sax.saxutils import escape
 import docx
 import pytest
 
-from generator.render.docx_engine import DocxTemplateEngine, TemplateRenderError
+from generator.render.docx.engine import DocxTemplateEngine
+from generator.render.docx.errors import TemplateRenderError
 from tests.helpers import EXAMPLE, ROOT, copy_example, edit, invoke
 from tests.hostile.helpers import snapshot
 

@@ -1,4 +1,4 @@
-"""Small helpers over python-docx's oxml layer for what python-docx has no API for.
+"""The template builder's helpers over python-docx's oxml, for what python-docx has no API for.
 
 python-docx writes neither ``w:eastAsia`` fonts nor ``w:lang``, knows no document
 grid, no field codes and no table borders, yet Word and WPS are strict about the
@@ -21,6 +21,7 @@ from docx.shared import Twips
 from lxml import etree
 
 from generator.render import gbt9704
+from generator.render.docx.schema_order import TCPR_ORDER
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -60,11 +61,6 @@ TBLPR_ORDER: tuple[str, ...] = (
     "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
     "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
     "w:tblCaption", "w:tblDescription", "w:tblPrChange",
-)  # fmt: skip
-TCPR_ORDER: tuple[str, ...] = (
-    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
-    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
 )  # fmt: skip
 BORDER_EDGES: tuple[str, ...] = ("top", "left", "bottom", "right", "insideH", "insideV")
 THEME_FONT_ATTRIBUTES: tuple[str, ...] = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
@@ -111,15 +107,6 @@ def set_w_attributes(element: etree._Element, **values: str | int) -> None:
     """Set ``w:``-namespaced attributes given as keyword arguments (``line=579``)."""
     for name, value in values.items():
         element.set(qn(f"w:{name}"), str(value))
-
-
-def sort_children(parent: etree._Element, order: Sequence[str]) -> None:
-    """Reorder ``parent``'s children by schema ``order``; unknown children keep their place last."""
-    rank = {qn(name): index for index, name in enumerate(order)}
-    children = list(parent)
-    children.sort(key=lambda child: rank.get(child.tag, len(rank)))
-    for child in children:
-        parent.append(child)
 
 
 def strip_layout_whitespace(element: etree._Element) -> None:

@@ -8,7 +8,7 @@ template -- styles.xml with every cell format a render can use, the theme, the
 page setup fragments -- is serialised (by openpyxl, so its rules are unchanged)
 and compressed once; see ``StyleTable`` and ``rawzip``.
 
-The writer knows nothing about ledgers: the engine (``xlsx_engine``) validates
+The writer knows nothing about ledgers: the engine (``engine``) validates
 values and decides what goes where.
 """
 

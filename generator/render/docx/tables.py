@@ -1,0 +1,263 @@
+"""Tables and sections after rendering: grids fitted to what a column loop produced, cell
+widths balanced from the cells' text, an empty last section dropped."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from lxml import etree
+
+from generator.render.docx.schema_order import TCPR_ORDER, sort_children
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+# Word's default left + right cell margins (0.19 cm each), in twips.
+CELL_MARGINS = 2 * 108
+
+# Measuring table text: runs without a size count as 10.5 pt (五号); a little slack
+# beyond the estimate keeps a line that just fits from wrapping in another renderer.
+DEFAULT_HALF_POINTS = 21
+
+TEXT_SLACK = 60
+
+
+def fix_cell_properties(root: etree._Element) -> None:
+    """Put ``w:tcPr`` children back in schema order.
+
+    docxtpl's ``{% vm %}`` appends ``w:vMerge`` at the end of ``w:tcPr``, after
+    ``w:vAlign``; Word rejects that order as corrupt.
+    """
+    for cell_properties in root.iter(f"{{{_W}}}tcPr"):
+        sort_children(cell_properties, TCPR_ORDER)
+
+
+def w_name(name: str) -> str:
+    return f"{{{_W}}}{name}"
+
+
+def _span(cell: etree._Element) -> int:
+    span = cell.find(f"{w_name('tcPr')}/{w_name('gridSpan')}")
+    return int(span.get(w_name("val"), "1")) if span is not None else 1
+
+
+def _run_size(run: etree._Element) -> int:
+    size = run.find(f"{w_name('rPr')}/{w_name('sz')}")
+    return (
+        int(size.get(w_name("val"), DEFAULT_HALF_POINTS))
+        if size is not None
+        else DEFAULT_HALF_POINTS
+    )
+
+
+def natural_width(cell: etree._Element) -> int:
+    """Twips the cell's longest line needs unwrapped, margins included.
+
+    A CJK character is as wide as its font size, anything narrower half of that.
+    """
+    longest = 0.0
+    for paragraph in cell.iter(w_name("p")):
+        line = 0.0
+        for run in paragraph.iter(w_name("r")):
+            em = _run_size(run) * 10  # half-points → twips
+            for node in run:
+                if node.tag in (w_name("br"), w_name("cr")):
+                    longest, line = max(longest, line), 0.0
+                elif node.tag == w_name("t"):
+                    line += sum(em if ord(ch) >= 0x2E80 else em / 2 for ch in node.text or "")
+        longest = max(longest, line)
+    return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK
+
+
+def token_width(cell: etree._Element) -> int:
+    """Twips of the cell's longest run of letters and digits (``1986.04``), which a line
+    must not break, margins included."""
+    longest = 0.0
+    for run in cell.iter(w_name("r")):
+        em = _run_size(run) * 10
+        for node in run.iter(w_name("t")):
+            for token in re.findall(r"[0-9A-Za-z.,:/%()+\-]+", node.text or ""):
+                longest = max(longest, len(token) * em / 2)
+    return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK if longest else 0
+
+
+def column_widths(natural: list[int], total: int) -> list[int]:
+    """Split ``total`` twips between columns that would like their ``natural`` widths.
+
+    If all fit, each grows in proportion. If not, the narrowest columns get what they
+    need as long as that is no more than an equal share of what is left, and the
+    remaining ones split the rest equally. Rounding leftovers go to the widest column.
+    """
+    if sum(natural) <= total:
+        widths = [total * n // sum(natural) for n in natural]
+    else:
+        widths, remaining = list(natural), total
+        order = sorted(range(len(natural)), key=lambda i: natural[i])
+        for done, column in enumerate(order):
+            share = remaining // (len(order) - done)
+            if natural[column] > share:
+                for rest in order[done:]:
+                    widths[rest] = share
+                break
+            remaining -= natural[column]
+    widths[widths.index(max(widths))] += total - sum(widths)
+    return widths
+
+
+# Columns start at their text's width, but no wider than 3 四号 characters -- 6 for a
+# long text (20 characters or more), never a sliver; a character at a time then
+# goes where it shortens the table most.
+CHAR_TWIPS = 280
+
+LEAST_CHARS, LEAST_LONG_CHARS, LONG_TEXT_CHARS = 3, 6, 20
+
+WIDTH_STEP = CHAR_TWIPS
+
+
+def _lines(need: int, width: int) -> int:
+    return max(1, -(-(need - CELL_MARGINS) // max(1, width - CELL_MARGINS)))
+
+
+def _least(natural: int) -> int:
+    long = natural - CELL_MARGINS >= LONG_TEXT_CHARS * CHAR_TWIPS
+    return (LEAST_LONG_CHARS if long else LEAST_CHARS) * CHAR_TWIPS + CELL_MARGINS
+
+
+def _best_step(
+    cells: list[list[int]], widths: list[int], natural: list[int], spare: int
+) -> tuple[int, int] | None:
+    """(column, steps): the widening that saves the most lines per step, or None.
+
+    Only the widened column's cells change, so each trial recounts that column alone
+    against the tallest of the other cells of each row.
+    """
+    lines = [
+        [_lines(need, w) if need else 0 for need, w in zip(row, widths, strict=True)]
+        for row in cells
+    ]
+    best: tuple[float, int, int] | None = None
+    for column, width in enumerate(widths):
+        others = [max((n for j, n in enumerate(row) if j != column), default=0) for row in lines]
+        now = sum(max(1, o, row[column]) for o, row in zip(others, lines, strict=True))
+        own = sum(row[column] for row in lines)
+        for steps in range(1, spare + 1):
+            if width + (steps - 1) * WIDTH_STEP >= natural[column]:
+                break
+            trial = [
+                _lines(row[column], width + steps * WIDTH_STEP) if row[column] else 0
+                for row in cells
+            ]
+            table = sum(max(1, o, t) for o, t in zip(others, trial, strict=True))
+            saved = (now - table) + (own - sum(trial)) / 1000
+            if saved > 0:
+                rate = saved / steps
+                if best is None or rate > best[0]:
+                    best = (rate, column, steps)
+                break
+    return None if best is None else (best[1], best[2])
+
+
+def balanced_widths(
+    cells: list[list[int]], total: int, tokens: list[int] | None = None
+) -> list[int]:
+    """Column widths for rows of cells needing ``cells[row][column]`` twips unwrapped.
+
+    Each column first gets its text's width up to a few characters; then, step by step,
+    the room left goes to the column that saves the most table lines (a row is as tall
+    as its tallest cell), so a long text such as 事迹简介 gets the width while short
+    columns stay narrow and readable. When even the start does not fit, or every text
+    already fits, ``column_widths`` shares the room.
+    """
+    natural = [max(CELL_MARGINS, *column) for column in zip(*cells, strict=True)]
+    if sum(natural) <= total:
+        return column_widths(natural, total)
+    least = [min(n, _least(n)) for n in natural]
+    # never narrower than its longest number or word: 1986.04 stays on one line
+    least = [max(m, t) for m, t in zip(least, tokens or [0] * len(least), strict=True)]
+    if sum(least) > total:
+        return column_widths(natural, total)
+    widths = list(least)
+    while (spare := (total - sum(widths)) // WIDTH_STEP) > 0:
+        step = _best_step(cells, widths, natural, spare)
+        if step is None:  # nothing saves a line any more: the rest by what columns lack
+            lacking = [max(0, n - w) for n, w in zip(natural, widths, strict=True)]
+            room = total - sum(widths)
+            widths = [
+                w + room * lack // (sum(lacking) or 1)
+                for w, lack in zip(widths, lacking, strict=False)
+            ]
+            break
+        column, steps = step
+        widths[column] += steps * WIDTH_STEP
+    widths[widths.index(max(widths))] += total - sum(widths)
+    return widths
+
+
+def fit_table_grid(table: etree._Element) -> None:
+    """A table whose rows no longer match its grid (a ``{%tc for %}`` loop) gets a new one.
+
+    The table keeps its total width, shared by the columns' text (Word's autofit, done
+    here so Word, WPS and LibreOffice agree); every cell's ``w:tcW`` follows the grid.
+    """
+    grid = table.find(w_name("tblGrid"))
+    rows = table.findall(w_name("tr"))
+    if grid is None or not rows:
+        return
+    columns = grid.findall(w_name("gridCol"))
+    needed = max(sum(_span(cell) for cell in row.findall(w_name("tc"))) for row in rows)
+    if needed in (0, len(columns)):
+        return
+    cells, tokens = [], [0] * needed
+    for row in rows:
+        need, position = [0] * needed, 0
+        for cell in row.findall(w_name("tc")):
+            if _span(cell) == 1:
+                need[position] = natural_width(cell)
+                tokens[position] = max(tokens[position], token_width(cell))
+            position += _span(cell)
+        cells.append(need)
+    natural = [max(CELL_MARGINS, *column) for column in zip(*cells, strict=True)]
+    total = sum(int(column.get(w_name("w"), "0")) for column in columns) or sum(natural)
+    widths = balanced_widths(cells, total, tokens)
+    for column in columns:
+        grid.remove(column)
+    for width in widths:
+        etree.SubElement(grid, w_name("gridCol"), {w_name("w"): str(width)})
+    for row in rows:
+        _set_cell_widths(row, widths)
+
+
+def _set_cell_widths(row: etree._Element, widths: list[int]) -> None:
+    position = 0
+    for cell in row.findall(w_name("tc")):
+        span = _span(cell)
+        properties = cell.find(w_name("tcPr"))
+        if properties is None:
+            properties = etree.Element(w_name("tcPr"))
+            cell.insert(0, properties)
+        width = properties.find(w_name("tcW"))
+        if width is None:
+            width = etree.SubElement(properties, w_name("tcW"))
+        width.attrib.clear()
+        width.set(w_name("w"), str(sum(widths[position : position + span])))
+        width.set(w_name("type"), "dxa")
+        position += span
+
+
+def drop_empty_last_section(root: etree._Element) -> None:
+    """If nothing follows the last section break, that break's section becomes the last.
+
+    A template may end with a section whose content sat inside ``{%p if %}``; left
+    empty, Word would still show it as a blank page.
+    """
+    body = root.find(w_name("body"))
+    final = body.find(w_name("sectPr")) if body is not None else None
+    if final is None:
+        return
+    blocks = [child for child in body if child.tag in (w_name("p"), w_name("tbl"), w_name("sdt"))]
+    if not blocks or blocks[-1].tag != w_name("p"):
+        return
+    closing = blocks[-1].find(f"{w_name('pPr')}/{w_name('sectPr')}")
+    if closing is not None:
+        closing.getparent().remove(closing)
+        body.replace(final, closing)
