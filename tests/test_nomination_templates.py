@@ -29,7 +29,7 @@ from tests.gbt9704_checks import (
     run_text,
     runs,
 )
-from tests.test_templates_gbt9704 import TEMPLATES, load_make_templates, render, replace_in
+from tests.test_templates_gbt9704 import STALE, TEMPLATES, load_make_templates, render, replace_in
 
 FORMS = {
     "nomination_individual.docx": "individual_nomination_context",
@@ -117,7 +117,7 @@ def grid_width(cell: Element) -> int:
 def test_committed_template_is_what_the_script_builds(name: str) -> None:
     make_templates = load_make_templates()
     built = make_templates.to_bytes(make_templates.builders()[name]())
-    assert built == (TEMPLATES / name).read_bytes(), "运行 python tools/make_templates.py"
+    assert built == (TEMPLATES / name).read_bytes(), STALE.format(name)
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))
