@@ -125,7 +125,7 @@ def test_the_status_sheet_lists_every_unit_as_the_returns_left_it(year: dict) ->
     assert list(rows) == [u["name"] for u in year["issued"]]
     assert rows[NAMES[DONE_ON_TIME]][2:4] == ["已报送", "2016-11-20 10:00"]
     assert rows[NAMES[LAGGING]][2:4] == ["已报送", "2016-11-21 09:30"]
-    assert "精神文明办台账.xlsx" in rows[NAMES[DONE_ON_TIME]][4]
+    assert rows[NAMES[DONE_ON_TIME]][4] == "精神文明办台账.xlsx"
     careless = rows[NAMES[CARELESS]]
     assert careless[2] == "退回待改正" and careless[5] == "人民公园台账.xlsx"
     others = [r for name, r in rows.items() if name not in {NAMES[i] for i in STAMPS}]

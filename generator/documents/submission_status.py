@@ -23,9 +23,9 @@ COLUMNS = (
     Column("seq", "序号", 5, "text"),
     Column("unit", "单位", 22, "text"),
     Column("state", "报送情况", 10, "text"),
-    Column("saved", "报送时间（台账保存于）", 18, "text"),
+    Column("saved", "报送时间", 17, "text"),  # as the unit's Excel saved it
     Column("version", "采用的报送", 34, "text"),
-    Column("rejected", "待改正的退回件", 26, "text"),
+    Column("rejected", "待改正退回件", 26, "text"),
 )
 KEYS = tuple(c.key for c in COLUMNS)
 REPORTED, MISSING, TO_CORRECT = "已报送", "未报送", "退回待改正"
@@ -95,4 +95,4 @@ def _saved(submission: Submission | None) -> str:
 def _version(submission: Submission | None) -> str:
     if submission is None:
         return ""
-    return f"{submission.file_name}（第{submission.order}份收到）"
+    return submission.source or submission.file_name  # its place in the returns folder
