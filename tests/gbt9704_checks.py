@@ -27,10 +27,6 @@ from lxml import etree
 
 from generator.render import gbt9704 as g
 
-WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
-EMU_PER_TWIP = 635
-
 Element = etree._Element
 Source = bytes | str | os.PathLike[str]
 
@@ -707,13 +703,8 @@ def _field_layout(p: Element) -> tuple[str, str, bool]:
 
 
 def page_number_lines(footer: Element) -> list[Element]:
-    """The footer's paragraphs that hold a PAGE field (not those holding a text box that
-    holds it)."""
-    return [
-        p
-        for p in footer.iter(qn("w:p"))
-        if _field_layout(p)[2] and next(p.iter(qn("w:txbxContent")), None) is None
-    ]
+    """The footer's paragraphs that hold a PAGE field."""
+    return [p for p in footer.iter(qn("w:p")) if _field_layout(p)[2]]
 
 
 def is_record_footer(view: DocxView, footer: Element) -> bool:
@@ -721,41 +712,38 @@ def is_record_footer(view: DocxView, footer: Element) -> bool:
     return any(view.paragraph_style_name(p) == g.STYLE_PRINTER for p in footer.iter(qn("w:p")))
 
 
-def _number_box(p: Element) -> Element | None:
-    """The ``wp:anchor`` of the text box holding page-number paragraph ``p``, if any."""
-    for ancestor in p.iterancestors():
-        if ancestor.tag == f"{{{WP_NS}}}anchor":
-            return ancestor
-    return None
+def _number_frame(p: Element) -> Element | None:
+    """The ``w:framePr`` making page-number paragraph ``p`` a text frame, if any."""
+    return p.find(f"{qn('w:pPr')}/{qn('w:framePr')}")
 
 
-def _check_turned_number(box: Element, odd: bool, where: str) -> list[str]:
+def _check_turned_number(p: Element, frame: Element, odd: bool, where: str) -> list[str]:
     """§8: on a landscape page the number stays where the portrait pages have it -- 7 mm
     outside the 版心's portrait foot (the page's left edge), 1 字 from the sheet's right
-    (the page's bottom, odd pages) or left (its top, even pages), turned with the sheet."""
+    (the page's bottom, odd pages) or left (its top, even pages), turned with the sheet
+    (a frame placed on the page, its paragraph's text direction top to bottom)."""
 
-    def offset(axis: str) -> int:
-        node = box.find(f"{{{WP_NS}}}position{axis}/{{{WP_NS}}}posOffset")
-        return round(int(node.text) / EMU_PER_TWIP) if node is not None else -1
+    def value(name: str) -> int:
+        return twips(frame.get(qn(f"w:{name}")))
 
-    extent = box.find(f"{{{WP_NS}}}extent")
-    width = round(int(extent.get("cx")) / EMU_PER_TWIP)
-    length = round(int(extent.get("cy")) / EMU_PER_TWIP)
     failures = []
+    if (frame.get(qn("w:hAnchor")), frame.get(qn("w:vAnchor"))) != ("page", "page"):
+        failures.append(f"{where}横排页码图文框应相对页面定位")
     edge = g.LANDSCAPE_MARGIN_LEFT - g.PAGE_NUMBER_GAP  # 7 mm left of the 版心
-    if abs(offset("H") + width - edge) > g.MARGIN_TOLERANCE:
+    if abs(value("x") + value("w") - edge) > g.MARGIN_TOLERANCE:
         failures.append(f"{where}横排页码应在版心左侧 7 mm 处")
     if odd:
         end = g.PAGE_WIDTH - g.LANDSCAPE_MARGIN_BOTTOM - g.PAGE_NUMBER_INDENT
-        placed = abs(offset("V") + length - end) <= g.MARGIN_TOLERANCE
+        placed = abs(value("y") + value("h") - end) <= g.MARGIN_TOLERANCE
     else:
         start = g.LANDSCAPE_MARGIN_TOP + g.PAGE_NUMBER_INDENT
-        placed = abs(offset("V") - start) <= g.MARGIN_TOLERANCE
-    if not placed:
+        placed = abs(value("y") - start) <= g.MARGIN_TOLERANCE
+    if not placed or frame.get(qn("w:hRule")) != "exact":
         failures.append(f"{where}横排页码应距{'下' if odd else '上'}边一字")
-    vert = [b.get("vert") for b in box.iter(f"{{{WPS_NS}}}bodyPr")]
-    if vert != ["vert"]:
-        failures.append(f"{where}横排页码应随纸张转向（文字方向 vert），实为 {vert}")
+    direction = p.find(f"{qn('w:pPr')}/{qn('w:textDirection')}")
+    turned = direction.get(qn("w:val")) if direction is not None else None
+    if turned not in ("tbRl", "tbRlV"):
+        failures.append(f"{where}横排页码应随纸张转向（文字方向 tbRl），实为 {turned}")
     return failures
 
 
@@ -767,7 +755,7 @@ def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> lis
     if len(lines) != 1:
         return [f"{where}页脚应有一个 PAGE 页码域"]
     p = lines[0]
-    box = _number_box(p)
+    frame = _number_frame(p)
     before, after, _ = _field_layout(p)
     failures = []
     if (before, after) != (g.PAGE_NUMBER_BEFORE, g.PAGE_NUMBER_AFTER):
@@ -779,10 +767,10 @@ def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> lis
             break
     side, other = ("right", "left") if odd else ("left", "right")
     align = view.paragraph_value(p, "w:jc", "val")
-    if box is not None:  # the box itself stands 1 字 in
+    if frame is not None:  # the frame itself stands 1 字 in
         if align not in (side, "end" if odd else "start"):
             failures.append(f"{where}横排页码应{'右' if odd else '左'}对齐，实为 {align}")
-        return failures + _check_turned_number(box, odd, where)
+        return failures + _check_turned_number(p, frame, odd, where)
     indent = twips(view.paragraph_value(p, "w:ind", side))
     if align not in (side, "end" if odd else "start") or abs(indent - g.PAGE_NUMBER_INDENT) > 10:
         failures.append(
@@ -797,8 +785,8 @@ def _check_footer(view: DocxView, footer: Element, odd: bool, where: str) -> lis
 def _footer_position(view: DocxView, sect_pr: Element, footer: Element, number: int) -> list[str]:
     """The page-number line sits 7 mm (±1 mm) below the text block."""
     lines = page_number_lines(footer)
-    if not lines or _number_box(lines[0]) is not None:
-        return []  # _check_footer reports it, or checks the turned number's box
+    if not lines or _number_frame(lines[0]) is not None:
+        return []  # _check_footer reports it, or checks the turned number's frame
     margins = sect_pr.find(qn("w:pgMar"))
     gap = (
         twips(margins.get(qn("w:bottom")))

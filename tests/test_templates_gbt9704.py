@@ -441,8 +441,15 @@ def test_checker_reports_wrong_content(
         ("word/document.xml", 'w:footer="1307"', 'w:footer="567"', "应为 7 mm"),
         ("word/document.xml", '(?#all)w:eastAsia="zh-CN"', 'w:eastAsia="ja-JP"', "应为 zh-CN"),
         # §8: the landscape page's number is turned with the sheet, left of the 版心
-        ("word/footer3.xml", 'vert="vert"', 'vert="horz"', "随纸张转向"),
-        ("word/footer4.xml", ">829945<", ">0<", "版心左侧 7 mm"),
+        (
+            "word/footer3.xml",
+            'w:textDirection w:val="tbRl"',
+            'w:textDirection w:val="lrTb"',
+            "随纸张转向",
+        ),
+        ("word/footer4.xml", 'w:x="1307"', 'w:x="0"', "版心左侧 7 mm"),
+        ("word/footer3.xml", 'w:y="8472"', 'w:y="1868"', "距下边一字"),
+        ("word/footer4.xml", 'w:vAnchor="page"', 'w:vAnchor="text"', "相对页面定位"),
     ],
 )
 def test_checker_reports_wrong_layout(

@@ -28,8 +28,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import nsmap, qn
+from docx.oxml.ns import qn
 from docx.section import Section, _Footer
 from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
@@ -558,70 +557,66 @@ def add_page_number_footers(document: Document, section: Section) -> None:
 # head): its page number stays where the other pages have it -- 7 mm outside the 版心's
 # portrait foot, which is now the landscape page's left edge, 1 字 in from the sheet's
 # right (odd pages: the landscape page's bottom) or left (even pages: its top), reading
-# the way the sheet is held. A footer's own line cannot be turned, so the number sits in
-# a text box anchored to the page, its text turned 90° (DrawingML ``vert``, read alike by
-# Word, WPS and LibreOffice).
-EMU_PER_TWIP = 635
-NUMBER_BOX_LENGTH = 6 * g.CHAR_WIDTH_SIHAO  # "— 12 —" with room to spare
-WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
-DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+# the way the sheet is held. A footer's own line cannot be turned, so the number is a
+# text frame: a footer paragraph with ``w:framePr`` placed on the page and
+# ``w:textDirection`` tbRl (turned 90°). Word documents that it honours paragraph text
+# direction in a frame ([MS-OE376] on ECMA-376 17.3.1.41: "Word uses this property only
+# when the paragraph is contained within a frame"); frames in footers are Word's own old
+# way of placing page numbers; LibreOffice makes it a text frame of that direction. A
+# DrawingML text box anchored to the page (wps:txbx, vert="vert") was tried first:
+# LibreOffice 7.4 drops its offsets on the first page of a two-page landscape section
+# that follows two portrait pages (the number lands in the page's top-left corner).
+NUMBER_FRAME_LENGTH = 6 * g.CHAR_WIDTH_SIHAO  # "— 12 —" with room to spare
+NUMBER_DIRECTION = "tbRl"  # top to bottom: the portrait line, turned with the sheet
 
 
-def number_box_position(odd: bool) -> tuple[int, int]:
-    """(x, y) in twips of the page-number box's top-left corner on a landscape page."""
+def number_frame_position(odd: bool) -> tuple[int, int]:
+    """(x, y) in twips of the page-number frame's top-left corner on a landscape page."""
     x = g.LANDSCAPE_MARGIN_LEFT - g.PAGE_NUMBER_GAP - g.PAGE_NUMBER_LINE
     if odd:
         bottom = g.PAGE_WIDTH - g.LANDSCAPE_MARGIN_BOTTOM - g.PAGE_NUMBER_INDENT
-        return x, bottom - NUMBER_BOX_LENGTH
+        return x, bottom - NUMBER_FRAME_LENGTH
     return x, g.LANDSCAPE_MARGIN_TOP + g.PAGE_NUMBER_INDENT
 
 
-def number_box_xml(odd: bool, box_id: int) -> str:
-    x, y = (EMU_PER_TWIP * v for v in number_box_position(odd))
-    cx, cy = EMU_PER_TWIP * g.PAGE_NUMBER_LINE, EMU_PER_TWIP * NUMBER_BOX_LENGTH
-    return (
-        f'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
-        '<mc:Choice Requires="wps"><w:drawing>'
-        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2"'
-        ' behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
-        '<wp:simplePos x="0" y="0"/>'
-        f'<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
-        f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:wrapNone/><wp:docPr id="{box_id}" name="页码{box_id}"/><wp:cNvGraphicFramePr/>'
-        f'<a:graphic xmlns:a="{DRAWING_NS}"><a:graphicData uri="{WPS_NS}">'
-        f'<wps:wsp xmlns:wps="{WPS_NS}"><wps:cNvSpPr txBox="1"/><wps:spPr>'
-        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
-        "</wps:spPr><wps:txbx><w:txbxContent/></wps:txbx>"
-        '<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0"'
-        ' anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
-        "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
-        "</mc:AlternateContent>"
+def turn_into_number_frame(number: Paragraph, odd: bool) -> None:
+    """Make ``number`` a one-line text frame on the page's left edge, its text turned.
+
+    The frame is one line wide (the footer line's exact height) and 6 字 long; in it
+    the turned line runs from the sheet's left to its right, as on portrait pages: odd
+    numbers at its end (toward the page's bottom), even at its start.
+    """
+    ppr = number._p.get_or_add_pPr()
+    x, y = number_frame_position(odd)
+    frame = oxml.ensure_child(ppr, "w:framePr", oxml.PPR_ORDER)
+    oxml.set_w_attributes(
+        frame,
+        w=g.PAGE_NUMBER_LINE,
+        h=NUMBER_FRAME_LENGTH,
+        hRule="exact",
+        wrap="around",
+        hAnchor="page",
+        vAnchor="page",
+        x=x,
+        y=y,
     )
+    direction = oxml.ensure_child(ppr, "w:textDirection", oxml.PPR_ORDER)
+    oxml.set_w_attributes(direction, val=NUMBER_DIRECTION)
+    number.paragraph_format.right_indent = Twips(0)
+    number.paragraph_format.left_indent = Twips(0)
 
 
 def fill_landscape_number(footer: _Footer, odd: bool) -> None:
-    """The landscape page's footer: an empty line holding the turned page-number box."""
+    """The landscape page's footer: the turned page-number frame, then an empty line
+    (the footer's own line, which keeps the footer's height; Word wants a paragraph
+    after a frame)."""
     footer.is_linked_to_previous = False
-    holder = footer.paragraphs[0]
-    holder.style = g.STYLE_PAGE_NUMBER
-    oxml.apply_run_format(oxml.paragraph_mark_properties(holder), PAGE_NUMBER)
-    run = holder.add_run()._r
-    wrapper = etree.fromstring(
-        f'<w:r xmlns:w="{nsmap["w"]}" '
-        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
-        f"{number_box_xml(odd, 900 + int(odd))}</w:r>"
-    )
-    run.extend(list(wrapper))
-    content = run.find(".//" + qn("w:txbxContent"))
-    number = Paragraph(OxmlElement("w:p"), footer)
-    content.append(number._p)
+    number = footer.paragraphs[0]
     fill_page_number(number, odd)
-    # In the box, the turned line runs from the sheet's left to its right, as on portrait
-    # pages: odd numbers at its end (toward the page's bottom), even at its start.
-    number.paragraph_format.right_indent = Twips(0)
-    number.paragraph_format.left_indent = Twips(0)
+    turn_into_number_frame(number, odd)
+    line = footer.add_paragraph()
+    line.style = g.STYLE_PAGE_NUMBER
+    oxml.apply_run_format(oxml.paragraph_mark_properties(line), PAGE_NUMBER)
     oxml.strip_layout_whitespace(footer._element)
 
 
