@@ -23,7 +23,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from lxml import etree
 
@@ -593,21 +593,13 @@ def _fonts(pdf: Path) -> list[Problem]:
 # --- a whole document set -----------------------------------------------------------------
 
 
-KINDS: tuple[tuple[str, str], ...] = (
-    # (path pattern, kind), first match wins
-    (r"评选推荐/推荐表/", "推荐表"),
-    (r"评选推荐/[^/]+\.docx$", "报告"),
-    (r"阶段总结/[^/]+/各单位/", "单位阶段总结"),
-    (r"阶段总结/", "阶段总结"),
-    (r"年度总结/各单位/", "单位年度总结"),
-    (r"年度总结/", "年度总结"),
-    (r"各单位/", "实施方案"),
-    (r"方案/", "方案"),
-)
-
-
 def kind_of(relative: str) -> str:
-    return next((kind for pattern, kind in KINDS if re.search(pattern, relative)), "其他")
+    """The registry's label of a document at ``<set>/<path in its output folder>``."""
+    from generator.pipeline.kinds import kind_of as registered
+
+    _, _, inside = relative.partition("/")
+    kind = registered(PurePath(inside))
+    return kind.label if kind is not None else "其他"
 
 
 def with_notice(docx: Path) -> bool:

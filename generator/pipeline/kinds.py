@@ -197,7 +197,7 @@ KINDS: tuple[DocumentKind, ...] = (
     _kind("rectification_notice", "整改通知", Flow.SUMMARY, 2, rectification_folder,
           rectification_notice.documents, DOCUMENT,
           files=("阶段总结/*/整改通知/*.docx",)),
-    _kind("unit_summary", "单位阶段总结", SUMMARIES, 2, unit_summary_folder,
+    _kind("unit_summary", "单位总结", SUMMARIES, 2, unit_summary_folder,
           unit_summary.documents, DOCUMENT,
           files=("阶段总结/*/各单位/*.docx", "年度总结/各单位/*.docx",)),
     # phase 3: commendation
