@@ -80,7 +80,7 @@ def _unit_jobs(plan: Plan, templates: TemplateSet, unit: Unit, duties: list[Duty
             unit_plan.TEMPLATE,
             folder / safe_filename(title, ".docx"),
             f"{unit.name} 实施方案",
-            unit_plan.unit_plan_context(plan, unit, duties),
+            lambda: unit_plan.unit_plan_context(plan, unit, duties),  # built when needed
             _properties(plan, title, unit.name),
         ),
         xlsx_job(
@@ -88,6 +88,6 @@ def _unit_jobs(plan: Plan, templates: TemplateSet, unit: Unit, duties: list[Duty
             ledger_workbook.TEMPLATE,
             folder / safe_filename(f"{unit.name}工作台账", ".xlsx"),
             f"{unit.name} 台账",
-            ledger_workbook.unit_ledger_spec(plan, unit),
+            lambda: ledger_workbook.unit_ledger_spec(plan, unit),
         ),
     ]
