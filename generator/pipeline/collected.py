@@ -118,8 +118,7 @@ def collect_outputs(plan: Plan, result: CollectResult, templates: TemplateSet) -
 def original_job(check: ReturnCheck, folder: PurePath) -> Job:
     """A byte-for-byte copy of a returned file, named by its hash: nothing a unit sent is lost."""
     name = safe_filename(f"{check.file.sha256[:12]}-{check.file.path.name}")
-    data = check.file.data
-    return Job(folder / name, f"原件 {check.file.path.name}", lambda: data)
+    return Job(folder / name, f"原件 {check.file.path.name}", check.file.content)
 
 
 def annotated_job(plan: Plan, check: ReturnCheck, folder: PurePath, noun: str) -> Job | None:
@@ -128,13 +127,15 @@ def annotated_job(plan: Plan, check: ReturnCheck, folder: PurePath, noun: str) -
         return None
     notes = [_note(problem.place, problem.message, problem.hint) for problem in check.errors]
     title = f"{check.unit.name}：{noun}退回修改说明（{plan.text.title}）"
-    data = check.file.data
+    file = check.file
     # Named after the file's place in the returns folder: two 台账.xlsx in two subfolders
     # get a copy each.
     source = PurePath(check.file.source or check.file.path.name)
     where = "-".join((*source.parent.parts, source.stem))
     name = safe_filename(f"{check.unit.name}-{where}（退回修改）", ".xlsx")
-    return Job(folder / name, f"退回 {check.unit.name}", lambda: _annotated(data, notes, title))
+    return Job(
+        folder / name, f"退回 {check.unit.name}", lambda: _annotated(file.content(), notes, title)
+    )
 
 
 def _annotated(data: bytes, notes: list[CellNote], title: str) -> bytes:

@@ -57,12 +57,13 @@ def render_failures() -> tuple[type[Exception], ...]:
     an error is caught, by then the module is loaded if a chart raised it.
     """
     from generator.pipeline.parallel import RenderFailed
+    from generator.read.returns import ReturnChanged
     from generator.render.docx_engine import TemplateRenderError
     from generator.render.xlsx_engine import WorkbookRenderError
 
     charts = sys.modules.get("generator.render.charts")
     drawn = (charts.ChartFontError,) if charts is not None else ()
-    return (TemplateRenderError, WorkbookRenderError, RenderFailed, *drawn)
+    return (TemplateRenderError, WorkbookRenderError, RenderFailed, ReturnChanged, *drawn)
 
 
 def _unchanged(manifest: Manifest, job: Job) -> bool:
