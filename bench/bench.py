@@ -261,12 +261,13 @@ def main() -> None:
     parser.add_argument("--stage")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--scale", action="store_true", help="re-runs, fsync floor, start-up")
+    parser.add_argument("--prepared", type=Path, help="with --scale: plans made before")
     args = parser.parse_args()
     if args.stage:
         run_stage(args.stage, args.data)
         return
     if args.scale:
-        scale(args.units, args.targets, args.repeat)
+        scale(args.units, args.targets, args.repeat, args.prepared)
         return
     phase1: dict[int, list[dict]] = {}  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as work:
@@ -434,14 +435,30 @@ def startup_runs(runs: int) -> dict[str, list[dict[str, float]]]:
     return found
 
 
-def scale(sizes: list[int], targets: int, repeat: int) -> None:
-    from synthetic import make_plan
+_RETURNS = shutil.ignore_patterns("returns")
 
+
+def _returned(units: int, targets: int, work: Path, prepared: Path | None) -> Path:
+    """A synthetic plan with every unit's return: made now, or one made before (--prepared).
+
+    Making 10,000 filled returns takes longer than the benchmark itself; ``--prepared DIR``
+    takes ``DIR/plan<units>`` as bench/synthetic.py left it (with ``returns/``), read only.
+    """
+    if prepared is not None and (prepared / f"plan{units}" / "returns").is_dir():
+        return prepared / f"plan{units}"
+    return prepare(units, targets, work / "returned")
+
+
+def scale(sizes: list[int], targets: int, repeat: int, prepared: Path | None = None) -> None:
     startup = startup_runs(max(15, repeat))
     rounds: dict[int, list[dict[str, dict[str, float]]]] = {n: [] for n in sizes}
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as work:
-        folders = {n: make_plan(Path(work) / f"plan{n}", units=n, targets=targets) for n in sizes}
-        returned = {n: prepare(n, targets, Path(work) / "returned") for n in sizes}
+        returned = {n: _returned(n, targets, Path(work), prepared) for n in sizes}
+        # The plan that plan runs edit, apart from the one the returns were made from.
+        folders = {
+            n: Path(shutil.copytree(returned[n], Path(work) / f"plan{n}", ignore=_RETURNS))
+            for n in sizes
+        }
         for turn in range(repeat):  # sizes in turn, as above
             for n in sizes:
                 rounds[n].append(scale_runs(n, folders[n], returned[n], Path(work), turn))
