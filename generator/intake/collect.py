@@ -133,6 +133,8 @@ def collect(plan: Plan, folder: Path, store: RecordStore | None = None) -> Colle
     run = store.start_run(folder)
     store.set_version(plan.text.id, plan.version)
     store.take_in(plan.version, [_intake(check) for check in checks], run)
+    for check in checks:
+        check.rows = {}  # in the store now, and in the record read back from it: not thrice
     record = store.record(plan.text.id, plan.version)
     known = {s.sha256 for s in before.superseded}
     superseded = [s for s in record.superseded if s.sha256 not in known]
