@@ -462,7 +462,9 @@ def scale(sizes: list[int], targets: int, repeat: int, prepared: Path | None = N
         for turn in range(repeat):  # sizes in turn, as above
             for n in sizes:
                 rounds[n].append(scale_runs(n, folders[n], returned[n], Path(work), turn))
-                print(f"round {turn + 1}, {n} units: done", file=sys.stderr, flush=True)
+                # Each round's figures as they come: a long run stopped early still tells.
+                done = json.dumps(rounds[n][-1])
+                print(f"round {turn + 1}, {n} units: {done}", file=sys.stderr, flush=True)
     load = os.getloadavg()
     print(f"\n### Re-runs and start-up (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
     print("| command | median wall s | median CPU s | limit |")
