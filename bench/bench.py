@@ -16,7 +16,9 @@ of it writing and syncing files, moves by a quarter with the disk's mood.
 whole process (its own wall time, CPU time and peak RSS, by ``os.wait4``):
 ``plan`` fresh, ``plan`` again with nothing changed, ``plan`` after renaming one unit
 (which must re-issue that unit's two files only), beside the floor measured in the same
-run (the bytes the fresh run wrote, written again with ``fsync``); and start-up
+run (the bytes the fresh run wrote, written again with ``fsync``); ``collect`` of every
+unit's filled return (bench/synthetic.py) beside the bare read of the same workbooks'
+cells (:func:`bare_read`) and ``summary --phase 2`` from that record; and start-up
 (``plandocs --help``, ``plandocs check`` on the bundled example). Example:
 ``.venv/bin/python bench/bench.py --scale --units 1000 2000 10000 --repeat 3``.
 Reported: medians over the repeats, ratios to the fresh run and to the floor, peak RSS,
@@ -260,12 +262,13 @@ def main() -> None:
     parser.add_argument("--stage")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--scale", action="store_true", help="re-runs, fsync floor, start-up")
+    parser.add_argument("--prepared", type=Path, help="with --scale: plans made before")
     args = parser.parse_args()
     if args.stage:
         run_stage(args.stage, args.data)
         return
     if args.scale:
-        scale(args.units, args.targets, args.repeat)
+        scale(args.units, args.targets, args.repeat, args.prepared)
         return
     phase1: dict[int, list[dict]] = {}  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as work:
@@ -357,14 +360,52 @@ def rename_one_unit(data: Path, turn: int) -> None:
     path.write_text(text.replace(f"name: {old}\n", f"name: {new}\n"), "utf-8")
 
 
-SCALE_STAGES = ("fresh", "floor", "rerun", "one_unit_edit")
+SCALE_STAGES = (
+    "fresh",
+    "floor",
+    "rerun",
+    "one_unit_edit",
+    "collect",
+    "bare_read",
+    "summary",
+)
+# What each stage is compared with: its own floor, measured in the same round.
+FLOOR_OF = {"fresh": "floor", "rerun": "floor", "one_unit_edit": "floor", "collect": "bare_read"}
 
 
-def scale_runs(units: int, data: Path, work: Path, turn: int) -> dict[str, dict[str, float]]:
-    """One round of the phase-1 set at one size: fresh, floor, nothing changed, one unit edited."""
+def bare_read(returns: Path) -> dict[str, float]:
+    """The floor of collect: every return's bytes read and its cells parsed, nothing checked.
+
+    Each workbook's zip opened, its shared strings and every worksheet parsed by lxml and
+    every cell's value touched -- what any reader must do; timed in this process.
+    """
+    import zipfile
+
+    from lxml import etree
+
+    files = sorted(p for p in returns.rglob("*.xlsx"))
+    cell = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c"
+    start = time.perf_counter()
+    touched = 0
+    for path in files:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/sheet"):
+                    for element in etree.fromstring(archive.read(name)).iter(cell):
+                        touched += len(element.findtext("*") or "")
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu": 0.0, "peak_mb": 0.0, "written": len(files)}
+
+
+def scale_runs(
+    units: int, data: Path, returned: Path, work: Path, turn: int
+) -> dict[str, dict[str, float]]:
+    """One round at one size: the phase-1 set (fresh, floor, nothing changed, one unit
+    edited), then collect of every unit's return (beside the bare read) and the summaries."""
     out = work / f"out{units}"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(work / "floor", ignore_errors=True)
+    collected = work / f"collected{units}"
+    for folder in (out, collected, work / "floor"):
+        shutil.rmtree(folder, ignore_errors=True)
     plan = ["plan", "--data", str(data), "--out", str(out)]
     found = {"fresh": run_command(*plan)}
     found["floor"] = fsync_floor(out, work / "floor")
@@ -373,6 +414,15 @@ def scale_runs(units: int, data: Path, work: Path, turn: int) -> dict[str, dict[
     found["one_unit_edit"] = run_command(*plan)
     assert found["rerun"]["written"] == 0, found["rerun"]
     assert found["one_unit_edit"]["written"] == 2, found["one_unit_edit"]
+    # The returns were made from the plan as it was before the rename (its own copy).
+    source = returned / "returns"
+    found["collect"] = run_command(
+        "collect", str(source), "--data", str(returned), "--out", str(collected)
+    )
+    found["collect"]["written"] = sum(1 for _ in source.glob("*.xlsx"))  # per return
+    found["bare_read"] = bare_read(source)
+    summary = ["summary", "--phase", "2", "--data", str(returned), "--out", str(collected)]
+    found["summary"] = run_command(*summary)
     return found
 
 
@@ -386,17 +436,36 @@ def startup_runs(runs: int) -> dict[str, list[dict[str, float]]]:
     return found
 
 
-def scale(sizes: list[int], targets: int, repeat: int) -> None:
-    from synthetic import make_plan
+_RETURNS = shutil.ignore_patterns("returns")
 
+
+def _returned(units: int, targets: int, work: Path, prepared: Path | None) -> Path:
+    """A synthetic plan with every unit's return: made now, or one made before (--prepared).
+
+    Making 10,000 filled returns takes longer than the benchmark itself; ``--prepared DIR``
+    takes ``DIR/plan<units>`` as bench/synthetic.py left it (with ``returns/``), read only.
+    """
+    if prepared is not None and (prepared / f"plan{units}" / "returns").is_dir():
+        return prepared / f"plan{units}"
+    return prepare(units, targets, work / "returned")
+
+
+def scale(sizes: list[int], targets: int, repeat: int, prepared: Path | None = None) -> None:
     startup = startup_runs(max(15, repeat))
     rounds: dict[int, list[dict[str, dict[str, float]]]] = {n: [] for n in sizes}
-    with tempfile.TemporaryDirectory() as work:
-        folders = {n: make_plan(Path(work) / f"plan{n}", units=n, targets=targets) for n in sizes}
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as work:
+        returned = {n: _returned(n, targets, Path(work), prepared) for n in sizes}
+        # The plan that plan runs edit, apart from the one the returns were made from.
+        folders = {
+            n: Path(shutil.copytree(returned[n], Path(work) / f"plan{n}", ignore=_RETURNS))
+            for n in sizes
+        }
         for turn in range(repeat):  # sizes in turn, as above
             for n in sizes:
-                rounds[n].append(scale_runs(n, folders[n], Path(work), turn))
-                print(f"round {turn + 1}, {n} units: done", file=sys.stderr, flush=True)
+                rounds[n].append(scale_runs(n, folders[n], returned[n], Path(work), turn))
+                # Each round's figures as they come: a long run stopped early still tells.
+                done = json.dumps(rounds[n][-1])
+                print(f"round {turn + 1}, {n} units: {done}", file=sys.stderr, flush=True)
     load = os.getloadavg()
     print(f"\n### Re-runs and start-up (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
     print("| command | median wall s | median CPU s | limit |")
@@ -407,10 +476,10 @@ def scale(sizes: list[int], targets: int, repeat: int) -> None:
         cpu = statistics.median(r["cpu"] for r in runs)
         print(f"| `plandocs {name}` ({len(runs)} runs) | {wall:.3f} | {cpu:.3f} | {limits[name]} |")
     print(
-        "\n| units | stage | files written | median wall s | median CPU s | × fresh (wall) "
-        "| × fresh (CPU) | × floor | peak RSS MB |"
+        "\n| units | stage | files | median wall s | median CPU s | ms per file | × fresh (wall) "
+        "| × fresh (CPU) | × its floor | peak RSS MB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     medians: dict[int, dict[str, dict[str, float]]] = {}
     for n in sizes:
         medians[n] = {
@@ -420,19 +489,24 @@ def scale(sizes: list[int], targets: int, repeat: int) -> None:
             }
             for stage in SCALE_STAGES
         }
-        fresh, floor = medians[n]["fresh"], medians[n]["floor"]
+        fresh = medians[n]["fresh"]
         for stage, m in medians[n].items():
-            by_cpu = f"{m['cpu'] / fresh['cpu']:.2f}" if m["cpu"] else "–"
+            phase1 = stage in ("fresh", "floor", "rerun", "one_unit_edit")
+            by_cpu = f"{m['cpu'] / fresh['cpu']:.2f}" if m["cpu"] and phase1 else "–"
             peak = f"{m['peak_mb']:.0f}" if m["peak_mb"] else "–"
+            floor = medians[n].get(FLOOR_OF.get(stage, ""))
+            rerun = stage in ("rerun", "one_unit_edit")  # per file written means nothing there
+            per = 1000 * m["seconds"] / m["written"] if m["written"] and not rerun else 0.0
             cells = [
                 f"{n:,}",
                 stage,
                 f"{m['written']:.0f}",
                 f"{m['seconds']:.2f}",
                 f"{m['cpu']:.2f}" if m["cpu"] else "–",
-                f"{m['seconds'] / fresh['seconds']:.2f}",
+                f"{per:.2f}" if per else "–",
+                f"{m['seconds'] / fresh['seconds']:.2f}" if phase1 else "–",
                 by_cpu,
-                f"{m['seconds'] / floor['seconds']:.2f}",
+                f"{m['seconds'] / floor['seconds']:.2f}" if floor else "–",
                 peak,
             ]
             print("| " + " | ".join(cells) + " |")

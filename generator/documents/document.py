@@ -27,8 +27,10 @@ class Document:
 
     ``content`` is made at once (a Word document's context, a workbook's spec, a text's
     bytes), so the run can tell from it whether the file changed since the last run;
-    ``make`` defers costly content (a summary's charts) to the render, and such a file
-    is rendered on every run. ``template`` picks one of the kind's templates (推荐表:
+    ``make`` defers the content to the render, and such a file is rendered on every run --
+    unless ``digested``: then it is built to compare with the last run and dropped, and
+    built again only if it must be rendered (ten thousand units' contexts are never held
+    at once). ``template`` picks one of the kind's templates (推荐表:
     one per award kind); by default the kind's first.
     """
 
@@ -38,6 +40,7 @@ class Document:
     make: Callable[[], Any] | None = None
     properties: DocProperties | None = None
     template: str | None = None
+    digested: bool = False
 
 
 @dataclass(frozen=True)

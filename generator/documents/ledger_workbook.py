@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import PurePath
 
 from generator.documents.common import phase_heading
@@ -186,4 +187,5 @@ def unit_documents(inputs: IssueInputs) -> Iterator[Document]:
     plan = inputs.plan
     for unit, _ in issued_units(plan, inputs.only_unit):
         name = unit_folder(unit) / safe_filename(f"{unit.name}工作台账", ".xlsx")
-        yield Document(name, f"{unit.name} 台账", unit_ledger_spec(plan, unit))
+        spec = partial(unit_ledger_spec, plan, unit)
+        yield Document(name, f"{unit.name} 台账", make=spec, digested=True)

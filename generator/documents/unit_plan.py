@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from itertools import groupby
 from typing import Any
 
@@ -125,6 +126,7 @@ def documents(inputs: IssueInputs) -> Iterator[Document]:
         yield Document(
             unit_folder(unit) / safe_filename(title, ".docx"),
             f"{unit.name} 实施方案",
-            unit_plan_context(plan, unit, duties),
+            make=partial(unit_plan_context, plan, unit, duties),
             properties=DocProperties(title=title, author=unit.name, created=plan.text.date),
+            digested=True,
         )

@@ -81,6 +81,7 @@ class ReturnCheck:
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     rows: dict[str, dict[str, PhaseReport]] = field(default_factory=dict)
+    identity: dict[str, str] = field(default_factory=dict)  # as the workbook states it
 
     @property
     def accepted(self) -> bool:
@@ -117,10 +118,7 @@ def collect(plan: Plan, folder: Path, store: RecordStore | None = None) -> Colle
     unit counts is the store's rule (arrival order, see :mod:`generator.model.progress`);
     earlier plan versions' returns are kept there but do not count.
     """
-    files = list(list_returns(folder))
-    ignored = [f for f in files if f.is_lock_file]
-    issued: dict[str, WorkbookSpec] = {}  # one spec per unit, whatever it sends
-    checks = [check_return(plan, f, issued) for f in files if not f.is_lock_file]
+    checks, ignored = check_returns(plan, folder)
     _reject_ambiguous_duplicates(checks)
     store = store or RecordStore.memory()
     before = store.record(plan.text.id, plan.version)
@@ -129,10 +127,82 @@ def collect(plan: Plan, folder: Path, store: RecordStore | None = None) -> Colle
     run = store.start_run(folder)
     store.set_version(plan.text.id, plan.version)
     store.take_in(plan.version, [_intake(check) for check in checks], run)
+    for check in checks:
+        check.rows = {}  # in the store now, and in the record read back from it: not thrice
     record = store.record(plan.text.id, plan.version)
     known = {s.sha256 for s in before.superseded}
     superseded = [s for s in record.superseded if s.sha256 not in known]
     return CollectResult(record, checks, ignored, superseded, _missing(plan, record), store, run)
+
+
+@dataclass
+class _Checked:
+    """The last pass over a returns folder, for the collect that follows its guard."""
+
+    plan: Plan
+    listing: list[tuple[str, int, int]]
+    checks: list[ReturnCheck]
+    ignored: list[ReturnedFile]
+
+
+_last_pass: _Checked | None = None
+# Issued specs kept for units whose files come close together: a unit may send several,
+# but 10,000 units' specs held to the end would cost more memory than the returns.
+SPECS_KEPT = 256
+
+
+class _Recent(dict[str, WorkbookSpec]):
+    def __setitem__(self, key: str, value: WorkbookSpec) -> None:
+        if len(self) >= SPECS_KEPT:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
+
+
+def _listing(folder: Path) -> list[tuple[str, int, int]]:
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        found.append((path.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def check_returns(
+    plan: Plan, folder: Path, keep: bool = False
+) -> tuple[list[ReturnCheck], list[ReturnedFile]]:
+    """Every file in ``folder`` read, checked and its bytes let go: the one pass over them.
+
+    Each file is read once, checked cell by cell and released (its hash and verdict kept;
+    the bytes are read again only to be copied, see :meth:`ReturnedFile.content`), so
+    10,000 returns do not sit in memory together. With ``keep`` the pass is remembered
+    for the next call on the same plan and an unchanged folder: the plan guard
+    (:func:`generator.pipeline.plan_guard.returns_problems`) and the collect after it
+    read the returns once between them. Lock files are listed apart, unchecked.
+    """
+    global _last_pass
+    remembered, _last_pass = _last_pass, None
+    if (
+        remembered is not None
+        and remembered.plan is plan
+        and remembered.listing == _listing(folder)
+    ):
+        return remembered.checks, remembered.ignored
+    checks: list[ReturnCheck] = []
+    ignored: list[ReturnedFile] = []
+    issued = _Recent()  # one spec per unit, whatever it sends
+    for file in list_returns(folder):
+        if file.is_lock_file:
+            ignored.append(file)
+            continue
+        checks.append(check_return(plan, file, issued))
+        file.release()
+    if keep:
+        _last_pass = _Checked(plan, _listing(folder), checks, ignored)
+    return checks, ignored
+
+
+def forget_pass() -> None:
+    global _last_pass
+    _last_pass = None
 
 
 def recorded(plan: Plan, store: RecordStore) -> CollectResult:
@@ -207,6 +277,7 @@ def open_and_match(
     except UnreadableReturn as exc:
         check.error("", str(exc), exc.hint)
         return check, None
+    check.identity = opened.identity
     check.unit = _match_unit(plan, opened, check, kind, noun, version_of)
     if check.unit is None:
         return check, None

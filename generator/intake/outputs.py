@@ -80,8 +80,7 @@ def _taken(inputs: CollectInputs) -> CollectResult:
 def original(check: ReturnCheck) -> Document:
     """A byte-for-byte copy of a returned file, named by its hash: nothing a unit sent is lost."""
     name = safe_filename(f"{check.file.sha256[:12]}-{check.file.path.name}")
-    data = check.file.data
-    return Document(PurePath(name), f"原件 {check.file.path.name}", data)
+    return Document(PurePath(name), f"原件 {check.file.path.name}", make=check.file.content)
 
 
 def annotated(plan: Plan, check: ReturnCheck, noun: str) -> Document | None:
@@ -90,14 +89,16 @@ def annotated(plan: Plan, check: ReturnCheck, noun: str) -> Document | None:
         return None
     notes = [_note(problem.place, problem.message, problem.hint) for problem in check.errors]
     title = f"{check.unit.name}：{noun}退回修改说明（{plan.text.title}）"
-    data = check.file.data
+    file = check.file
     # Named after the file's place in the returns folder: two 台账.xlsx in two subfolders
     # get a copy each.
     source = PurePath(check.file.source or check.file.path.name)
     where = "-".join((*source.parent.parts, source.stem))
     name = safe_filename(f"{check.unit.name}-{where}（退回修改）", ".xlsx")
     return Document(
-        PurePath(name), f"退回 {check.unit.name}", make=lambda: _annotated(data, notes, title)
+        PurePath(name),
+        f"退回 {check.unit.name}",
+        make=lambda: _annotated(file.content(), notes, title),
     )
 
 

@@ -49,19 +49,19 @@ def job_of(kind: DocumentKind, folder: Any, document: Document, templates: Templ
 
         return Job(path, document.label, lambda: render_statistics(_content(document)))
     template = kind.template_for(document).name
+    # Content made now, or made on demand and compared with the last run: a digested job.
+    cached: Any = document.make if document.digested else document.content
     if kind.engine is Engine.DOCX:
-        if document.make is None:
+        if document.make is None or document.digested:
             assert document.properties is not None
-            return docx_job(
-                templates, template, path, document.label, document.content, document.properties
-            )
+            return docx_job(templates, template, path, document.label, cached, document.properties)
         return Job(
             path,
             document.label,
             lambda: templates.docx(template).render(_content(document), document.properties),
         )
-    if document.make is None:
-        return xlsx_job(templates, template, path, document.label, document.content)
+    if document.make is None or document.digested:
+        return xlsx_job(templates, template, path, document.label, cached)
     return Job(path, document.label, lambda: templates.xlsx(template).render(_content(document)))
 
 

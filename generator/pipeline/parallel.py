@@ -8,47 +8,70 @@ one process. On a 2-core machine the gain is small (see the README's benchmark).
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from generator.pipeline.jobs import Job
 
 _JOBS: Sequence[Job] = ()
 CHUNK = 8  # jobs per hand-out: amortises the round trip, keeps the progress bar moving
+AHEAD = 3  # chunks per worker rendered ahead of the writer
 
 
 class RenderFailed(Exception):
     """A worker could not render a document; the message is the worker's (Chinese) error."""
 
 
-def _render(index: int) -> tuple[bool, bytes | str]:
-    try:
-        return True, _JOBS[index].render()
-    except Exception as exc:  # sent back as text: exceptions with custom __init__ don't pickle
-        return False, str(exc)
+# A worker's answer for one job: its bytes and inputs digest, or the error's text.
+Answer = tuple[bytes, str] | str
 
 
-def render_many(jobs: Sequence[Job], workers: int = 1) -> Iterator[tuple[Job, bytes]]:
-    """Each job with its rendered bytes, in order."""
+def _render(start: int, stop: int) -> list[Answer]:
+    found: list[Answer] = []
+    for index in range(start, stop):
+        try:
+            found.append(_JOBS[index].rendered())
+        except Exception as exc:  # sent back as text: exceptions with custom __init__ don't pickle
+            found.append(str(exc))
+            break
+    return found
+
+
+def render_many(jobs: Sequence[Job], workers: int = 1) -> Iterator[tuple[Job, bytes, str]]:
+    """Each job with its rendered bytes and its inputs digest, in order.
+
+    At most ``AHEAD`` chunks per worker are rendered ahead of the consumer (who writes
+    each file as it comes): memory stays bounded however many jobs there are.
+    """
     if (
         workers <= 1
         or len(jobs) < 2 * CHUNK
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         for job in jobs:
-            yield job, job.render()
+            yield job, *job.rendered()
         return
     global _JOBS
     _JOBS = jobs
-    context = multiprocessing.get_context("fork")
+    starts = iter(range(0, len(jobs), CHUNK))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for job, (ok, data) in zip(
-                jobs, pool.map(_render, range(len(jobs)), chunksize=CHUNK), strict=True
-            ):
-                if not ok:
-                    raise RenderFailed(f"{job.label}：{data}")
-                yield job, data  # type: ignore[misc]
+        ahead: deque[tuple[int, Future[list[Answer]]]] = deque()
+        for start in itertools.islice(starts, AHEAD * workers):
+            ahead.append((start, pool.submit(_render, start, min(start + CHUNK, len(jobs)))))
+        while ahead:
+            start, future = ahead.popleft()
+            for start_next in itertools.islice(starts, 1):
+                stop = min(start_next + CHUNK, len(jobs))
+                ahead.append((start_next, pool.submit(_render, start_next, stop)))
+            for job, answer in zip(jobs[start : start + CHUNK], future.result(), strict=False):
+                if isinstance(answer, str):
+                    raise RenderFailed(f"{job.label}：{answer}")
+                yield job, *answer
     finally:
+        # Stopped early (a failure, Ctrl-C): the chunks not yet started are not rendered.
+        pool.shutdown(wait=True, cancel_futures=True)
         _JOBS = ()

@@ -88,24 +88,21 @@ def returns_problems(plan: Plan, folder: Path) -> list[Problem]:
     """
     # Imported here: the CLI reads MARK and OVERRIDE at start-up, before any plan is loaded.
     from generator.documents.ledger_workbook import KIND_UNIT
-    from generator.read.returns import UnreadableReturn, list_returns, read_return
+    from generator.intake.collect import check_returns, forget_pass
 
     current = PlanMark.of(plan)
     problems = []
-    for file in list_returns(folder):
-        if file.is_lock_file or file.path.suffix.lower() not in (".xlsx", ".xlsm"):
-            continue
-        try:
-            identity = read_return(file).identity
-        except UnreadableReturn:
-            continue
+    # The collect that follows uses this same pass (each return read and checked once).
+    checks, _ = check_returns(plan, folder, keep=True)
+    for check in checks:
+        identity = check.identity
         if identity.get("kind") != KIND_UNIT:
-            continue
+            continue  # not our ledger, or unreadable: collect rejects it with its reason
         mark = PlanMark(identity.get("plan_id", ""), identity.get("plan_title", ""))
         if not mark.same_plan(current):
             problems.append(
                 Problem(
-                    file.path,
+                    check.file.path,
                     "",
                     "",
                     f"这是另一份方案《{mark.title}》下发的台账，本次回收的是《{current.title}》",
@@ -113,4 +110,6 @@ def returns_problems(plan: Plan, folder: Path) -> list[Problem]:
                     f"{OVERRIDE}（这些台账按本方案逐格检查，另一方案编号的将被退回）",
                 )
             )
+    if problems:
+        forget_pass()  # the run stops here: no collect follows to use it
     return problems

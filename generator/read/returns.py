@@ -128,20 +128,60 @@ class UnreadableReturn(Exception):
 
 @dataclass(frozen=True)
 class ReturnedFile:
-    """A file found in the returns folder, its bytes read once."""
+    """A file found in the returns folder, its bytes read once.
+
+    Once checked, a run of 10,000 returns does not keep them all: :meth:`release` drops
+    the bytes (their hash kept) and :meth:`content` reads them again when the file is
+    copied, refusing a file that changed in between.
+    """
 
     path: Path
     data: bytes
     mtime_ns: int = 0  # when it arrived in the returns folder, as far as the folder tells
     source: str = ""  # its path relative to the returns folder
+    _sha256: str = field(default="", repr=False, compare=False)
+    _released: bool = field(default=False, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        if not self._sha256:  # frozen: set once, as a cache
+            object.__setattr__(self, "_sha256", hashlib.sha256(self.data).hexdigest())
+        return self._sha256
 
     @property
     def is_lock_file(self) -> bool:
         return self.path.name.startswith(LOCK_PREFIXES)
+
+    def release(self) -> None:
+        """Forget the bytes (the hash stays); :meth:`content` reads them again."""
+        if self._released:
+            return
+        _ = self.sha256
+        object.__setattr__(self, "data", b"")
+        object.__setattr__(self, "_released", True)
+
+    def content(self) -> bytes:
+        """The bytes that were checked, read again if released.
+
+        Raises :class:`ReturnChanged` if the file is gone or no longer the one checked.
+        """
+        if not self._released:
+            return self.data
+        try:
+            data = self.path.read_bytes()
+        except OSError as error:
+            reason = f"回收过程中无法再读取：{error.strerror or error}"
+            raise ReturnChanged(self.path, reason) from error
+        if hashlib.sha256(data).hexdigest() != self._sha256:
+            raise ReturnChanged(self.path, "在回收过程中被修改或替换")
+        return data
+
+
+class ReturnChanged(Exception):
+    """A returned file changed between its check and its copy; the message is Chinese."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(f"{path}：{what}。请等该文件复制完成（回收时不要改动回收目录）后重新运行")
 
 
 W = TypeVar("W", Workbook, Book)

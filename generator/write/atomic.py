@@ -1,17 +1,20 @@
 """Atomic, reproducible file output: a run replaces the whole set or leaves the old one.
 
-Every document is rendered to bytes in memory first; only a run that rendered
-everything reaches :meth:`OutputSet.commit`, which writes the whole set as one
-transaction:
+Each document goes to disk as soon as it is rendered, so a run holds one in memory at
+a time, but no target changes until the run has rendered everything and reaches
+:meth:`OutputSet.commit`; the whole set is one transaction:
 
-1. every file goes to a temp file (``.tmp-<run>-<n>``) beside its target, fsynced, and
-   the folders holding them are fsynced;
+1. every file goes to a temp file (``.tmp-<hex>``) beside its target as it is made (same
+   folder, same file system: the rename is atomic), fsynced; at the commit the folders
+   holding them are fsynced;
 2. the list of moves is made durable in a *journal* -- the commit point. Before it,
    an interruption (an error, a full disk, Ctrl-C, SIGTERM) removes the temp files and
    the old set is untouched; SIGKILL leaves temp files the next run deletes;
-3. each old file is moved aside (``.bak-<run>-<n>``) and the new one renamed in; the
+3. each old file is moved aside (``.bak-<hex>``) and the new one renamed in; the
    folders are fsynced, the backups removed, the journal cleared. Ctrl-C and SIGTERM
-   are held until this is done; after SIGKILL (or a power cut) the next run finds the
+   are held from the first file to the last rename: before the commit point they stop
+   the run once the document at hand is written (and its temp files removed), after it
+   once the moves are done; after SIGKILL (or a power cut) the next run finds the
    journal and finishes the moves (roll forward), so the new set is complete.
 
 An ``OSError`` during step 3 (rare: renames need no space) puts the old files back.
@@ -35,7 +38,7 @@ import secrets
 import signal
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Protocol
 
@@ -263,66 +266,110 @@ class _Interrupted(Exception):
 # --- the commit -------------------------------------------------------------------------------
 
 
-@dataclass
 class OutputSet:
-    """The files one run produces, held in memory until the run has rendered them all."""
+    """The files of one run, each written to a temp file as it is made, committed together.
 
-    root: Path
-    files: dict[Path, bytes] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # what recovery found, for the user
+    Use it as a context manager: entering finishes or clears what an interrupted run left
+    (:func:`recover`, so none of this run's temp files can be mistaken for a leftover)
+    and holds Ctrl-C and SIGTERM; :meth:`add` writes one file's temp file beside its
+    target (same folder, so the final rename is atomic) and keeps only its name, so a run
+    of 20,000 documents holds one in memory at a time; :meth:`commit` makes the moves
+    durable and applies them. Leaving the block without a commit -- an error, a render
+    that failed, an interruption -- removes every temp file and folder made, and a held
+    signal is acted on once the folder is as it was.
+    """
+
+    def __init__(self, root: Path, journal: Journal | None = None) -> None:
+        self.root = root
+        self.journal = journal or FileJournal(root)
+        self.notes: list[str] = []  # what recovery found, for the user
+        self.moves: list[Move] = []
+        self._index: dict[str, int] = {}  # target -> its place in moves
+        self._created: list[Path] = []  # folders made for the set, outermost first
+        self._held = _Held()
+        self._signals: contextlib.ExitStack | None = None
+        self._committed = False
+
+    def __enter__(self) -> OutputSet:
+        self.notes.extend(recover(self.root, self.journal))
+        self._signals = contextlib.ExitStack()
+        self._held = self._signals.enter_context(_signals_held())
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if not self._committed:
+            self._discard()
+        if self._signals is not None:
+            self._signals.close()
+        if kind is None or kind is _Interrupted:
+            # Nothing written (or all of it): now Ctrl-C raises KeyboardInterrupt in place
+            # of the internal _Interrupted, and SIGTERM ends the process as asked.
+            self._held.deliver()
+
+    @property
+    def files(self) -> list[Path]:
+        """The targets added so far, in the order added."""
+        return [self.root / move.target for move in self.moves]
 
     def add(self, relative: str | PurePath, data: bytes) -> Path:
+        """Write ``data`` to a temp file beside its target now; the target changes at commit."""
         path = self.root / relative
-        self.files[path] = data
+        try:
+            self._make_folders(path.parent)
+            existed = path.exists()
+            temp = _write_temp(path, data)
+            backup = temp.with_name(BACKUP_PREFIX + temp.name.removeprefix(TEMP_PREFIX))
+            target, temp_name, backup_name = self._relative(path, temp, backup)
+            self._keep(Move(target, temp_name, backup_name, existed))
+            fault_step(f"write {target}")
+        except OSError as error:
+            raise OutputError(explain(error, path) + "。未写出任何文件") from error
+        if self._held:
+            raise _Interrupted
         return path
 
-    def commit(self, journal: Journal | None = None) -> list[Path]:
-        """Write every file, all or nothing; return the paths written, in order added."""
-        journal = journal or FileJournal(self.root)
-        self.notes.extend(recover(self.root, journal))
-        with _signals_held() as held:
-            try:
-                moves = self._stage(journal, held)
-            except _Interrupted:
-                pass  # nothing written; the signal is acted on below, once handlers are back
-            else:
-                self._apply(moves, journal)
-        held.deliver()
-        return list(self.files)
+    def _keep(self, move: Move) -> None:
+        if move.target in self._index:  # added twice: the later bytes win
+            earlier = self._index[move.target]
+            (self.root / self.moves[earlier].temp).unlink(missing_ok=True)
+            self.moves[earlier] = move
+        else:
+            self._index[move.target] = len(self.moves)
+            self.moves.append(move)
 
-    def _stage(self, journal: Journal, held: _Held) -> list[Move]:
-        """Temp files written and the journal made durable; on failure, nothing is left."""
-        created_dirs = [d for d in self._folders() if not d.exists()]
-        moves: list[Move] = []
-        current = self.root
+    def commit(self) -> list[Path]:
+        """Make the moves durable (the commit point) and apply them; return the targets."""
         try:
-            for path, data in self.files.items():
-                current = path
-                existed = path.exists()
-                temp = _write_temp(path, data)
-                backup = temp.with_name(BACKUP_PREFIX + temp.name.removeprefix(TEMP_PREFIX))
-                target, temp_name, backup_name = self._relative(path, temp, backup)
-                moves.append(Move(target, temp_name, backup_name, existed))
-                fault_step(f"write {moves[-1].target}")
-                if held:
-                    raise _Interrupted
-            for folder in {path.parent for path in self.files}:
+            for folder in {(self.root / move.target).parent for move in self.moves}:
                 fsync_dir(folder)
-            current = self.root / JOURNAL
             fault_step("journal")
-            if held:
+            if self._held:
                 raise _Interrupted
-            journal.write(moves)
-        except (OSError, _Interrupted) as error:
-            for move in moves:
+            self.journal.write(self.moves)
+        except OSError as error:
+            raise OutputError(explain(error, self.root / JOURNAL) + "。未写出任何文件") from error
+        self._committed = True
+        self._apply(self.moves, self.journal)
+        return self.files
+
+    def _make_folders(self, folder: Path) -> None:
+        missing = []
+        for parent in (folder, *folder.parents):
+            if parent.exists():
+                break
+            missing.append(parent)
+        for parent in reversed(missing):
+            parent.mkdir()
+            self._created.append(parent)
+
+    def _discard(self) -> None:
+        """Before the commit point: every temp file and new folder removed, the old set kept."""
+        for move in self.moves:
+            with contextlib.suppress(OSError):
                 (self.root / move.temp).unlink(missing_ok=True)
-            for folder in reversed(created_dirs):
-                with contextlib.suppress(OSError):  # not empty, or already gone: leave it
-                    folder.rmdir()
-            if isinstance(error, _Interrupted):
-                raise
-            raise OutputError(explain(error, current) + "。未写出任何文件") from error
-        return moves
+        for folder in reversed(self._created):
+            with contextlib.suppress(OSError):  # not empty, or already gone: leave it
+                folder.rmdir()
 
     def _apply(self, moves: list[Move], journal: Journal) -> None:
         """Past the commit point: every move made; an OSError puts the old files back."""
@@ -343,16 +390,6 @@ class OutputSet:
 
     def _relative(self, *paths: Path) -> tuple[str, ...]:
         return tuple(path.relative_to(self.root).as_posix() for path in paths)
-
-    def _folders(self) -> list[Path]:
-        """Every folder the set writes into, outermost first (so new ones can be removed)."""
-        folders: set[Path] = set()
-        for path in self.files:
-            for parent in path.parents:
-                folders.add(parent)
-                if parent == self.root.parent:
-                    break
-        return sorted(folders, key=lambda p: len(p.parts))
 
 
 def _move_in(root: Path, move: Move) -> None:
@@ -459,7 +496,7 @@ def write_files(
         ]
         if problems:
             raise InputError(problems)
-    outputs = OutputSet(folder)
-    for name, data in files.items():
-        outputs.add(name, data)
-    return outputs.commit()
+    with OutputSet(folder) as outputs:
+        for name, data in files.items():
+            outputs.add(name, data)
+        return outputs.commit()

@@ -108,6 +108,10 @@ class Manifest:
         except (OSError, ValueError):
             self.entries = {}  # no manifest, or a damaged one: render everything
 
+    def written(self, relative: PurePath) -> bool:
+        """Whether the previous run recorded this file (else there is nothing to compare)."""
+        return relative.as_posix() in self.entries
+
     def unchanged(self, relative: PurePath, inputs: str) -> bool:
         entry = self.entries.get(relative.as_posix())
         target = self.root / relative

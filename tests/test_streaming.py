@@ -1,0 +1,236 @@
+"""Bounded memory at scale (issue 19): documents go to disk as they are made, contexts are
+built when needed and dropped, and returns are read once and let go.
+
+Not timed (the benchmark measures speed): these check the mechanisms that bound memory.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import weakref
+from pathlib import Path, PurePath
+
+import pytest
+
+from generator.intake import collect as intake
+from generator.pipeline import plan_guard
+from generator.pipeline.jobs import docx_job
+from generator.pipeline.kinds import UNIT_PLAN
+from generator.pipeline.run import RunFailed, run_jobs
+from generator.read import returns
+from generator.read.plan_reader import read_plan
+from generator.read.returns import ReturnChanged, ReturnedFile
+from generator.render.document_spec import DocProperties
+from generator.render.templates import TemplateSet
+from generator.write.atomic import OutputError, OutputSet
+from generator.write.store import RecordStore
+from tests.helpers import EXAMPLE
+from tests.test_collect import Ledger
+
+
+def temp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob(".tmp-*")]
+
+
+# --- the output set ------------------------------------------------------------------------
+
+
+def test_each_file_is_on_disk_once_added_and_replaces_its_target_only_at_commit(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_bytes(b"old")
+    with OutputSet(tmp_path) as outputs:
+        outputs.add("a.txt", b"new a")
+        outputs.add(PurePath("sub", "b.txt"), b"new b")
+        staged = sorted(p.read_bytes() for p in temp_files(tmp_path))
+        assert staged == [b"new a", b"new b"]  # written now, not held in memory
+        assert (tmp_path / "a.txt").read_bytes() == b"old"  # the target is not touched yet
+        assert not (tmp_path / "sub" / "b.txt").exists()
+        written = outputs.commit()
+    assert written == [tmp_path / "a.txt", tmp_path / "sub" / "b.txt"]
+    assert (tmp_path / "a.txt").read_bytes() == b"new a"
+    assert (tmp_path / "sub" / "b.txt").read_bytes() == b"new b"
+    assert temp_files(tmp_path) == []
+
+
+def test_leaving_without_a_commit_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"old")
+    with pytest.raises(ValueError), OutputSet(tmp_path) as outputs:
+        outputs.add("a.txt", b"new")
+        outputs.add(PurePath("new", "deeper", "b.txt"), b"b")
+        raise ValueError("a render failed")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["a.txt"]
+    assert (tmp_path / "a.txt").read_bytes() == b"old"
+
+
+def test_a_file_added_twice_keeps_the_later_bytes_and_one_temp_file(tmp_path: Path) -> None:
+    with OutputSet(tmp_path) as outputs:
+        outputs.add("a.txt", b"first")
+        outputs.add("a.txt", b"second")
+        assert len(temp_files(tmp_path)) == 1
+        outputs.commit()
+    assert (tmp_path / "a.txt").read_bytes() == b"second"
+
+
+def test_a_write_that_fails_names_the_file_and_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_bytes(b"a file where a folder is wanted")
+    with pytest.raises(OutputError, match="未写出任何文件"), OutputSet(tmp_path) as outputs:
+        outputs.add("a.txt", b"a")
+        outputs.add(PurePath("blocked", "b.txt"), b"b")
+    assert temp_files(tmp_path) == []
+
+
+# --- jobs whose context is built on demand -------------------------------------------------
+
+
+class Context(dict):  # type: ignore[type-arg]
+    """A context that can be watched: dicts cannot have weak references."""
+
+
+def test_a_lazy_job_keeps_no_context_and_renders_what_an_eager_one_renders(
+    tmp_path: Path,
+) -> None:
+    templates = TemplateSet()
+    from generator.documents import unit_plan
+
+    plan = read_plan(EXAMPLE)
+    unit = next(u for u in plan.organisation.units if plan.duties(u))
+    properties = DocProperties(title="t", author="a", created=plan.text.date)
+    built: list[weakref.ref[Context]] = []
+
+    def build() -> Context:
+        context = Context(unit_plan.unit_plan_context(plan, unit, plan.duties(unit)))
+        built.append(weakref.ref(context))
+        return context
+
+    path = PurePath("x.docx")
+    lazy = docx_job(templates, UNIT_PLAN.name, path, "x", build, properties)
+    eager = docx_job(templates, UNIT_PLAN.name, path, "x", build(), properties)
+    assert built == [built[0]]  # the lazy job built nothing yet
+    data, inputs = lazy.rendered()
+    gc.collect()
+    assert len(built) == 2 and built[1]() is None  # built for the render, then dropped
+    assert data == eager.render()
+    assert inputs == eager.inputs == lazy.current_inputs()
+
+
+def test_a_fresh_run_builds_each_context_once_and_a_rerun_once_to_compare(
+    tmp_path: Path,
+) -> None:
+    from generator.documents import unit_plan
+
+    plan = read_plan(EXAMPLE)
+    templates = TemplateSet()
+    units = [u for u in plan.organisation.units if plan.duties(u)][:3]
+    calls: list[str] = []
+
+    def job(unit):  # type: ignore[no-untyped-def]
+        def build():  # type: ignore[no-untyped-def]
+            calls.append(unit.id)
+            return unit_plan.unit_plan_context(plan, unit, plan.duties(unit))
+
+        properties = DocProperties(title=unit.name, author=unit.name, created=plan.text.date)
+        return docx_job(
+            templates, UNIT_PLAN.name, PurePath(f"{unit.id}.docx"), unit.id, build, properties
+        )
+
+    out = tmp_path / "out"
+    for expected in ([u.id for u in units], [u.id for u in units]):
+        calls.clear()
+        store = RecordStore.open(out)
+        try:
+            result = run_jobs([job(u) for u in units], out, plan, store)
+        finally:
+            store.close()
+        assert calls == expected
+    assert result.unchanged == 3 and result.written == []
+
+
+def test_a_failed_render_leaves_no_temp_file(tmp_path: Path) -> None:
+    from generator.pipeline.jobs import Job
+    from generator.render.docx.errors import TemplateRenderError
+
+    def fail() -> bytes:
+        raise TemplateRenderError("模板出错")
+
+    plan = read_plan(EXAMPLE)
+    jobs = [Job(PurePath("a.txt"), "a", lambda: b"a"), Job(PurePath("b.txt"), "b", fail)]
+    out = tmp_path / "out"
+    out.mkdir()
+    store = RecordStore.open(out)
+    try:
+        with pytest.raises(RunFailed, match="模板出错"):
+            run_jobs(jobs, out, plan, store)
+    finally:
+        store.close()
+    assert not (out / "a.txt").exists() and temp_files(out) == []
+
+
+# --- returns read once, released after the check -------------------------------------------
+
+
+def test_a_released_return_is_read_again_and_refused_if_it_changed(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(b"checked bytes")
+    file = ReturnedFile(path, path.read_bytes())
+    digest = hashlib.sha256(b"checked bytes").hexdigest()
+    file.release()
+    assert file.data == b"" and file.sha256 == digest
+    assert file.content() == b"checked bytes"
+    path.write_bytes(b"replaced meanwhile")
+    with pytest.raises(ReturnChanged, match="被修改或替换"):
+        file.content()
+    path.unlink()
+    with pytest.raises(ReturnChanged, match="无法再读取"):
+        file.content()
+
+
+@pytest.fixture
+def returned(tmp_path: Path) -> Path:
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for unit in ("fzk", "gyzz"):
+        (folder / f"{unit}台账.xlsx").write_bytes(Ledger(unit).fill_all().bytes())
+    return folder
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    reads: list[Path] = []
+    listed = returns.list_returns
+
+    def listing(folder: Path):  # type: ignore[no-untyped-def]
+        for file in listed(folder):
+            reads.append(file.path)
+            yield file
+
+    monkeypatch.setattr(intake, "list_returns", listing)
+    return reads
+
+
+def test_the_guard_and_the_collect_after_it_read_each_return_once(
+    returned: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = count_reads(monkeypatch)
+    plan = read_plan(EXAMPLE)
+    assert plan_guard.returns_problems(plan, returned) == []
+    result = intake.collect(plan, returned)
+    assert sorted(p.name for p in reads) == ["fzk台账.xlsx", "gyzz台账.xlsx"]
+    assert all(c.accepted for c in result.checks) and len(result.checks) == 2
+    assert all(c.file.data == b"" for c in result.checks)  # released after the check
+
+
+def test_a_return_changed_after_the_guard_is_read_again(
+    returned: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = count_reads(monkeypatch)
+    plan = read_plan(EXAMPLE)
+    assert plan_guard.returns_problems(plan, returned) == []
+    ledger = Ledger("fzk").fill_all()
+    for key in ledger.rows:
+        ledger.set(key, "P1.progress", "后来改过的说法")
+    (returned / "fzk台账.xlsx").write_bytes(ledger.bytes())
+    result = intake.collect(plan, returned)
+    assert len(reads) == 4  # the folder changed: the pass is not reused
+    fzk = result.record.accepted["fzk"]
+    assert {r["P1"].progress for r in fzk.rows.values()} == {"后来改过的说法"}
