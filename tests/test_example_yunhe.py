@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import docx
 import openpyxl
@@ -21,6 +21,7 @@ import yaml
 from docx.oxml.ns import qn
 
 from generator.formats.identity import read_row_keys
+from generator.pipeline import kinds
 from tests.conftest import convert_many
 from tests.gbt9704_checks import check_gbt9704
 from tests.helpers import ROOT, invoke, normalise
@@ -404,7 +405,21 @@ KINDS = [
     "评选推荐/2020年度全市文明服务示范窗口和文明服务标兵推荐汇总表.xlsx",
     "评选推荐/关于2020年度全市文明服务示范窗口和文明服务标兵推荐情况的报告.docx",
     f"年度总结/{ISSUER}{ACTIVITY}工作总结.docx",
+    "台账汇总/关于报送集中整治阶段《云河市窗口服务单位文明服务提升行动任务台账》的催报通知.docx",
+    "阶段总结/集中整治阶段/整改通知/市公交集团第三分公司整改通知.docx",
 ]
+
+
+def test_the_list_has_a_file_of_every_kind_of_document_the_registry_names() -> None:
+    """A kind added to the registry must be added here too, with one of its files."""
+    listed = {getattr(kinds.kind_of(PurePath(path)), "name", None) for path in KINDS}
+    wanted = {
+        kind.name
+        for kind in kinds.KINDS
+        if kind.files and kind.engine in (kinds.Engine.DOCX, kinds.Engine.XLSX)
+    }
+    wanted.discard("returned")  # the annotated copy, added in the test below
+    assert wanted - listed == set()
 
 
 def test_one_document_of_each_kind_converts_in_libreoffice(out: Path, tmp_path: Path) -> None:
