@@ -494,7 +494,8 @@ def scale(
                 done = json.dumps(rounds[n][-1])
                 print(f"round {turn + 1}, {n} units: {done}", file=sys.stderr, flush=True)
     load = os.getloadavg()
-    print(f"\n### Re-runs and start-up (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
+    heading = "Re-runs and start-up" if startup else "Stages " + ", ".join(stages)
+    print(f"\n### {heading} (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
     if startup:
         print("| command | median wall s | median CPU s | limit |")
         print("|---|---|---|---|")

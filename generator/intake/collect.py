@@ -695,10 +695,10 @@ def _check_locked(
     followers: dict[tuple[int, int], tuple[int, int]],
 ) -> None:
     """Every locked cell as issued, an empty one included (clearing one is a change too)."""
-    cell = table.cell(number, key)
     expected = str(row.values.get(key) or "").strip()
     actual = _visible(table.ws, number, table.columns[key], followers)
     if actual != expected:
+        cell = table.cell(number, key)
         if not actual:
             check.error(
                 _place(cell),
