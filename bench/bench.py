@@ -263,12 +263,18 @@ def main() -> None:
     parser.add_argument("--data", type=Path)
     parser.add_argument("--scale", action="store_true", help="re-runs, fsync floor, start-up")
     parser.add_argument("--prepared", type=Path, help="with --scale: plans made before")
+    parser.add_argument(
+        "--stages",
+        nargs="+",
+        choices=SCALE_STAGES,
+        help="with --scale: only these stages (e.g. collect bare_read)",
+    )
     args = parser.parse_args()
     if args.stage:
         run_stage(args.stage, args.data)
         return
     if args.scale:
-        scale(args.units, args.targets, args.repeat, args.prepared)
+        scale(args.units, args.targets, args.repeat, args.prepared, args.stages)
         return
     phase1: dict[int, list[dict]] = {}  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as work:
@@ -398,31 +404,45 @@ def bare_read(returns: Path) -> dict[str, float]:
 
 
 def scale_runs(
-    units: int, data: Path, returned: Path, work: Path, turn: int
+    units: int,
+    data: Path,
+    returned: Path,
+    work: Path,
+    turn: int,
+    stages: tuple[str, ...] = SCALE_STAGES,
 ) -> dict[str, dict[str, float]]:
     """One round at one size: the phase-1 set (fresh, floor, nothing changed, one unit
-    edited), then collect of every unit's return (beside the bare read) and the summaries."""
+    edited), then collect of every unit's return (beside the bare read) and the summaries.
+
+    ``stages`` limits the round to some of them (the phase-1 set runs whole or not at all;
+    ``summary`` needs ``collect``'s record, so it brings ``collect`` along).
+    """
     out = work / f"out{units}"
     collected = work / f"collected{units}"
     for folder in (out, collected, work / "floor"):
         shutil.rmtree(folder, ignore_errors=True)
-    plan = ["plan", "--data", str(data), "--out", str(out)]
-    found = {"fresh": run_command(*plan)}
-    found["floor"] = fsync_floor(out, work / "floor")
-    found["rerun"] = run_command(*plan)
-    rename_one_unit(data, turn)
-    found["one_unit_edit"] = run_command(*plan)
-    assert found["rerun"]["written"] == 0, found["rerun"]
-    assert found["one_unit_edit"]["written"] == 2, found["one_unit_edit"]
+    found = {}
+    if {"fresh", "floor", "rerun", "one_unit_edit"} & set(stages):
+        plan = ["plan", "--data", str(data), "--out", str(out)]
+        found["fresh"] = run_command(*plan)
+        found["floor"] = fsync_floor(out, work / "floor")
+        found["rerun"] = run_command(*plan)
+        rename_one_unit(data, turn)
+        found["one_unit_edit"] = run_command(*plan)
+        assert found["rerun"]["written"] == 0, found["rerun"]
+        assert found["one_unit_edit"]["written"] == 2, found["one_unit_edit"]
     # The returns were made from the plan as it was before the rename (its own copy).
     source = returned / "returns"
-    found["collect"] = run_command(
-        "collect", str(source), "--data", str(returned), "--out", str(collected)
-    )
-    found["collect"]["written"] = sum(1 for _ in source.glob("*.xlsx"))  # per return
-    found["bare_read"] = bare_read(source)
-    summary = ["summary", "--phase", "2", "--data", str(returned), "--out", str(collected)]
-    found["summary"] = run_command(*summary)
+    if {"collect", "summary"} & set(stages):
+        found["collect"] = run_command(
+            "collect", str(source), "--data", str(returned), "--out", str(collected)
+        )
+        found["collect"]["written"] = sum(1 for _ in source.glob("*.xlsx"))  # per return
+    if "bare_read" in stages:
+        found["bare_read"] = bare_read(source)
+    if "summary" in stages:
+        summary = ["summary", "--phase", "2", "--data", str(returned), "--out", str(collected)]
+        found["summary"] = run_command(*summary)
     return found
 
 
@@ -450,8 +470,15 @@ def _returned(units: int, targets: int, work: Path, prepared: Path | None) -> Pa
     return prepare(units, targets, work / "returned")
 
 
-def scale(sizes: list[int], targets: int, repeat: int, prepared: Path | None = None) -> None:
-    startup = startup_runs(max(15, repeat))
+def scale(
+    sizes: list[int],
+    targets: int,
+    repeat: int,
+    prepared: Path | None = None,
+    only: list[str] | None = None,
+) -> None:
+    stages = SCALE_STAGES if not only else tuple(s for s in SCALE_STAGES if s in only)
+    startup = startup_runs(max(15, repeat)) if not only else {}
     rounds: dict[int, list[dict[str, dict[str, float]]]] = {n: [] for n in sizes}
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as work:
         returned = {n: _returned(n, targets, Path(work), prepared) for n in sizes}
@@ -462,14 +489,16 @@ def scale(sizes: list[int], targets: int, repeat: int, prepared: Path | None = N
         }
         for turn in range(repeat):  # sizes in turn, as above
             for n in sizes:
-                rounds[n].append(scale_runs(n, folders[n], returned[n], Path(work), turn))
+                rounds[n].append(scale_runs(n, folders[n], returned[n], Path(work), turn, stages))
                 # Each round's figures as they come: a long run stopped early still tells.
                 done = json.dumps(rounds[n][-1])
                 print(f"round {turn + 1}, {n} units: {done}", file=sys.stderr, flush=True)
     load = os.getloadavg()
-    print(f"\n### Re-runs and start-up (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
-    print("| command | median wall s | median CPU s | limit |")
-    print("|---|---|---|---|")
+    heading = "Re-runs and start-up" if startup else "Stages " + ", ".join(stages)
+    print(f"\n### {heading} (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
+    if startup:
+        print("| command | median wall s | median CPU s | limit |")
+        print("|---|---|---|---|")
     limits = {"--help": "≤ 0.25 s", "check": "≤ 0.6 s"}
     for name, runs in startup.items():
         wall = statistics.median(r["seconds"] for r in runs)
@@ -481,18 +510,19 @@ def scale(sizes: list[int], targets: int, repeat: int, prepared: Path | None = N
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     medians: dict[int, dict[str, dict[str, float]]] = {}
+    stages = tuple(s for s in SCALE_STAGES if s in rounds[sizes[0]][0])
     for n in sizes:
         medians[n] = {
             stage: {
                 key: statistics.median(r[stage][key] for r in rounds[n])
                 for key in ("seconds", "cpu", "peak_mb", "written")
             }
-            for stage in SCALE_STAGES
+            for stage in stages
         }
-        fresh = medians[n]["fresh"]
+        fresh = medians[n].get("fresh")
         for stage, m in medians[n].items():
             phase1 = stage in ("fresh", "floor", "rerun", "one_unit_edit")
-            by_cpu = f"{m['cpu'] / fresh['cpu']:.2f}" if m["cpu"] and phase1 else "–"
+            by_cpu = f"{m['cpu'] / fresh['cpu']:.2f}" if m["cpu"] and phase1 and fresh else "–"
             peak = f"{m['peak_mb']:.0f}" if m["peak_mb"] else "–"
             floor = medians[n].get(FLOOR_OF.get(stage, ""))
             rerun = stage in ("rerun", "one_unit_edit")  # per file written means nothing there
@@ -504,7 +534,7 @@ def scale(sizes: list[int], targets: int, repeat: int, prepared: Path | None = N
                 f"{m['seconds']:.2f}",
                 f"{m['cpu']:.2f}" if m["cpu"] else "–",
                 f"{per:.2f}" if per else "–",
-                f"{m['seconds'] / fresh['seconds']:.2f}" if phase1 else "–",
+                f"{m['seconds'] / fresh['seconds']:.2f}" if phase1 and fresh else "–",
                 by_cpu,
                 f"{m['seconds'] / floor['seconds']:.2f}" if floor else "–",
                 peak,
@@ -514,7 +544,7 @@ def scale(sizes: list[int], targets: int, repeat: int, prepared: Path | None = N
     print("|---|---|---|---|")
     for small, big in itertools.pairwise(sizes):
         doublings = math.log2(big / small)
-        for stage in SCALE_STAGES:
+        for stage in stages:
             a, b = medians[small][stage], medians[big][stage]
             wall = (b["seconds"] / a["seconds"]) ** (1 / doublings)
             growth = f"{(b['cpu'] / a['cpu']) ** (1 / doublings):.2f}×" if a["cpu"] else "–"

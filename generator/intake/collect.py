@@ -24,6 +24,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,7 @@ _STATE_NAMES = {"visible": "显示", "hidden": "隐藏", "veryHidden": "深度�
 # unit as _x005F_xHHHH_ (an escaped underscore). Decoded in one pass, left to right, so the
 # literal text comes back verbatim and only a real control character is refused.
 _EXCEL_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Built-in "0%" and "0.00%": what Excel and Calc apply when "30%" is typed into a cell.
 _PERCENT_FORMATS = frozenset({9, 10})
 # Built-in number formats that Chinese-locale Excel shows as dates (年月日, 时分) but that
@@ -591,10 +593,11 @@ def _check_merges(table: _Table, check: ReturnCheck) -> None:
 
 def _note_outside(table: _Table, check: ReturnCheck) -> None:
     """Text typed beside the table belongs to no report; say so (the original keeps it)."""
+    width = table.width
     outside = sorted(
         (cell.row, cell.column)
         for cell in table.ws.cells.values()
-        if cell.column > table.width and cell.value is not None
+        if cell.column > width and cell.value is not None
     )
     if not outside:
         return
@@ -610,10 +613,11 @@ def _note_outside(table: _Table, check: ReturnCheck) -> None:
 
 def _last_content_row(table: _Table) -> int:
     """The last row holding anything in the table's columns: rows added below show up here."""
+    first, width = table.first, table.width
     rows = [
         cell.row
         for cell in table.ws.cells.values()
-        if cell.row >= table.first and cell.column <= table.width and cell.value is not None
+        if cell.row >= first and cell.column <= width and cell.value is not None
     ]
     return max(rows, default=table.first - 1)
 
@@ -691,10 +695,10 @@ def _check_locked(
     followers: dict[tuple[int, int], tuple[int, int]],
 ) -> None:
     """Every locked cell as issued, an empty one included (clearing one is a change too)."""
-    cell = table.cell(number, key)
     expected = str(row.values.get(key) or "").strip()
     actual = _visible(table.ws, number, table.columns[key], followers)
     if actual != expected:
+        cell = table.cell(number, key)
         if not actual:
             check.error(
                 _place(cell),
@@ -749,9 +753,16 @@ def _read_phase(
 
 
 def _ledger_line(plan: Plan, key: str) -> LedgerRow:
-    target_id = key.split("/", 1)[0]
-    target = next(t for t in plan.ledger.targets if t.id == target_id)
-    return next(line for line in ledger_rows([target]) if line.key == key)
+    lines = _LINES.get(plan)
+    if lines is None:  # once per plan, not a scan of the targets for every row of every return
+        lines = _LINES[plan] = {}
+        for line in ledger_rows(plan.ledger.targets):
+            lines.setdefault(line.key, line)  # the first, as a scan would find it
+    return lines[key]
+
+
+# Each plan's ledger lines by key (kept only as long as the plan is).
+_LINES: weakref.WeakKeyDictionary[Plan, dict[str, LedgerRow]] = weakref.WeakKeyDictionary()
 
 
 def _place(cell: GridCell) -> str:
@@ -768,6 +779,8 @@ def _normalised(text: str) -> str:
 
 def _entry(cell: GridCell, label: str, check: ReturnCheck) -> object:
     """What was typed into a fill-in cell, or ``_REFUSED`` after saying why it cannot be taken."""
+    if isinstance(cell.value, str) and cell.data_type not in ("f", "e"):
+        return _text(cell.value, cell, label, check)
     place = _place(cell)
     if cell.data_type == "f":
         formula = str(getattr(cell.value, "text", cell.value))  # array formulas are objects
@@ -781,20 +794,20 @@ def _entry(cell: GridCell, label: str, check: ReturnCheck) -> object:
     if cell.data_type == "e":
         check.error(place, f"{label}是错误值 {cell.value}", f"请删除错误值，直接填写{label}")
         return _REFUSED
-    if isinstance(cell.value, str):
-        return _text(cell.value, place, label, check)
     return cell.value
 
 
-def _text(value: str, place: str, label: str, check: ReturnCheck) -> object:
+def _text(value: str, cell: GridCell, label: str, check: ReturnCheck) -> object:
     """Cell text as the unit typed it -- checked, never cut -- or ``_REFUSED``."""
-    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-        text = value  # an escape of half a surrogate pair is no character: keep what is there
+    text = value
+    if "_x" in value:  # (most text holds no escape: no need to look further)
+        text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+        if _SURROGATE.search(text):
+            text = value  # an escape of half a surrogate pair is no character: keep what is there
     bad = _first_illegal(text)
     if bad is not None:
         check.error(
-            place,
+            _place(cell),
             f"{label}含有控制字符 U+{ord(text[bad]):04X}（第 {bad + 1} 个字符）",
             "请删除该字符后重新填写（常见于从其他软件复制粘贴的文字）",
         )
@@ -802,7 +815,7 @@ def _text(value: str, place: str, label: str, check: ReturnCheck) -> object:
     length = len(text.encode("utf-16-le")) // 2  # Excel counts UTF-16 code units
     if length > MAX_CELL_CHARS:
         check.error(
-            place,
+            _place(cell),
             f"{label}长达 {length} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符"
             "（Excel 保存不出这样的文件）；为免丢失内容，不作截断",
             f"请精简到 {MAX_CELL_CHARS} 个字符以内，详细材料可另附报送",
@@ -814,6 +827,8 @@ def _text(value: str, place: str, label: str, check: ReturnCheck) -> object:
 def _first_illegal(text: str) -> int | None:
     """Where the first character XML cannot hold is: the set both engines refuse to write."""
     clean = replace_illegal_chars(text)  # one replacement per character, so indexes agree
+    if clean == text:
+        return None
     return next((i for i, (a, b) in enumerate(zip(text, clean, strict=True)) if a != b), None)
 
 
@@ -873,10 +888,11 @@ def _progress(cell: GridCell, check: ReturnCheck) -> str | None:
 def _figure(
     cell: GridCell, line: LedgerRow, status: str | None, check: ReturnCheck
 ) -> float | None:
-    place = _place(cell)
     if line.measure is None:
         if not _blank(cell.value):
-            check.error(place, "该目标不是量化目标，此格不应填写", "请清空此格（灰色格不需填写）")
+            check.error(
+                _place(cell), "该目标不是量化目标，此格不应填写", "请清空此格（灰色格不需填写）"
+            )
         return None
     report_unit = line.measure.report_unit
     raw = _entry(cell, "完成数", check)
@@ -886,7 +902,7 @@ def _figure(
     if number and cell.number_format in _PERCENT_FORMATS and report_unit != "%":
         assert isinstance(raw, int | float)
         check.error(
-            place,
+            _place(cell),
             f"完成数设成了百分比格式：显示为「{raw * 100:g}%」，表格实际保存的是 {raw:g}，"
             f"而本目标的单位是「{report_unit}」",
             f"请把该格设为「常规」格式后只填写数字（单位：{report_unit}），如 {raw * 100:g}",
@@ -895,11 +911,11 @@ def _figure(
     date = _as_date(cell, raw)
     reading = read_figure(raw if date is None else date, report_unit)
     if reading.error:
-        check.error(place, reading.error, f"请只填写阿拉伯数字（单位：{report_unit}），如 6")
+        check.error(_place(cell), reading.error, f"请只填写阿拉伯数字（单位：{report_unit}），如 6")
     elif reading.notice:
-        check.notice(place, reading.notice, "下次请直接填写数字")
+        check.notice(_place(cell), reading.notice, "下次请直接填写数字")
     if reading.value is None and not reading.error and status in ("已完成", "正在推进", "滞后"):
         check.error(
-            place, "量化目标未填写完成数", f"请填写截至本阶段的完成数（单位：{report_unit}）"
+            _place(cell), "量化目标未填写完成数", f"请填写截至本阶段的完成数（单位：{report_unit}）"
         )
     return reading.value

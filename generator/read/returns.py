@@ -85,8 +85,6 @@ _CHUNK = 64 * 1024
 # Elements whose ``ref`` openpyxl turns into one cell object per cell covered.
 _EXPANDED = {"mergeCell": "合并单元格", "hyperlink": "超链接", "comment": "批注"}
 _MEASURED = tuple(f"{{*}}{tag}" for tag in ("dimension", "row", "c", *_EXPANDED))
-# Elements openpyxl takes for cells that are not <c>: a tree holding one is measured as a stream.
-_OTHER_IN_ROWS = etree.XPath("//*[local-name()='row']/*[local-name()!='c']")
 # In the order openpyxl looks for them (after the macro types, which are refused).
 _SPREADSHEET_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
@@ -634,8 +632,7 @@ def _scan_sheet(
     if tree is None:
         _stream_xml(archive, part, scan.start, scan.end)
     else:
-        for element in tree.iter(*_MEASURED):  # in document order, as the stream meets them
-            scan.visit(element.tag.rpartition("}")[2], element.attrib)
+        scan.measure(tree)
         trees[part] = tree
     for kind, target in _relationships(archive, part).values():
         if kind.endswith("/comments") and target in archive.namelist():
@@ -658,7 +655,18 @@ def _small_tree(archive: zipfile.ZipFile, part: str) -> etree._Element | None:
         tree = parse_xml(data)
     except Exception:  # the stream pass says what is wrong
         return None
-    return None if _OTHER_IN_ROWS(tree) else tree
+    return tree if _rows_hold_cells_only(tree) else None
+
+
+def _rows_hold_cells_only(tree: etree._Element) -> bool:
+    """No element in a row but ``<c>`` (any namespace): openpyxl takes any other for a cell,
+    and a tree holding one is measured as a stream. (A loop: several times an XPath's speed.)"""
+    for row in tree.iter("{*}row"):
+        for child in row:
+            tag = child.tag  # (not a str for a node other than an element: measured as a stream)
+            if not isinstance(tag, str) or tag[tag.rfind("}") + 1 :] != "c":
+                return False
+    return True
 
 
 def _sheet_entry(tag: str, attrs: dict[str, str], sheets: list[tuple[str, list[str]]]) -> None:
@@ -712,6 +720,28 @@ class _SheetScan:
 
     def end(self, tag: str) -> None:
         self.open.pop()
+
+    def measure(self, tree: etree._Element) -> None:
+        """A whole (small, plain) tree: every measured element, in document order.
+
+        What :meth:`visit` does for each, with the cells -- nearly every element -- taken
+        inline: a ledger has hundreds, and this runs for every return.
+        """
+        cells, limit = self.cells, MAX_CELLS
+        for element in tree.iter(*_MEASURED):  # in document order, as the stream meets them
+            tag = element.tag
+            if tag[tag.rfind("}") + 1 :] != "c":
+                self.cells = cells
+                self.visit(tag.rpartition("}")[2], element.attrib)
+                continue
+            ref = element.get("r")  # as _cell, inline
+            row, column = _coordinate(ref) if ref else (self.row, self.column + 1)
+            if row > MAX_ROWS or column > MAX_COLUMNS or cells >= limit:
+                self.cells = cells
+                self._cell(ref)  # from the state before this cell: says what is wrong
+            self.row, self.column = row, column
+            cells += 1
+        self.cells = cells
 
     def visit(self, tag: str, attrs: Mapping[str, str], in_row: bool = False) -> None:
         """One element, in document order; ``in_row``: a child of a ``<row>``."""

@@ -56,7 +56,7 @@ TREE_BYTES = 1024 * 1024
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_ROW, _VALUE, _FORMULA, _INLINE = (_MAIN + t for t in ("row", "v", "f", "is"))
+_ROW, _VALUE, _FORMULA, _INLINE, _TEXT = (_MAIN + t for t in ("row", "v", "f", "is", "t"))
 _SHARED_ITEM, _MERGES, _HYPERLINKS = (_MAIN + t for t in ("si", "mergeCells", "hyperlinks"))
 _CORE_PART = "docProps/core.xml"  # where openpyxl looks, whatever the relationships say
 _STYLES_PART = "xl/styles.xml"  # likewise
@@ -93,6 +93,10 @@ class GridCell(NamedTuple):  # a tuple: a ledger has hundreds, made afresh for e
     @property
     def coordinate(self) -> str:
         return f"{get_column_letter(self.column)}{self.row}"
+
+
+# GridCell(...) without the keyword handling of a NamedTuple's __new__: hundreds per return.
+_grid_cell = functools.partial(tuple.__new__, GridCell)
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +373,8 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
 def _content(element: etree._Element) -> str:
     """A rich or plain string's text without formatting, as openpyxl's Text.content."""
     _known_attributes_only(element)
+    if len(element) == 1 and element[0].tag == _TEXT:  # the common case: one plain <t>
+        return element[0].text or ""
     plain: str | None = None
     runs: list[str] = []
     for child in element:
@@ -385,8 +391,9 @@ def _content(element: etree._Element) -> str:
 
 def _known_attributes_only(element: etree._Element) -> None:
     # openpyxl refuses a string element with an attribute outside a namespace
-    if any(not key.startswith("{") for key in element.attrib):
-        raise Unsupported(f"attributes {sorted(element.attrib)} on a string")
+    for key in element.keys():  # noqa: SIM118 -- an lxml element, not a dict
+        if not key.startswith("{"):
+            raise Unsupported(f"attributes {sorted(element.attrib)} on a string")
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -508,17 +515,26 @@ class _Reader:
 
     def _cell(self, element: etree._Element, row: int, column: int) -> GridCell:
         """One ``<c>``, as openpyxl's WorkSheetParser.parse_cell reads it."""
-        children: dict[str, etree._Element] = {}  # the first child of each tag
-        for child in element:  # (lxml's find() is several times slower than this loop)
-            children.setdefault(child.tag, child)
-        if element.tag == _ROW or _FORMULA in children:
-            raise Unsupported("formula or nested row")
+        if element.tag == _ROW:
+            raise Unsupported("nested row")
         data_type = element.get("t", "n")
         style = element.get("s")
-        index = int(style) if style else 0
         if style == "":
             raise Unsupported("empty style index")
+        index = int(style) if style else 0
         number_format = self.formats[index]
+        size = len(element)
+        if not size:  # most cells of a ledger: styled, empty
+            return _grid_cell((row, column, None, data_type, number_format))
+        children: dict[str, etree._Element] = {}  # the first child of each tag
+        if size == 1:  # the rest: one value or one inline string
+            only = element[0]
+            children[only.tag] = only
+        else:
+            for child in element:  # (lxml's find() is several times slower than this loop)
+                children.setdefault(child.tag, child)
+        if _FORMULA in children:
+            raise Unsupported("formula")
         value: object = None
         if data_type != "inlineStr" and _VALUE in children:
             value = children[_VALUE].text or None
@@ -526,7 +542,7 @@ class _Reader:
             value, data_type = self._typed(value, data_type, index)
         elif data_type == "inlineStr" and _INLINE in children:
             value, data_type = _content(children[_INLINE]), "s"
-        return GridCell(row, column, value, data_type, number_format)
+        return _grid_cell((row, column, value, data_type, number_format))
 
     def _typed(self, text: str, data_type: str, style: int) -> tuple[object, str]:
         if data_type == "n":
