@@ -22,7 +22,9 @@ cells (:func:`bare_read`) and ``summary --phase 2`` from that record; and start-
 (``plandocs --help``, ``plandocs check`` on the bundled example). Example:
 ``.venv/bin/python bench/bench.py --scale --units 1000 2000 10000 --repeat 3``.
 Reported: medians over the repeats, ratios to the fresh run and to the floor, peak RSS,
-and the time growth per doubling of the units.
+and the time growth per doubling of the units. ``--stages summary`` (or ``collect``, or
+``fresh``: the phase-1 set) measures only those and what they need, e.g.
+``.venv/bin/python bench/bench.py --scale --units 1000 2000 --stages summary --prepared DIR``.
 """
 
 from __future__ import annotations
@@ -266,15 +268,15 @@ def main() -> None:
     parser.add_argument(
         "--stages",
         nargs="+",
-        choices=SCALE_STAGES,
-        help="with --scale: only these stages (e.g. collect bare_read)",
+        metavar="STAGE",
+        help=f"with --scale: only these ({', '.join(SCALE_STAGES)}) and what they need",
     )
     args = parser.parse_args()
     if args.stage:
         run_stage(args.stage, args.data)
         return
     if args.scale:
-        scale(args.units, args.targets, args.repeat, args.prepared, args.stages)
+        scale(args.units, args.targets, args.repeat, args.prepared, chosen_stages(args.stages))
         return
     phase1: dict[int, list[dict]] = {}  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory() as work:
@@ -403,6 +405,26 @@ def bare_read(returns: Path) -> dict[str, float]:
     return {"seconds": seconds, "cpu": 0.0, "peak_mb": 0.0, "written": len(files)}
 
 
+PHASE1_STAGES = ("fresh", "floor", "rerun", "one_unit_edit")
+
+
+def chosen_stages(names: list[str] | None) -> tuple[str, ...]:
+    """The stages ``--stages`` asks for, with what they need: the phase-1 set is measured
+    whole (a re-run needs the fresh run), collect and its bare read come with the summary
+    (it summarises what collect recorded)."""
+    if not names:
+        return SCALE_STAGES
+    unknown = set(names) - set(SCALE_STAGES)
+    if unknown:
+        raise SystemExit(f"unknown stage(s) {sorted(unknown)}; known: {', '.join(SCALE_STAGES)}")
+    wanted = set(names)
+    if wanted & set(PHASE1_STAGES):
+        wanted |= set(PHASE1_STAGES)
+    if "summary" in wanted or "collect" in wanted or "bare_read" in wanted:
+        wanted |= {"collect", "bare_read"}
+    return tuple(stage for stage in SCALE_STAGES if stage in wanted)
+
+
 def scale_runs(
     units: int,
     data: Path,
@@ -412,17 +434,14 @@ def scale_runs(
     stages: tuple[str, ...] = SCALE_STAGES,
 ) -> dict[str, dict[str, float]]:
     """One round at one size: the phase-1 set (fresh, floor, nothing changed, one unit
-    edited), then collect of every unit's return (beside the bare read) and the summaries.
-
-    ``stages`` limits the round to some of them (the phase-1 set runs whole or not at all;
-    ``summary`` needs ``collect``'s record, so it brings ``collect`` along).
-    """
+    edited), then collect of every unit's return (beside the bare read) and the summaries;
+    ``stages`` as :func:`chosen_stages` gives them."""
     out = work / f"out{units}"
     collected = work / f"collected{units}"
     for folder in (out, collected, work / "floor"):
         shutil.rmtree(folder, ignore_errors=True)
     found = {}
-    if {"fresh", "floor", "rerun", "one_unit_edit"} & set(stages):
+    if "fresh" in stages:
         plan = ["plan", "--data", str(data), "--out", str(out)]
         found["fresh"] = run_command(*plan)
         found["floor"] = fsync_floor(out, work / "floor")
@@ -431,15 +450,15 @@ def scale_runs(
         found["one_unit_edit"] = run_command(*plan)
         assert found["rerun"]["written"] == 0, found["rerun"]
         assert found["one_unit_edit"]["written"] == 2, found["one_unit_edit"]
+    if "collect" not in stages:
+        return found
     # The returns were made from the plan as it was before the rename (its own copy).
     source = returned / "returns"
-    if {"collect", "summary"} & set(stages):
-        found["collect"] = run_command(
-            "collect", str(source), "--data", str(returned), "--out", str(collected)
-        )
-        found["collect"]["written"] = sum(1 for _ in source.glob("*.xlsx"))  # per return
-    if "bare_read" in stages:
-        found["bare_read"] = bare_read(source)
+    found["collect"] = run_command(
+        "collect", str(source), "--data", str(returned), "--out", str(collected)
+    )
+    found["collect"]["written"] = sum(1 for _ in source.glob("*.xlsx"))  # per return
+    found["bare_read"] = bare_read(source)
     if "summary" in stages:
         summary = ["summary", "--phase", "2", "--data", str(returned), "--out", str(collected)]
         found["summary"] = run_command(*summary)
@@ -475,10 +494,9 @@ def scale(
     targets: int,
     repeat: int,
     prepared: Path | None = None,
-    only: list[str] | None = None,
+    stages: tuple[str, ...] = SCALE_STAGES,
 ) -> None:
-    stages = SCALE_STAGES if not only else tuple(s for s in SCALE_STAGES if s in only)
-    startup = startup_runs(max(15, repeat)) if not only else {}
+    startup = startup_runs(max(15, repeat))
     rounds: dict[int, list[dict[str, dict[str, float]]]] = {n: [] for n in sizes}
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as work:
         returned = {n: _returned(n, targets, Path(work), prepared) for n in sizes}
@@ -489,16 +507,15 @@ def scale(
         }
         for turn in range(repeat):  # sizes in turn, as above
             for n in sizes:
-                rounds[n].append(scale_runs(n, folders[n], returned[n], Path(work), turn, stages))
+                found = scale_runs(n, folders[n], returned[n], Path(work), turn, stages)
+                rounds[n].append(found)
                 # Each round's figures as they come: a long run stopped early still tells.
                 done = json.dumps(rounds[n][-1])
                 print(f"round {turn + 1}, {n} units: {done}", file=sys.stderr, flush=True)
     load = os.getloadavg()
-    heading = "Re-runs and start-up" if startup else "Stages " + ", ".join(stages)
-    print(f"\n### {heading} (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
-    if startup:
-        print("| command | median wall s | median CPU s | limit |")
-        print("|---|---|---|---|")
+    print(f"\n### Re-runs and start-up (load average {load[0]:.1f} on {os.cpu_count()} cores)\n")
+    print("| command | median wall s | median CPU s | limit |")
+    print("|---|---|---|---|")
     limits = {"--help": "≤ 0.25 s", "check": "≤ 0.6 s"}
     for name, runs in startup.items():
         wall = statistics.median(r["seconds"] for r in runs)
@@ -510,7 +527,6 @@ def scale(
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     medians: dict[int, dict[str, dict[str, float]]] = {}
-    stages = tuple(s for s in SCALE_STAGES if s in rounds[sizes[0]][0])
     for n in sizes:
         medians[n] = {
             stage: {
@@ -521,8 +537,8 @@ def scale(
         }
         fresh = medians[n].get("fresh")
         for stage, m in medians[n].items():
-            phase1 = stage in ("fresh", "floor", "rerun", "one_unit_edit")
-            by_cpu = f"{m['cpu'] / fresh['cpu']:.2f}" if m["cpu"] and phase1 and fresh else "–"
+            phase1 = stage in PHASE1_STAGES and fresh is not None
+            by_cpu = f"{m['cpu'] / fresh['cpu']:.2f}" if m["cpu"] and fresh and phase1 else "–"
             peak = f"{m['peak_mb']:.0f}" if m["peak_mb"] else "–"
             floor = medians[n].get(FLOOR_OF.get(stage, ""))
             rerun = stage in ("rerun", "one_unit_edit")  # per file written means nothing there
@@ -534,7 +550,7 @@ def scale(
                 f"{m['seconds']:.2f}",
                 f"{m['cpu']:.2f}" if m["cpu"] else "–",
                 f"{per:.2f}" if per else "–",
-                f"{m['seconds'] / fresh['seconds']:.2f}" if phase1 and fresh else "–",
+                f"{m['seconds'] / fresh['seconds']:.2f}" if fresh and phase1 else "–",
                 by_cpu,
                 f"{m['seconds'] / floor['seconds']:.2f}" if floor else "–",
                 peak,

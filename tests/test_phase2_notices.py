@@ -168,3 +168,25 @@ def test_the_new_documents_pass_the_page_check(year: dict, tmp_path: Path) -> No
     for source, laid in zip(sources, pdfs, strict=True):
         problems = [p for p in pc.check(source, laid) if p.rule != "page_number_side"]
         assert problems == [], (source.name, problems)
+
+
+def test_the_notices_keep_no_context_until_digested_or_rendered(year: dict) -> None:
+    """Issue 19: each notice's context is built when its job is digested or rendered, not
+    held by the job list (ten thousand units' notices were all kept from the list to the
+    end of the run); a summary run again with nothing changed writes no notice again."""
+    from generator.documents import rectification_notice
+    from generator.intake.record import load_record
+    from generator.pipeline.steps import summary_inputs
+    from generator.read.plan_reader import read_plan
+
+    out = year["out"]
+    plan = read_plan(EXAMPLE)
+    inputs = summary_inputs(plan, load_record(out), 2, out, EXAMPLE)
+    notices = list(rectification_notice.documents(inputs))
+    assert [n.name.name for n in notices] == [f"{NAMES[LAGGING]}整改通知.docx"]
+    assert all(n.content is None and n.make is not None and n.digested for n in notices)
+    assert notices[0].make()["addressee"] == f"{NAMES[LAGGING]}："  # its unit alone
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("整改通知/*.docx")}
+    code, output = invoke("summary", "--phase", "2", "--data", str(EXAMPLE), "--out", str(out))
+    assert code == 0, output
+    assert before and {p: p.stat().st_mtime_ns for p in out.rglob("整改通知/*.docx")} == before

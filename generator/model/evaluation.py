@@ -138,25 +138,34 @@ class LineResult:
 
 @dataclass
 class TargetResult:
+    """A target's lines, every responsible unit's. The lines are not changed once evaluated:
+    the summaries ask for the per-unit statuses many times per target (texts, charts,
+    workbook, attachment), so they are combined once, on first asking."""
+
     target: Target
     lines: list[LineResult]
+    _statuses: dict[str, tuple[Unit, str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def status(self) -> str:
         return combine(line.status for line in self.lines)
 
     def unit_statuses(self) -> dict[str, tuple[Unit, str]]:
-        """Each responsible unit's status on this target, over all its lines."""
-        lines: dict[str, list[LineResult]] = {}
-        for line in self.lines:
-            lines.setdefault(line.unit.id, []).append(line)
-        return {
-            uid: (
-                ls[0].unit,
-                NOT_REPORTED if ls[0].report is None else combine(ln.status for ln in ls),
-            )
-            for uid, ls in lines.items()
-        }
+        """Each responsible unit's status on this target, over all its lines (do not change it)."""
+        if self._statuses is None:
+            lines: dict[str, list[LineResult]] = {}
+            for line in self.lines:
+                lines.setdefault(line.unit.id, []).append(line)
+            self._statuses = {
+                uid: (
+                    ls[0].unit,
+                    NOT_REPORTED if ls[0].report is None else combine(ln.status for ln in ls),
+                )
+                for uid, ls in lines.items()
+            }
+        return self._statuses
 
     def units_with(self, status: str) -> list[Unit]:
         return [unit for unit, state in self.unit_statuses().values() if state == status]
@@ -236,8 +245,9 @@ class PhaseResult:
             for unit, status in target.unit_statuses().values()
         ]
 
-    @property
+    @cached_property
     def pair_counts(self) -> Counter[str]:
+        """Counted once: the texts, the workbook and the rates all ask for it."""
         return Counter(status for _, _, status in self.pairs())
 
     @property
