@@ -31,7 +31,6 @@ from generator.documents.document import (
     NominationInputs,
     SummaryInputs,
 )
-from generator.documents.summary_parts import phase_end
 from generator.intake.collect import collect
 from generator.model.evaluation import evaluate
 from generator.model.nomination_rules import judge
@@ -114,11 +113,10 @@ def example_inputs(plan: Plan, data: Path) -> dict[Flow, Any]:
     results = [evaluate(plan, record, p, cumulative=True) for p in phases]
     nominees = read_nominations(data, plan).nominations if plan.awards else []
     verdicts = judge(plan, nominees, results[-1]) if plan.awards else []
-    last_day = phase_end(phases[0], plan.text.year)
     missing = [u.unit for u in results[0].units if not u.reported]
     return {
         Flow.ISSUE: IssueInputs(plan),
-        Flow.COLLECT: CollectInputs(plan, record or _no_record(plan), missing, as_of=last_day),
+        Flow.COLLECT: CollectInputs(plan, record or _no_record(plan), missing),
         Flow.SUMMARY: SummaryInputs(plan, results[:1], record=record, pictures=_sample_charts),
         Flow.YEAR_END: SummaryInputs(plan, results, True, verdicts, record, _sample_charts),
         Flow.NOMINATE: NominationInputs(plan, verdicts, results[-1]),

@@ -59,7 +59,6 @@ class CollectInputs:
     record: ProgressRecord
     missing: Sequence[Unit]
     taken: Any = None
-    as_of: Any = None  # the day of the run (datetime.date), for notices dated by it
 
 
 @dataclass(frozen=True)

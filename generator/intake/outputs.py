@@ -12,7 +12,6 @@ Outputs go to ``<out>/台账汇总/``:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ RECORD_VIEW = PurePath("进度记录.json")
 REPORT = PurePath("报送情况.txt")
 
 
-def taken_in(plan: Plan, result: CollectResult, as_of: dt.date | None = None) -> CollectInputs:
+def taken_in(plan: Plan, result: CollectResult) -> CollectInputs:
     """The collect flow's inputs once the run's intake is settled in the store.
 
     The marked-up copies are noted against their rejections, and the record re-read, so
@@ -43,7 +42,7 @@ def taken_in(plan: Plan, result: CollectResult, as_of: dt.date | None = None) ->
             result.store.note_annotated(check.file.sha256, plan.version, path)
     result.record = result.store.record(plan.text.id, plan.version)
     result.store.set_meta(VIEW_DIGEST, hashlib.sha256(record_bytes(result)).hexdigest())
-    return CollectInputs(plan, result.record, result.missing, result, as_of or dt.date.today())
+    return CollectInputs(plan, result.record, result.missing, result)
 
 
 def originals(inputs: CollectInputs) -> Iterator[Document]:
