@@ -19,12 +19,20 @@ whole process (its own wall time, CPU time and peak RSS, by ``os.wait4``):
 run (the bytes the fresh run wrote, written again with ``fsync``); ``collect`` of every
 unit's filled return (bench/synthetic.py) beside the bare read of the same workbooks'
 cells (:func:`bare_read`) and ``summary --phase 2`` from that record; and start-up
-(``plandocs --help``, ``plandocs check`` on the bundled example). Example:
+(``plandocs --help``, ``plandocs check`` on the bundled example); then phase 3 as the Makefile
+runs it, from that record: ``nominate --forms`` beside the fsync floor of the forms it wrote,
+``nominate --returns`` of the filled 推荐表格 a fifth of the units send back
+(bench/synthetic.py) beside the bare read of those workbooks, ``summary --phase 3`` (the
+year-end summary), and ``plandocs pdf`` of a fixed sample of 20 issued documents (10 units'
+实施方案 and 台账; skipped, with the reason, without LibreOffice). Example:
 ``.venv/bin/python bench/bench.py --scale --units 1000 2000 10000 --repeat 3``.
 Reported: medians over the repeats, ratios to the fresh run and to the floor, peak RSS,
 and the time growth per doubling of the units. ``--stages summary`` (or ``collect``, or
 ``fresh``: the phase-1 set) measures only those and what they need, e.g.
 ``.venv/bin/python bench/bench.py --scale --units 1000 2000 --stages summary --prepared DIR``.
+A prepared plan without awards.yaml (made before synthetic plans had one) gains it in a copy:
+its returns stay valid (a ledger's version hashes only what it shows); its nomination returns
+are ``DIR/plan<units>/nomination_returns`` if there, else made for the run.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -376,9 +385,22 @@ SCALE_STAGES = (
     "collect",
     "bare_read",
     "summary",
+    "nomination_forms",
+    "forms_floor",
+    "nominate",
+    "nomination_read",
+    "year_summary",
+    "pdf_sample",
 )
 # What each stage is compared with: its own floor, measured in the same round.
-FLOOR_OF = {"fresh": "floor", "rerun": "floor", "one_unit_edit": "floor", "collect": "bare_read"}
+FLOOR_OF = {
+    "fresh": "floor",
+    "rerun": "floor",
+    "one_unit_edit": "floor",
+    "collect": "bare_read",
+    "nomination_forms": "forms_floor",
+    "nominate": "nomination_read",
+}
 
 
 def bare_read(returns: Path) -> dict[str, float]:
@@ -406,39 +428,55 @@ def bare_read(returns: Path) -> dict[str, float]:
 
 
 PHASE1_STAGES = ("fresh", "floor", "rerun", "one_unit_edit")
+COLLECT_STAGES = ("collect", "bare_read")
+NOMINATE_STAGES = ("nomination_forms", "forms_floor", "nominate", "nomination_read")
+# Each stage's company: what it needs measured with it (a re-run needs the fresh run, a
+# summary or a nomination the record collect made, the PDF sample the issued documents).
+NEEDS = {
+    **{stage: PHASE1_STAGES for stage in (*PHASE1_STAGES, "pdf_sample")},
+    **{stage: COLLECT_STAGES for stage in (*COLLECT_STAGES, "summary", "year_summary")},
+    **{stage: COLLECT_STAGES + NOMINATE_STAGES for stage in NOMINATE_STAGES},
+}
 
 
 def chosen_stages(names: list[str] | None) -> tuple[str, ...]:
-    """The stages ``--stages`` asks for, with what they need: the phase-1 set is measured
-    whole (a re-run needs the fresh run), collect and its bare read come with the summary
-    (it summarises what collect recorded)."""
+    """The stages ``--stages`` asks for, with what they need (:data:`NEEDS`): the phase-1
+    set is measured whole, collect and its bare read come with a summary or a nomination,
+    the nomination forms and the returns (each with its floor) together."""
     if not names:
         return SCALE_STAGES
     unknown = set(names) - set(SCALE_STAGES)
     if unknown:
         raise SystemExit(f"unknown stage(s) {sorted(unknown)}; known: {', '.join(SCALE_STAGES)}")
     wanted = set(names)
-    if wanted & set(PHASE1_STAGES):
-        wanted |= set(PHASE1_STAGES)
-    if "summary" in wanted or "collect" in wanted or "bare_read" in wanted:
-        wanted |= {"collect", "bare_read"}
+    for name in names:
+        wanted |= set(NEEDS.get(name, ()))
     return tuple(stage for stage in SCALE_STAGES if stage in wanted)
 
 
+@dataclass
+class Sized:
+    """One size's inputs: the plan the plan runs edit, the plan the returns were made from,
+    that plan with its awards (the year's runs: collect, summaries, nominate), and the
+    nomination returns."""
+
+    units: int
+    data: Path
+    returned: Path
+    year: Path
+    nominations: Path | None = None
+
+
 def scale_runs(
-    units: int,
-    data: Path,
-    returned: Path,
-    work: Path,
-    turn: int,
-    stages: tuple[str, ...] = SCALE_STAGES,
+    sized: Sized, work: Path, turn: int, stages: tuple[str, ...] = SCALE_STAGES
 ) -> dict[str, dict[str, float]]:
     """One round at one size: the phase-1 set (fresh, floor, nothing changed, one unit
-    edited), then collect of every unit's return (beside the bare read) and the summaries;
-    ``stages`` as :func:`chosen_stages` gives them."""
+    edited), then collect of every unit's return (beside the bare read), the summaries, the
+    nominations and the PDF sample; ``stages`` as :func:`chosen_stages` gives them."""
+    units, data = sized.units, sized.data
     out = work / f"out{units}"
     collected = work / f"collected{units}"
-    for folder in (out, collected, work / "floor"):
+    for folder in (out, collected, work / "floor", work / "pdf_sample"):
         shutil.rmtree(folder, ignore_errors=True)
     found = {}
     if "fresh" in stages:
@@ -450,19 +488,72 @@ def scale_runs(
         found["one_unit_edit"] = run_command(*plan)
         assert found["rerun"]["written"] == 0, found["rerun"]
         assert found["one_unit_edit"]["written"] == 2, found["one_unit_edit"]
-    if "collect" not in stages:
-        return found
+    if "pdf_sample" in stages:
+        found.update(pdf_sample(out, work / "pdf_sample"))
+    if "collect" in stages:
+        found.update(year_runs(sized, collected, work, stages))
+    return found
+
+
+def year_runs(
+    sized: Sized, collected: Path, work: Path, stages: tuple[str, ...]
+) -> dict[str, dict[str, float]]:
+    """collect (beside the bare read), ``summary --phase 2``, then phase 3 as the Makefile runs
+    it: ``nominate --forms`` (beside the fsync floor of its forms), ``nominate --returns``
+    (beside the bare read of the returned forms), ``summary --phase 3``."""
+    found = {}
     # The returns were made from the plan as it was before the rename (its own copy).
-    source = returned / "returns"
-    found["collect"] = run_command(
-        "collect", str(source), "--data", str(returned), "--out", str(collected)
-    )
+    source = sized.returned / "returns"
+    data = ["--data", str(sized.year), "--out", str(collected)]
+    found["collect"] = run_command("collect", str(source), *data)
     found["collect"]["written"] = sum(1 for _ in source.glob("*.xlsx"))  # per return
     found["bare_read"] = bare_read(source)
     if "summary" in stages:
-        summary = ["summary", "--phase", "2", "--data", str(returned), "--out", str(collected)]
-        found["summary"] = run_command(*summary)
+        found["summary"] = run_command("summary", "--phase", "2", *data)
+    if "nominate" in stages:
+        assert sized.nominations is not None
+        found["nomination_forms"] = run_command("nominate", "--forms", *data)
+        forms = collected / "评选推荐" / "推荐表格"
+        found["forms_floor"] = fsync_floor(forms, work / "floor_forms")
+        shutil.rmtree(work / "floor_forms")
+        found["nominate"] = run_command("nominate", "--returns", str(sized.nominations), *data)
+        found["nominate"]["written"] = sum(1 for _ in sized.nominations.glob("*.xlsx"))
+        found["nomination_read"] = bare_read(sized.nominations)
+    if "year_summary" in stages:
+        found["year_summary"] = run_command("summary", "--phase", str(YEAR_END), *data)
     return found
+
+
+YEAR_END = 3  # the last of bench/synthetic.py's phases: its summary is the year's
+
+PDF_UNITS = 10  # units whose 实施方案 and 台账 make the PDF sample: 20 documents at every size
+
+
+def pdf_sample(out: Path, sample: Path) -> dict[str, dict[str, float]]:
+    """``plandocs pdf`` of a fixed sample of the issued documents: its cost per document.
+
+    The 实施方案 and 台账 of 10 units spread over the list, copied aside (the PDFs are
+    written beside them); nothing when LibreOffice is absent, and the reason printed.
+    """
+    from generator.write.pdf import PdfError, preflight
+
+    try:
+        preflight()
+    except PdfError as error:
+        print(f"pdf_sample skipped: {error}", file=sys.stderr, flush=True)
+        return {}
+    folders = sorted(p for p in (out / "各单位").iterdir() if p.is_dir())
+    step = max(1, len(folders) // PDF_UNITS)
+    sample.mkdir(parents=True)
+    copied = 0
+    for folder in folders[::step][:PDF_UNITS]:
+        for document in sorted([*folder.glob("*.docx"), *folder.glob("*.xlsx")]):
+            shutil.copyfile(document, sample / f"{copied:02d}{document.suffix}")
+            copied += 1
+    found = run_command("pdf", str(sample))
+    found["written"] = sum(1 for _ in sample.glob("*.pdf"))
+    assert found["written"] == copied, (found, copied)
+    return {"pdf_sample": found}
 
 
 def startup_runs(runs: int) -> dict[str, list[dict[str, float]]]:
@@ -475,7 +566,7 @@ def startup_runs(runs: int) -> dict[str, list[dict[str, float]]]:
     return found
 
 
-_RETURNS = shutil.ignore_patterns("returns")
+_RETURNS = shutil.ignore_patterns("returns", "nomination_returns")
 
 
 def _returned(units: int, targets: int, work: Path, prepared: Path | None) -> Path:
@@ -489,6 +580,30 @@ def _returned(units: int, targets: int, work: Path, prepared: Path | None) -> Pa
     return prepare(units, targets, work / "returned")
 
 
+def _sized(
+    units: int, targets: int, work: Path, prepared: Path | None, stages: tuple[str, ...]
+) -> Sized:
+    from synthetic import make_nomination_returns, write_awards
+
+    from generator.read.plan_reader import read_plan
+
+    returned = _returned(units, targets, work, prepared)
+    # The plan that plan runs edit, apart from the one the returns were made from; and the
+    # year's plan: that one with its awards (added if it was made without).
+    data = Path(shutil.copytree(returned, work / f"plan{units}", ignore=_RETURNS))
+    year = Path(shutil.copytree(returned, work / f"year{units}", ignore=_RETURNS))
+    if not (year / "awards.yaml").is_file():
+        write_awards(year)
+    sized = Sized(units, data, returned, year)
+    if "nominate" in stages:
+        sized.nominations = returned / "nomination_returns"
+        if not sized.nominations.is_dir():
+            print(f"making the nomination returns of {units} units", file=sys.stderr, flush=True)
+            sized.nominations = work / f"nominations{units}"
+            make_nomination_returns(read_plan(year), sized.nominations)
+    return sized
+
+
 def scale(
     sizes: list[int],
     targets: int,
@@ -499,15 +614,10 @@ def scale(
     startup = startup_runs(max(15, repeat))
     rounds: dict[int, list[dict[str, dict[str, float]]]] = {n: [] for n in sizes}
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as work:
-        returned = {n: _returned(n, targets, Path(work), prepared) for n in sizes}
-        # The plan that plan runs edit, apart from the one the returns were made from.
-        folders = {
-            n: Path(shutil.copytree(returned[n], Path(work) / f"plan{n}", ignore=_RETURNS))
-            for n in sizes
-        }
+        inputs = {n: _sized(n, targets, Path(work), prepared, stages) for n in sizes}
         for turn in range(repeat):  # sizes in turn, as above
             for n in sizes:
-                found = scale_runs(n, folders[n], returned[n], Path(work), turn, stages)
+                found = scale_runs(inputs[n], Path(work), turn, stages)
                 rounds[n].append(found)
                 # Each round's figures as they come: a long run stopped early still tells.
                 done = json.dumps(rounds[n][-1])
@@ -534,6 +644,7 @@ def scale(
                 for key in ("seconds", "cpu", "peak_mb", "written")
             }
             for stage in stages
+            if all(stage in r for r in rounds[n])  # pdf_sample: not without LibreOffice
         }
         fresh = medians[n].get("fresh")
         for stage, m in medians[n].items():
@@ -560,7 +671,7 @@ def scale(
     print("|---|---|---|---|")
     for small, big in itertools.pairwise(sizes):
         doublings = math.log2(big / small)
-        for stage in stages:
+        for stage in (s for s in stages if s in medians[small] and s in medians[big]):
             a, b = medians[small][stage], medians[big][stage]
             wall = (b["seconds"] / a["seconds"]) ** (1 / doublings)
             growth = f"{(b['cpu'] / a['cpu']) ** (1 / doublings):.2f}×" if a["cpu"] else "–"

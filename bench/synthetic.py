@@ -5,6 +5,9 @@ ledger.yaml: ``units`` 局属单位 in districts of 50 (groups of groups), a few
 offices, six categories of tasks given to all units, to one district or to an
 office, realistic Chinese text lengths, and quantitative targets.
 ``make_returns(plan, folder)`` fills every unit's issued ledger the way a unit would.
+The plan has an awards.yaml (three awards, as the bundled examples'), and
+``make_nomination_returns(plan, folder)`` fills the nomination workbook (推荐表格) that
+``plandocs nominate --forms`` issues, for a share of the units, the way they send it back.
 """
 
 from __future__ import annotations
@@ -12,15 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 import yaml
 
 from generator.documents.ledger_workbook import SHEET, unit_ledger_spec
+from generator.documents.nomination_workbook import nomination_form_spec
 from generator.formats.identity import read_sheet_map
+from generator.model.awards import CHOICES, Award
+from generator.model.plan import Unit
 from generator.model.resolved import Plan
 from generator.render.templates import TemplateSet
+from generator.render.workbook_spec import CellValue, WorkbookSpec
+from generator.render.xlsx.engine import XlsxEngine
 from generator.render.xlsx.values import workbook_bytes
 
 DISTRICT = 50
@@ -160,28 +169,202 @@ def make_plan(folder: Path, units: int = 1000, targets: int = 30, seed: int = 1)
         ),
         "utf-8",
     )
+    write_awards(folder)
     return folder
 
 
-def make_returns(plan: Plan, folder: Path, seed: int = 1) -> Path:
-    """Every unit's issued ledger, filled and saved as its Excel would save it."""
+def write_awards(folder: Path) -> Path:
+    """awards.yaml beside the plan (a plan made before it had one gains it: the ledgers'
+    versions hash only what each ledger shows, so its returns stay valid)."""
+    path = folder / "awards.yaml"
+    path.write_text(yaml.safe_dump(AWARDS, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+# The bundled example's three awards: a collective per unit (here from units that completed
+# 40% of the year's ledger: the synthetic returns report about a third done, so some pass and
+# some do not), one person per 50 staff, one 岗位学雷锋标兵 per unit.
+AWARDS = {
+    "title": "2016年度文明服务先进集体和先进个人",
+    "awards": [
+        {
+            "id": "collective",
+            "name": "先进集体",
+            "kind": "collective",
+            "rules": {"min_unit_completion": 0.4, "max_per_unit": 1},
+        },
+        {
+            "id": "individual",
+            "name": "先进个人",
+            "kind": "individual",
+            "rules": {"staff_per_nominee": 50, "min_age": 18, "max_age": 60},
+        },
+        {
+            "id": "leifeng",
+            "name": "岗位学雷锋标兵",
+            "kind": "individual",
+            "rules": {"max_per_unit": 1},
+        },
+    ],
+    "report": {
+        "to": "市文明委",
+        "title": "关于推荐2016年度文明服务先进集体和先进个人的报告",
+        "date": dt.date(2016, 12, 20),
+        "opening": "根据活动方案要求，我办在全市开展了文明服务先进集体、先进个人推荐工作，"
+        "现将推荐情况报告如下：",
+        "contact": "某市文明办，0391-0000000",
+    },
+}
+
+
+def make_returns(plan: Plan, folder: Path, seed: int = 1, fast: bool = False) -> Path:
+    """Every unit's issued ledger, filled and saved as its Excel would save it.
+
+    ``fast``: the same values written by our own engine into the issued workbook instead
+    (no openpyxl round trip: several times faster, for 10,000 units; the cells read the same).
+    """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     engine = TemplateSet().xlsx("ledger.xlsx")
+    saved = dt.datetime(2016, 11, 28, 9, 0)
     for unit in plan.organisation.units:
         if not plan.targets_for(unit):
             continue
-        book = openpyxl.load_workbook(io.BytesIO(engine.render(unit_ledger_spec(plan, unit))))
-        layout = read_sheet_map(book, SHEET)
-        column = {key: index for index, key in layout.columns.items()}
-        sheet = book[SHEET]
-        for row, key in layout.rows.items():
-            sheet.cell(row, column["P2.status"]).value = rng.choice(
-                ["已完成", "已完成", "正在推进", "滞后"]
-            )
-            sheet.cell(row, column["P2.progress"]).value = sentence(rng, 40)
-            if "/" in key:
-                sheet.cell(row, column["P2.figure"]).value = rng.randint(3, 9)
-        book.properties.modified = dt.datetime(2016, 11, 28, 9, 0)
-        (folder / f"{unit.name}台账.xlsx").write_bytes(workbook_bytes(book))
+        spec = unit_ledger_spec(plan, unit)
+        values = {row.key: _ledger_values(rng, row.key) for row in spec.sheets[0].rows}
+        data = filled(engine, spec, {SHEET: values}, saved, fast)
+        (folder / f"{unit.name}台账.xlsx").write_bytes(data)
     return folder
+
+
+def _ledger_values(rng: random.Random, key: str) -> dict[str, CellValue]:
+    values: dict[str, CellValue] = {
+        "P2.status": rng.choice(["已完成", "已完成", "正在推进", "滞后"]),
+        "P2.progress": sentence(rng, 40),
+    }
+    if "/" in key:  # a measure's row: the figure reported
+        values["P2.figure"] = rng.randint(3, 9)
+    return values
+
+
+def filled(
+    engine: XlsxEngine,
+    spec: WorkbookSpec,
+    values: dict[str, dict[str, dict[str, CellValue]]],
+    saved: dt.datetime,
+    fast: bool = False,
+) -> bytes:
+    """The issued workbook with ``values`` (sheet → row key → column key → value) typed in.
+
+    As a unit's Excel saves it (openpyxl loads the issued file, the cells are set, it is
+    saved with ``saved`` as its time), or, ``fast``, rendered with the values by our engine
+    (the identity stays the issued one, so the file is still the unit's issued workbook).
+    """
+    if fast:
+        sheets = [
+            replace(
+                sheet,
+                rows=[
+                    replace(
+                        row, values={**row.values, **values.get(sheet.name, {}).get(row.key, {})}
+                    )
+                    for row in sheet.rows
+                ],
+            )
+            for sheet in spec.sheets
+        ]
+        return engine.render(replace(spec, sheets=sheets, created=saved))
+    book = openpyxl.load_workbook(io.BytesIO(engine.render(spec)))
+    for name, rows in values.items():
+        layout = read_sheet_map(book, name)
+        column = {key: index for index, key in layout.columns.items()}
+        number = {key: row for row, key in layout.rows.items()}
+        for key, cells in rows.items():
+            for field, value in cells.items():
+                book[name].cell(number[key], column[field]).value = value
+    book.properties.modified = saved
+    return workbook_bytes(book)
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+ROLES = ["科长", "副科长", "窗口负责人", "服务标兵", "业务骨干"]
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+
+
+def _story(rng: random.Random) -> str:
+    """主要事迹 in three paragraphs; about one in twenty is too short (under 300 characters),
+    as a unit in a hurry writes it, so the rules have something to turn down."""
+    length = rng.randint(200, 280) if rng.random() < 0.05 else rng.randint(320, 700)
+    third = length // 3
+    return "\n".join(sentence(rng, n) for n in (third, third, length - 2 * third))
+
+
+def _person(rng: random.Random, unit: Unit) -> dict[str, CellValue]:
+    born = rng.randint(1952, 1994)  # a few over 60 in 2016: turned down by the age rule
+    return {
+        "name": person_name(rng),
+        "gender": rng.choice(CHOICES["gender"]),
+        "ethnicity": rng.choice(["汉族", "汉族", "汉族", "回族", "满族"]),
+        "birth": f"{born}-{rng.randint(1, 12):02d}",
+        "politics": rng.choice(CHOICES["politics"]),
+        "education": rng.choice(CHOICES["education"]),
+        "work_start": f"{born + rng.randint(18, 24)}-07",
+        "position": f"{unit.name}{rng.choice(ROLES)}",
+        "phone": f"139{rng.randrange(10**8):08d}",
+        "honours": rng.choice(["", "2015年度优秀共产党员", "2015年度先进工作者"]),
+        "story": _story(rng),
+    }
+
+
+def _collective(rng: random.Random, unit: Unit) -> dict[str, CellValue]:
+    head = person_name(rng)
+    return {
+        "name": unit.name,
+        "nature": rng.choice(CHOICES["nature"]),
+        "head": head,
+        "staff": str(unit.staff_count or 10),
+        "contact": f"{head} 0391-{rng.randrange(10**7):07d}",
+        "honours": rng.choice(["", "2015年度市级文明单位"]),
+        "story": _story(rng),
+    }
+
+
+def _nominee(rng: random.Random, award: Award, unit: Unit) -> dict[str, CellValue]:
+    return _collective(rng, unit) if award.kind == "collective" else _person(rng, unit)
+
+
+def make_nomination_returns(
+    plan: Plan, folder: Path, share: float = 0.2, seed: int = 1, fast: bool = False
+) -> list[Path]:
+    """The issued 推荐表格 of about ``share`` of the units, filled and saved as Excel would
+    (``fast``: as :func:`make_returns`).
+
+    Each returning unit puts forward a collective (half of them), one or more people up to
+    its quota, and a 岗位学雷锋标兵 (two in three); the rows it leaves empty stay empty. About
+    one story in twenty is too short and some people are too old: the rules turn them down.
+    The same plan, share and seed make the same files, byte for byte.
+    """
+    assert plan.awards is not None, "the plan has no awards.yaml"
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    engine = TemplateSet().xlsx("ledger.xlsx")
+    keep = {"collective": 0.5, "leifeng": 0.67}
+    saved = dt.datetime(2016, 12, 10, 9, 0)
+    made = []
+    for unit in plan.organisation.units:
+        if rng.random() >= share:
+            continue
+        spec = nomination_form_spec(plan, unit)
+        values: dict[str, dict[str, dict[str, CellValue]]] = {}
+        for award, sheet in zip(plan.awards.awards, spec.sheets, strict=True):
+            rows = [row.key for row in sheet.rows]
+            count = rng.randint(1, len(rows)) if rng.random() < keep.get(award.id, 1.0) else 0
+            values[sheet.name] = {key: _nominee(rng, award, unit) for key in rows[:count]}
+        path = folder / f"{unit.name}推荐表格.xlsx"
+        path.write_bytes(filled(engine, spec, values, saved, fast))
+        made.append(path)
+    return made

@@ -3,7 +3,9 @@
 Each file is identified by the identity written when it was issued; every
 filled row becomes a :class:`Nominee`, validated field by field, and a problem
 names the sheet and cell. Files are never modified; the rejected ones get an
-annotated copy like rejected ledgers.
+annotated copy like rejected ledgers. As a ledger is, each file is read as its cells
+(``read_return``: openpyxl only for what that reader does not reproduce) and its bytes
+let go once checked (read again, and compared, when it is copied).
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from generator.documents.nomination_workbook import KIND, form_columns, nomination_form_spec
-from generator.formats.identity import WorkbookIdentityError, read_sheet_map
+from generator.formats.identity import WorkbookIdentityError
 from generator.intake.collect import ReturnCheck, open_and_match, problem_line
 from generator.model.awards import CHOICES, Award, Nominee
 from generator.model.nomination_rules import quota
 from generator.model.plan import Unit
 from generator.model.resolved import Plan
-from generator.read.returns import OpenedReturn, list_returns
+from generator.read.returns import OpenedReturn, list_returns, read_return
+from generator.read.xlsx_cells import Book, Sheet, read_sheet_map
 
 NOUN = "推荐表格"
 
@@ -38,8 +40,9 @@ def read_nomination_returns(plan: Plan, folder: Path) -> list[NominationReturn]:
     for file in list_returns(folder):
         if file.is_lock_file:
             continue
-        check, opened = open_and_match(plan, file, KIND, NOUN, _form_version(plan))
+        check, opened = open_and_match(plan, file, KIND, NOUN, _form_version(plan), read_return)
         nominees = _nominees(plan, opened, check) if opened else []
+        file.release()
         results.append(NominationReturn(check, nominees if check.accepted else []))
     return results
 
@@ -48,7 +51,7 @@ def _form_version(plan: Plan) -> Callable[[Unit], str]:
     return lambda unit: nomination_form_spec(plan, unit).identity["plan_version"]
 
 
-def _nominees(plan: Plan, opened: OpenedReturn, check: ReturnCheck) -> list[Nominee]:
+def _nominees(plan: Plan, opened: OpenedReturn[Book], check: ReturnCheck) -> list[Nominee]:
     assert plan.awards is not None and check.unit is not None
     found = []
     for award in plan.awards.awards:
@@ -62,7 +65,7 @@ def _nominees(plan: Plan, opened: OpenedReturn, check: ReturnCheck) -> list[Nomi
 
 
 def _sheet_nominees(
-    plan: Plan, opened: OpenedReturn, award: Award, check: ReturnCheck
+    plan: Plan, opened: OpenedReturn[Book], award: Award, check: ReturnCheck
 ) -> list[Nominee]:
     ws = opened.workbook[award.name]
     try:
@@ -90,7 +93,7 @@ def _sheet_nominees(
     return nominees
 
 
-def _text(ws: Worksheet, row: int, column: int) -> str:
+def _text(ws: Sheet, row: int, column: int) -> str:
     value = ws.cell(row, column).value
     return "" if value is None else str(value).strip()
 
@@ -100,7 +103,7 @@ def _validated(
     award: Award,
     key: str,
     values: dict[str, str],
-    ws: Worksheet,
+    ws: Sheet,
     number: int,
     columns: dict[str, int],
     check: ReturnCheck,
@@ -141,15 +144,16 @@ def _message(error: dict) -> str:  # type: ignore[type-arg]
     return "不能为空" if error["type"] in ("missing", "string_too_short") else error["msg"]
 
 
-def _check_extra_rows(ws: Worksheet, last: int, check: ReturnCheck, award: Award) -> None:
-    for row in ws.iter_rows(min_row=last + 1):
-        if any(cell.value not in (None, "") for cell in row):
-            check.error(
-                f"{ws.title}!A{row[0].row}",
-                f"「{award.name}」表格下方多填了内容（超出下发的行数或名额）",
-                "请只在下发的行内填写；名额已满的不要另加行",
-            )
-            return
+def _check_extra_rows(ws: Sheet, last: int, check: ReturnCheck, award: Award) -> None:
+    below = [
+        row for (row, _), cell in ws.cells.items() if row > last and cell.value not in (None, "")
+    ]
+    if below:
+        check.error(
+            f"{ws.title}!A{min(below)}",
+            f"「{award.name}」表格下方多填了内容（超出下发的行数或名额）",
+            "请只在下发的行内填写；名额已满的不要另加行",
+        )
 
 
 def merge_returns(
@@ -173,6 +177,6 @@ def merge_returns(
             older = newest[check.unit.id].check.file.path.name
             lines.append(f"  {older} 已被{check.unit.name}更新的推荐表格取代（原件保留）")
         newest[check.unit.id] = item
-    order = [u.id for u in plan.organisation.units]
-    nominees = [n for uid in sorted(newest, key=order.index) for n in newest[uid].nominees]
+    order = {u.id: n for n, u in enumerate(plan.organisation.units)}
+    nominees = [n for uid in sorted(newest, key=order.__getitem__) for n in newest[uid].nominees]
     return nominees, lines, rejected
