@@ -333,8 +333,24 @@ def _collective(rng: random.Random, unit: Unit) -> dict[str, CellValue]:
     }
 
 
-def _nominee(rng: random.Random, award: Award, unit: Unit) -> dict[str, CellValue]:
-    return _collective(rng, unit) if award.kind == "collective" else _person(rng, unit)
+def _household(rng: random.Random, unit: Unit) -> dict[str, CellValue]:
+    head = person_name(rng)
+    return {
+        "name": head,
+        "address": f"{unit.name}服务社区{rng.randint(1, 30)}号楼",
+        "family": f"{head}、{person_name(rng)}、{person_name(rng)}",
+        "phone": f"139{rng.randrange(10**8):08d}",
+        "honours": "",
+        "story": _story(rng),
+    }
+
+
+KINDS = {"collective": _collective, "individual": _person, "household": _household}
+
+
+def _nominee(rng: random.Random, award: Award, unit: Unit, keys: set[str]) -> dict[str, CellValue]:
+    """One row of the award's sheet: the fields its form has (an award may ask for fewer)."""
+    return {k: v for k, v in KINDS[award.kind](rng, unit).items() if k in keys}
 
 
 def make_nomination_returns(
@@ -363,7 +379,8 @@ def make_nomination_returns(
         for award, sheet in zip(plan.awards.awards, spec.sheets, strict=True):
             rows = [row.key for row in sheet.rows]
             count = rng.randint(1, len(rows)) if rng.random() < keep.get(award.id, 1.0) else 0
-            values[sheet.name] = {key: _nominee(rng, award, unit) for key in rows[:count]}
+            keys = {column.key for column in sheet.columns}
+            values[sheet.name] = {key: _nominee(rng, award, unit, keys) for key in rows[:count]}
         path = folder / f"{unit.name}推荐表格.xlsx"
         path.write_bytes(filled(engine, spec, values, saved, fast))
         made.append(path)
