@@ -142,6 +142,20 @@ def test_a_failed_fsync_names_its_file_and_writes_nothing(
     assert (tmp_path / "a.txt").read_bytes() == b"old"
 
 
+def test_the_set_lets_go_of_the_fsyncs_done(tmp_path: Path) -> None:
+    """A run of 20,000 files must not hold 20,000 futures (40 MB) until its commit."""
+    from concurrent.futures import wait
+
+    with OutputSet(tmp_path) as outputs:
+        for n in range(100):
+            outputs.add(f"{n}.txt", b"x")
+        wait(list(outputs._syncer._syncs.values()))
+        outputs.add("last.txt", b"x")
+        assert len(outputs._syncer._syncs) <= atomic.SYNC_THREADS + 1
+        outputs.commit()
+    assert len(list(tmp_path.glob("*.txt"))) == 101
+
+
 # --- jobs whose context is built on demand -------------------------------------------------
 
 

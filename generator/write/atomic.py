@@ -205,6 +205,16 @@ class _Syncer:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="plandocs-fsync")
         self._syncs[target] = self._pool.submit(fsync_file, temp)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Let go of the fsyncs done, oldest first: 20,000 futures held cost 40 MB."""
+        while len(self._syncs) > SYNC_THREADS:
+            target, future = next(iter(self._syncs.items()))
+            if not future.done():
+                return
+            del self._syncs[target]
+            _synced(target, future)
 
     def forget(self, target: Path) -> None:
         """The target's temp file is replaced: its fsync is done with before it is removed."""
@@ -216,10 +226,7 @@ class _Syncer:
         """Every file durable; an ``OSError`` of one (a full disk, an I/O error) is raised
         as an :class:`OutputError` naming its target."""
         for target, future in self._syncs.items():
-            try:
-                future.result()
-            except OSError as error:
-                raise OutputError(explain(error, target) + "。未写出任何文件") from error
+            _synced(target, future)
         self._syncs.clear()
 
     def stop(self) -> None:
@@ -242,6 +249,14 @@ def explain(error: OSError, path: Path) -> str:
     if error.errno == errno.ENAMETOOLONG:
         return f"文件名过长，无法写入 {path}。请缩短单位名称或标题"
     return f"无法写入 {path}：{error.strerror or error}。请检查输出目录（--out）"
+
+
+def _synced(target: Path, future: Future[None]) -> None:
+    """Wait for one file's fsync; its ``OSError`` as the set's :class:`OutputError`."""
+    try:
+        future.result()
+    except OSError as error:
+        raise OutputError(explain(error, target) + "。未写出任何文件") from error
 
 
 # --- the journal ------------------------------------------------------------------------------
