@@ -375,13 +375,12 @@ def check(data: Path) -> None:
     "--jobs",
     metavar="个数",
     type=AtLeast(1),
-    default=1,
-    show_default=True,
-    help="同时渲染文件的进程数（每个 CPU 核一个为上限；双核机器上提升有限）。",
+    default=None,
+    help="同时渲染文件的进程数（每个 CPU 核一个为上限；默认：文件多时用两个，否则一个）。",
 )
 def plan(
     unit_ref: str | None,
-    jobs: int,
+    jobs: int | None,
     run: RunOptions,
 ) -> None:
     """生成第一阶段文件：方案（含台账附件）、各单位实施方案和各单位台账工作簿。"""
@@ -719,14 +718,15 @@ def render_all(
     out: Path,
     owner: Plan,
     want_pdf: bool = False,
-    workers: int | None = None,
+    workers: int | None = 1,
     store: RecordStore | None = None,
 ) -> list[Path]:
     """Render every job in memory (with a progress bar), then write them all atomically.
 
-    The folder is marked as ``owner``'s. With ``want_pdf`` the PDFs follow the
-    documents; if LibreOffice is missing or a conversion fails, the documents stay
-    written, the PDF step says why, and the run ends with exit status 3.
+    ``workers`` None: as many as suit the number of files (:func:`run_jobs`). The folder
+    is marked as ``owner``'s. With ``want_pdf`` the PDFs follow the documents; if
+    LibreOffice is missing or a conversion fails, the documents stay written, the PDF
+    step says why, and the run ends with exit status 3.
     """
     with contextlib.ExitStack() as stack:
         # The folder's lock, and whatever an interrupted run left finished or cleared first.
@@ -746,7 +746,7 @@ def _render_all(
     from generator.write.pdf import convertible
 
     try:
-        result = run_jobs(jobs, out, owner, store, workers or 1, _progress_bar)
+        result = run_jobs(jobs, out, owner, store, workers, _progress_bar)
     except RunFailed as error:
         prefix = "生成失败，未写出任何文件：" if error.rendering else ""
         click.echo(f"{prefix}{error}", err=True)

@@ -411,3 +411,30 @@ def test_several_processes_give_the_same_files(out: Path, tmp_path: Path) -> Non
 
 def stamps_only_hashes(folder: Path) -> dict[str, str]:
     return {name: digest for name, (_, digest) in stamps(folder).items()}
+
+
+def test_without_jobs_a_large_run_uses_two_workers_a_small_one_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator.pipeline import parallel
+
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    assert parallel.auto_workers(399) == 1  # a pool takes longer to start than these take
+    assert parallel.auto_workers(400) == 2
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _: {0}, raising=False)
+    assert parallel.auto_workers(20_000) == 1  # one core: no pool
+
+
+def test_a_worker_leaves_ctrl_c_and_sigterm_to_the_writer() -> None:
+    import signal
+
+    from generator.pipeline import parallel
+
+    before = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        parallel._worker_start()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)

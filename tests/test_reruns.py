@@ -83,3 +83,73 @@ def test_digests_do_not_depend_on_the_process(tmp_path: Path) -> None:
     output = plan_in_fresh_process(first, "3")
     assert f"{len(before)} 个文件的输入未改动" in output and "已生成 0 个文件" in output
     assert stamps(first) == before
+
+
+def rewritten(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> set[str]:
+    return {name for name in after if before.get(name) != after[name]}
+
+
+def unit_files(out: Path, unit_ids: set[str]) -> set[str]:
+    """The files in the folders of ``unit_ids`` (各单位/<编号>-<单位>/)."""
+    return {
+        name
+        for name in stamps(out)
+        if name.startswith("各单位/") and name.split("/")[1].split("-")[0] in unit_ids
+    }
+
+
+def test_a_targets_text_reissues_the_files_of_the_units_that_report_it(tmp_path: Path) -> None:
+    from generator.read.plan_reader import read_plan
+
+    data, out = copy_example(tmp_path), tmp_path / "out"
+    run_plan(data, out)
+    before = stamps(out)
+    edit(data / "ledger.yaml", "全部更换为社会主义核心价值观公益广告。", "全部更换为公益广告。")
+    plan = read_plan(data)
+    target = next(t for t in plan.ledger.targets if t.id == "L01a")
+    reporting = {u.id for u in plan.organisation.units if (target, "lead") in plan.targets_for(u)}
+    reporting |= {
+        u.id for u in plan.organisation.units if (target, "cooperating") in plan.targets_for(u)
+    }
+    run_plan(data, out)
+    changed = rewritten(before, stamps(out))
+    assert reporting and unit_files(out, reporting) <= changed
+    assert not {name for name in changed if name.startswith("各单位/")} - unit_files(out, reporting)
+
+
+def test_a_phase_date_reissues_every_unit_plan(tmp_path: Path) -> None:
+    data, out = copy_example(tmp_path), tmp_path / "out"
+    run_plan(data, out)
+    before = stamps(out)
+    edit(
+        data / "plan.yaml",
+        "    start: 2016-05\n    end: 2016-05\n",
+        "    start: 2016-04\n    end: 2016-05\n",
+    )
+    run_plan(data, out)
+    plans = {name for name in before if name.startswith("各单位/") and name.endswith(".docx")}
+    assert plans and plans <= rewritten(before, stamps(out))
+
+
+def test_a_changed_template_reissues_every_file_made_from_it(tmp_path: Path) -> None:
+    """The same template zipped anew (other bytes, the same documents): its files again."""
+    import zipfile
+
+    data, out = copy_example(tmp_path), tmp_path / "out"
+    run_plan(data, out)
+    before = stamps(out)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    source = ROOT / "templates" / "unit_plan.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(templates / source.name, "w") as new:
+        for info in old.infolist():
+            new.writestr(info, old.read(info), compress_type=zipfile.ZIP_STORED)
+    result = CliRunner().invoke(
+        main, ["plan", "--data", str(data), "--out", str(out), "--templates", str(templates)]
+    )
+    assert result.exit_code == 0, result.output
+    after = stamps(out)
+    plans = {name for name in before if name.startswith("各单位/") and name.endswith(".docx")}
+    changed = rewritten(before, after)
+    assert plans and plans <= changed
+    assert not {name for name in changed if name.endswith(".xlsx")}  # ledgers: other template

@@ -6,6 +6,7 @@ Not timed (the benchmark measures speed): these check the mechanisms that bound 
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import weakref
@@ -23,6 +24,7 @@ from generator.read.plan_reader import read_plan
 from generator.read.returns import ReturnChanged, ReturnedFile
 from generator.render.document_spec import DocProperties
 from generator.render.templates import TemplateSet
+from generator.write import atomic
 from generator.write.atomic import OutputError, OutputSet
 from generator.write.store import RecordStore
 from tests.helpers import EXAMPLE
@@ -79,6 +81,79 @@ def test_a_write_that_fails_names_the_file_and_leaves_nothing(tmp_path: Path) ->
         outputs.add("a.txt", b"a")
         outputs.add(PurePath("blocked", "b.txt"), b"b")
     assert temp_files(tmp_path) == []
+
+
+class ListJournal:
+    """A journal that remembers which temp files were on disk (fsynced) when it was written."""
+
+    def __init__(self, synced: list[str]) -> None:
+        self.synced = synced
+        self.at_commit: list[str] = []
+
+    def pending(self) -> list[atomic.Move]:
+        return []
+
+    def write(self, moves: list[atomic.Move]) -> None:
+        self.at_commit = list(self.synced)
+
+    def clear(self) -> None:
+        pass
+
+
+def test_every_file_is_fsynced_before_the_commit_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real = atomic.fsync_file
+
+    def watched(path: Path) -> None:
+        real(path)
+        synced.append(path.name)
+
+    monkeypatch.setattr(atomic, "fsync_file", watched)
+    journal = ListJournal(synced)
+    with OutputSet(tmp_path, journal) as outputs:
+        for n in range(40):  # more than the threads, so some wait their turn
+            outputs.add(PurePath(f"f{n % 3}", f"{n}.txt"), b"x" * n)
+        temps = {move.temp.rsplit("/", 1)[-1] for move in outputs.moves}
+        outputs.commit()
+    assert sorted(journal.at_commit) == sorted(temps)  # all of them, before the journal
+
+
+def test_a_failed_fsync_names_its_file_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_bytes(b"old")
+    real = atomic.fsync_file
+
+    def failing(path: Path) -> None:
+        if path.parent.name == "bad":
+            raise OSError(errno.EIO, "Input/output error")
+        real(path)
+
+    monkeypatch.setattr(atomic, "fsync_file", failing)
+    with pytest.raises(OutputError) as raised, OutputSet(tmp_path) as outputs:
+        outputs.add("a.txt", b"new")
+        outputs.add(PurePath("bad", "b.txt"), b"b")
+        outputs.commit()
+    assert str(tmp_path / "bad" / "b.txt") in str(raised.value)
+    assert "未写出任何文件" in str(raised.value)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["a.txt"]
+    assert (tmp_path / "a.txt").read_bytes() == b"old"
+
+
+def test_the_set_lets_go_of_the_fsyncs_done(tmp_path: Path) -> None:
+    """A run of 20,000 files must not hold 20,000 futures (40 MB) until its commit."""
+    from concurrent.futures import wait
+
+    with OutputSet(tmp_path) as outputs:
+        for n in range(100):
+            outputs.add(f"{n}.txt", b"x")
+        wait(list(outputs._syncer._syncs.values()))
+        outputs.add("last.txt", b"x")
+        assert len(outputs._syncer._syncs) <= atomic.SYNC_THREADS + 1
+        outputs.commit()
+    assert len(list(tmp_path.glob("*.txt"))) == 101
 
 
 # --- jobs whose context is built on demand -------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from functools import partial
 from itertools import groupby
@@ -67,7 +68,21 @@ def voiced(plan: Plan, unit: Unit, item: Item) -> Item:
         text = unit_voice(plan, unit, item.text)
         paragraphs = [p for p in (unit_voice(plan, unit, p) for p in item.paragraphs) if p]
     children = [voiced(plan, unit, child) for child in item.items]
-    return item.model_copy(update={"text": text, "paragraphs": paragraphs, "items": children})
+    # Most units' plans voice an item alike: one copy serves them all.
+    known = _VOICED.setdefault(plan, {})
+    key = (id(item), text, tuple(paragraphs), tuple(map(id, children)))
+    copy = known.get(key)
+    if copy is None:
+        if len(known) >= _VOICED_KEPT:  # items that name units one by one: start afresh
+            known.clear()
+        copy = item.model_copy(update={"text": text, "paragraphs": paragraphs, "items": children})
+        known[key] = copy
+    return copy
+
+
+# The voiced copies of each plan's items (their originals, and so their ids, live as long).
+_VOICED: weakref.WeakKeyDictionary[Plan, dict[tuple[Any, ...], Item]] = weakref.WeakKeyDictionary()
+_VOICED_KEPT = 4096
 
 
 def task_blocks(plan: Plan, unit: Unit, duties: list[Duty]) -> list[Block]:

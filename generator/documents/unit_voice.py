@@ -13,6 +13,8 @@ unit version (``unit_text``), each sentence is read for whom it addresses:
 from __future__ import annotations
 
 import re
+import weakref
+from dataclasses import dataclass
 
 from generator.model.plan import Unit
 from generator.model.resolved import Plan
@@ -32,10 +34,17 @@ def sentences(text: str) -> list[str]:
 def addressee_is(plan: Plan, unit: Unit, who: str) -> bool | None:
     """Whether ``who`` includes this unit (True), is someone else (False), or is no
     addressee at all (None: the sentence is a statement)."""
-    who = who.strip()
-    if who in _ALL_UNITS:
+    if who.strip() in _ALL_UNITS:
         return True
-    for ref in re.split(r"[和及与、，]", who):
+    members = _addressed_ids(plan, who)
+    if members is not None:
+        return unit.id in members
+    return _unnamed(plan, who)
+
+
+def _addressed_ids(plan: Plan, who: str) -> frozenset[str] | None:
+    """The units of the first of ``who``'s references that stands for any (it decides)."""
+    for ref in re.split(r"[和及与、，]", who.strip()):
         ref = ref.strip()
         if not ref:
             continue
@@ -43,10 +52,14 @@ def addressee_is(plan: Plan, unit: Unit, who: str) -> bool | None:
             members = plan.members(ref)
         except KeyError:
             continue
-        if any(member.id == unit.id for member in members):
-            return True
-        if len(members):
-            return False
+        if members:
+            return frozenset(member.id for member in members)
+    return None
+
+
+def _unnamed(plan: Plan, who: str) -> bool | None:
+    """An addressee that names no unit: someone else's (各…, an office), or no one."""
+    who = who.strip()
     if who.startswith("各") or _OFFICE.search(who) or who.startswith(plan.text.issuer):
         return False
     return None
@@ -60,17 +73,53 @@ def _named_first(plan: Plan, sentence: str) -> str:
 def unit_voice(plan: Plan, unit: Unit, text: str) -> str:
     """``text`` without what is not the unit's to do, and 各单位 as 本单位."""
     kept = []
-    for sentence in sentences(text):
-        found = _ADDRESSED.match(sentence)
-        who = found["who"] if found else _named_first(plan, sentence)
-        if who:
-            whose = addressee_is(plan, unit, who)
-            if whose is False:
-                continue
-            if whose:
-                sentence = "本单位" + sentence[len(who) :]
-        sentence = _EACH_UNIT.sub("本单位", sentence)
-        for everyone in _ALL_UNITS:
-            sentence = sentence.replace(everyone, "本单位")
-        kept.append(sentence)
+    for sentence in _read(plan, text):
+        whose = sentence.whose(unit)
+        if whose is not False:
+            kept.append(sentence.own if whose else sentence.plain)
     return "".join(kept).strip()
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """One sentence read once for every unit: whom it addresses, and both ways to say it."""
+
+    members: frozenset[str] | None  # the ids of the units it addresses, if it names some
+    otherwise: bool | None  # else: True (all units), False (someone else), None (no one)
+    own: str  # as the unit says it of itself (本单位要…)
+    plain: str  # as it stands, 各单位 read as 本单位
+
+    def whose(self, unit: Unit) -> bool | None:
+        """As :func:`addressee_is` says for this sentence's addressee and ``unit``."""
+        return unit.id in self.members if self.members is not None else self.otherwise
+
+
+# Each plan's texts as read: every unit's plan voices the same tasks and requirements.
+_READ: weakref.WeakKeyDictionary[Plan, dict[str, list[_Sentence]]] = weakref.WeakKeyDictionary()
+
+
+def _read(plan: Plan, text: str) -> list[_Sentence]:
+    known = _READ.setdefault(plan, {})
+    if text not in known:
+        known[text] = [_sentence(plan, sentence) for sentence in sentences(text)]
+    return known[text]
+
+
+def _sentence(plan: Plan, sentence: str) -> _Sentence:
+    found = _ADDRESSED.match(sentence)
+    who = found["who"] if found else _named_first(plan, sentence)
+    plain = _each_unit_as_own(sentence)
+    if not who:
+        return _Sentence(None, None, plain, plain)
+    own = _each_unit_as_own("本单位" + sentence[len(who) :])
+    if who.strip() in _ALL_UNITS:
+        return _Sentence(None, True, own, plain)
+    members = _addressed_ids(plan, who)
+    return _Sentence(members, None if members is not None else _unnamed(plan, who), own, plain)
+
+
+def _each_unit_as_own(sentence: str) -> str:
+    sentence = _EACH_UNIT.sub("本单位", sentence)
+    for everyone in _ALL_UNITS:
+        sentence = sentence.replace(everyone, "本单位")
+    return sentence

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,12 +23,36 @@ CHUNK = 8  # jobs per hand-out: amortises the round trip, keeps the progress bar
 AHEAD = 3  # chunks per worker rendered ahead of the writer
 
 
+# Without --jobs: two workers (at most the cores this process may use) once a run renders
+# this many files; fewer are done sooner in one process than a pool takes to start.
+AUTO_FROM = 400
+AUTO_WORKERS = 2
+
+
+def auto_workers(pending: int) -> int:
+    """The workers for ``pending`` files when the user did not say (``--jobs``)."""
+    if pending < AUTO_FROM:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on this platform
+        cores = os.cpu_count() or 1
+    return max(1, min(AUTO_WORKERS, cores))
+
+
 class RenderFailed(Exception):
     """A worker could not render a document; the message is the worker's (Chinese) error."""
 
 
 # A worker's answer for one job: its bytes and inputs digest, or the error's text.
 Answer = tuple[bytes, str] | str
+
+
+def _worker_start() -> None:
+    """Ctrl-C and SIGTERM are the writer's to act on (it stops once the file at hand is
+    written, and cancels the rest): a worker killed by them would break the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _render(start: int, stop: int) -> list[Answer]:
@@ -57,7 +83,8 @@ def render_many(jobs: Sequence[Job], workers: int = 1) -> Iterator[tuple[Job, by
     global _JOBS
     _JOBS = jobs
     starts = iter(range(0, len(jobs), CHUNK))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    fork = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(workers, mp_context=fork, initializer=_worker_start)
     try:
         ahead: deque[tuple[int, Future[list[Answer]]]] = deque()
         for start in itertools.islice(starts, AHEAD * workers):

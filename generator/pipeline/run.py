@@ -86,17 +86,18 @@ def run_jobs(
     out: Path,
     owner: Plan,
     store: RecordStore,
-    workers: int = 1,
+    workers: int | None = 1,
     progress: Progress = no_progress,
 ) -> RunResult:
     """Render every job whose inputs changed and write them all atomically into ``out``.
 
     Each rendered document goes straight to its temp file (see
     :class:`generator.write.atomic.OutputSet`); none replaces a file until all are made.
+    ``workers`` None: as many as suit the files to render (:func:`parallel.auto_workers`).
 
     The folder is marked as ``owner``'s. Raises :class:`RunFailed` with nothing written.
     """
-    from generator.pipeline.parallel import render_many
+    from generator.pipeline.parallel import auto_workers, render_many
     from generator.write.atomic import OutputError, OutputSet
     from generator.write.manifest import MANIFEST, Manifest
 
@@ -108,6 +109,8 @@ def run_jobs(
     if not pending:
         store.save()
         return result
+    if workers is None:
+        workers = auto_workers(len(pending))
     try:
         with OutputSet(out, store) as outputs:
             # Each document to its temp file as soon as it is rendered: one in memory at a time.
