@@ -223,7 +223,18 @@ def recorded(plan: Plan, store: RecordStore) -> CollectResult:
 
 
 def _missing(plan: Plan, record: ProgressRecord) -> list[Unit]:
-    return [u for u in plan.organisation.units if u.id not in record.accepted and plan.duties(u)]
+    return [u for u in expected_units(plan) if u.id not in record.accepted]
+
+
+def expected_units(plan: Plan) -> list[Unit]:
+    """The units with duties (应报单位), in the organisation's order: found once per plan."""
+    found = _EXPECTED.get(plan)
+    if found is None:
+        found = _EXPECTED[plan] = [u for u in plan.organisation.units if plan.duties(u)]
+    return found
+
+
+_EXPECTED: weakref.WeakKeyDictionary[Plan, list[Unit]] = weakref.WeakKeyDictionary()
 
 
 def _intake(check: ReturnCheck) -> Intake:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from generator.documents.document import CollectInputs, Document, NominationInputs
-from generator.intake.collect import CollectResult, ReturnCheck
+from generator.intake.collect import CollectResult, ReturnCheck, expected_units
 from generator.intake.record import VIEW_DIGEST
 from generator.model.resolved import Plan
 from generator.render.xlsx_annotate import AnnotateError, CellNote, annotate_workbook
@@ -135,7 +135,7 @@ def collect_report(plan: Plan, result: CollectResult) -> tuple[str, int]:
     folder) stays listed until the unit's corrected ledger is accepted.
     """
     record = result.record
-    expected = [u for u in plan.organisation.units if plan.duties(u)]
+    expected = expected_units(plan)
     lines = [f"台账回收情况：《{plan.text.title}》（方案版本 {plan.version}）"]
     this_run = {check.file.sha256 for check in result.checks}
     outstanding = [r for r in record.rejected if r.outstanding]

@@ -36,7 +36,7 @@ from generator.formats.identity import (
     IDENTITY_SHEET,
     RESERVED_IDENTITY_KEYS,
     SheetMap,
-    identity_lines,
+    identity_rows,
 )
 from generator.render.workbook_spec import (
     Column,
@@ -85,6 +85,7 @@ from generator.render.xlsx.values import (
     utc_naive,
 )
 from generator.render.xlsx.writer import (
+    DEFAULT_XF,
     PageXml,
     Properties,
     SharedStrings,
@@ -215,7 +216,7 @@ class _SheetRenderer:
         self.pages_wide = 1
         self.count = len(sheet.rows)
         self.keys: list[str] = []  # each row's key, in order (for the identity sheet)
-        self.segments: list[tuple[int, int]] = []  # (first, last) worksheet row of each
+        self.segments: list[tuple[int, float]] = []  # first worksheet row, total height
         merged = [i for i, c in enumerate(sheet.columns, start=1) if c.key in sheet.merge_equal]
         self.leading = sheet.columns[merged[0] - 1].key if merged else None
         self.merges: dict[int, list[tuple[int, int, int, int]]] = {i: [] for i in merged}
@@ -290,6 +291,8 @@ class _SheetRenderer:
             offset += len(segment)
             if self.out.streaming:
                 self.out.flush(first + offset - 1)
+                for row in range(first + offset - len(segment), first + offset):
+                    del self.heights[row], self.out.heights[row]  # written; totals kept
         if self.duplicate:
             raise _duplicate_rows(self.sheet)
         if self.row_problem is not None:
@@ -359,7 +362,7 @@ class _SheetRenderer:
             needed = needed_height(value, column.width, self._font_size(STYLE_TEXT))
             spread(self.heights, range(top + start, top + end + 1), needed)
         last = top + len(rows) - 1
-        self.segments.append((top, last))
+        self.segments.append((top, sum(self.heights[r] for r in range(top, last + 1))))
         self._settle(top, last)
 
     # -- printing
@@ -406,8 +409,7 @@ class _SheetRenderer:
         titles = sum(height(r) for r in range(top, bottom + 1))
         used = sum(height(r) for r in range(1, bottom + 1))
         breaks = []
-        for first, last in self.segments:  # no merged block crosses from one to the next
-            tall = sum(height(r) for r in range(first, last + 1))
+        for first, tall in self.segments:  # no merged block crosses from one to the next
             if used + tall > capacity and used > titles:
                 breaks.append(first - 1)
                 used = titles
@@ -568,8 +570,30 @@ def _put(
 def _sheet_map(sheet: SheetSpec, frame: _Frame, keys: Sequence[str]) -> SheetMap:
     """What the identity sheet records of one rendered sheet (``keys``: its rows')."""
     columns = {i: c.key for i, c in enumerate(sheet.columns, start=1)}
-    rows = {frame.first_data_row + i: key for i, key in enumerate(keys)}
-    return SheetMap(frame.header_rows, columns, rows)
+    return SheetMap(frame.header_rows, columns, _Numbered(frame.first_data_row, keys))
+
+
+class _Numbered(Mapping[int, str]):
+    """Row number -> row key, over the list of keys (no dict of ten thousand rows)."""
+
+    def __init__(self, first: int, keys: Sequence[str]) -> None:
+        self._first = first
+        self._keys = keys
+
+    def __getitem__(self, row: int) -> str:
+        if not self._first <= row < self._first + len(self._keys):
+            raise KeyError(row)
+        return self._keys[row - self._first]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(self._first, self._first + len(self._keys)))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+# Identity lines written between two flushes of a streamed identity sheet.
+_FLUSH_LINES = 1024
 
 
 def _identity_sheet(
@@ -579,20 +603,40 @@ def _identity_sheet(
     table: StyleTable,
     strings: SharedStrings,
     protection: str,
+    streamed: bool = False,
 ) -> SheetPart:
+    """The hidden identity sheet; ``streamed`` (as its workbook's sheets were): compressed
+    as its lines come, one per row of every sheet."""
     for key in spec.identity:
         if not key or key in RESERVED_IDENTITY_KEYS:
             raise WorkbookRenderError(f"标识项名称“{key}”为空或为系统保留名称")
-    lines = identity_lines(
-        spec.identity, [(s.name, _sheet_map(s, frames[s.name], keys[s.name])) for s in spec.sheets]
-    )
+    maps = [(s.name, _sheet_map(s, frames[s.name], keys[s.name])) for s in spec.sheets]
     out = SheetWriter(table, strings)
     out.protection = protection
     out.page = _plain_page()
-    for r, line in enumerate(lines, start=1):
+    if streamed:
+        last_row, last_col = _extent(identity_rows(spec.identity, maps), table.xf(None))
+        out.stream(sheet_member(len(spec.sheets) + 1), last_row, last_col)
+    for r, line in enumerate(identity_rows(spec.identity, maps), start=1):
         for c, value in enumerate(line, start=1):
             _put(out, IDENTITY_SHEET, r, c, value, None)
+        if streamed and r % _FLUSH_LINES == 0:
+            out.flush(r)
+    if streamed:
+        return SheetPart(IDENTITY_SHEET, b"", state="veryHidden", member=out.member())
     return SheetPart(IDENTITY_SHEET, out.xml(), state="veryHidden")
+
+
+def _extent(lines: Iterator[tuple[object, ...]], blank_xf: int) -> tuple[int, int]:
+    """The last row and column the lines put a cell in, as :meth:`SheetWriter.xml` finds them."""
+    last_row = last_col = 1
+    for r, line in enumerate(lines, start=1):
+        for c, value in enumerate(line, start=1):
+            if (value is None or value == "") and blank_xf == DEFAULT_XF:
+                continue  # a blank cell without a format is left out
+            last_row = r
+            last_col = max(last_col, c)
+    return last_row, last_col
 
 
 class XlsxEngine:
@@ -633,7 +677,10 @@ class XlsxEngine:
             )
             frames[sheet.name] = _frame(sheet)
             keys[sheet.name] = renderer.keys
-        identity = _identity_sheet(spec, frames, keys, self._table, strings, _identity_protection())
+        streamed = any(part.member is not None for part in parts)
+        identity = _identity_sheet(
+            spec, frames, keys, self._table, strings, _identity_protection(), streamed
+        )
         parts.append(identity)
         refuse_illegal_chars(spec.title, "文档属性“标题”")
         properties = Properties(spec.title, AUTHOR, utc_naive(spec.created))
