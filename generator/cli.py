@@ -763,18 +763,29 @@ def _render_all(
 
 
 def _progress_bar(items: Iterable[tuple[Job, bytes]], length: int) -> Iterator[tuple[Job, bytes]]:
+    # The bar is shown the jobs only: it keeps the last item it showed, and a document's
+    # bytes kept while the next one is rendered would double the largest of them.
+    made: list[bytes] = []
+
+    def jobs() -> Iterator[Job]:
+        for job, data in items:
+            made.append(data)
+            del data
+            yield job
+
     with click.progressbar(
-        items,
+        jobs(),
         length=length,
         label=f"正在生成 {length} 个文件",
         item_show_func=_done_label,
         file=sys.stderr,
     ) as bar:
-        yield from bar
+        for job in bar:
+            yield job, made.pop()
 
 
-def _done_label(item: tuple[Job, bytes] | None) -> str:
-    return item[0].label if item else ""
+def _done_label(job: Job | None) -> str:
+    return job.label if job else ""
 
 
 KINDS = {

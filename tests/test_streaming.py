@@ -6,15 +6,24 @@ Not timed (the benchmark measures speed): these check the mechanisms that bound 
 
 from __future__ import annotations
 
+import datetime
 import errno
 import gc
 import hashlib
+import json
 import weakref
 from pathlib import Path, PurePath
 
 import pytest
 
 from generator.intake import collect as intake
+from generator.model.progress import (
+    PackedRows,
+    PhaseReport,
+    ProgressRecord,
+    Rejection,
+    Submission,
+)
 from generator.pipeline import plan_guard
 from generator.pipeline.jobs import docx_job
 from generator.pipeline.kinds import UNIT_PLAN
@@ -24,9 +33,18 @@ from generator.read.plan_reader import read_plan
 from generator.read.returns import ReturnChanged, ReturnedFile
 from generator.render.document_spec import DocProperties
 from generator.render.templates import TemplateSet
+from generator.render.workbook_spec import (
+    Column,
+    Row,
+    RowStream,
+    SheetSpec,
+    WorkbookRenderError,
+    WorkbookSpec,
+)
+from generator.render.xlsx.engine import XlsxEngine
 from generator.write import atomic
 from generator.write.atomic import OutputError, OutputSet
-from generator.write.store import RecordStore
+from generator.write.store import Intake, RecordStore, StoredRows
 from tests.helpers import EXAMPLE
 from tests.test_collect import Ledger
 
@@ -309,3 +327,107 @@ def test_a_return_changed_after_the_guard_is_read_again(
     assert len(reads) == 4  # the folder changed: the pass is not reused
     fzk = result.record.accepted["fzk"]
     assert {r["P1"].progress for r in fzk.rows.values()} == {"后来改过的说法"}
+
+
+# --- collect at 10,000 units: rows made as written, the record read from the store ----------
+
+
+def _streamed_spec(rows: list[Row], streamed: bool) -> WorkbookSpec:
+    columns = [
+        Column("seq", "序号", 5, "text"),
+        Column("project", "项目", 12, "text"),
+        Column("content", "内容", 30, "text"),
+        Column("unit", "单位", 14, "text"),
+        Column("p1.status", "状态", 8, "input_choice", "第一阶段", ("已完成", "滞后")),
+        Column("p1.figure", "完成数", 8, "input_number", "第一阶段"),
+    ]
+    sheet = SheetSpec(
+        "台账",
+        "标题",
+        "副标题",
+        columns,
+        RowStream(len(rows), lambda: iter(rows)) if streamed else rows,
+        frozenset({"seq", "project", "content"}),
+    )
+    created = datetime.datetime(2020, 1, 1)
+    return WorkbookSpec([sheet], {"kind": "test"}, "标题", created)
+
+
+def _many_rows() -> list[Row]:
+    rows = []
+    for n in range(600):  # merged blocks of several lengths, a row alone, long texts
+        target = n // 37
+        values: dict[str, str | int | float | None] = {
+            "seq": str(target) if n % 101 else "",
+            "project": f"项目{n // 90}",
+            "content": "内容" * (1 + target % 7) + ("\n第二行" if target % 3 == 0 else ""),
+            "unit": f"单位{n}",
+            "p1.status": "已完成" if n % 2 else None,
+            "p1.figure": n * 0.5 if n % 5 else None,
+        }
+        disabled = frozenset({"p1.figure"}) if n % 7 == 0 else frozenset()
+        rows.append(Row(f"u{n}", values, disabled))
+    return rows
+
+
+def test_rows_made_as_written_give_the_bytes_of_the_rows_given_as_a_list() -> None:
+    engine = XlsxEngine(TemplateSet(None).path("ledger.xlsx"))
+    rows = _many_rows()
+    assert engine.render(_streamed_spec(rows, True)) == engine.render(_streamed_spec(rows, False))
+    assert engine.render(_streamed_spec([], True)) == engine.render(_streamed_spec([], False))
+
+
+def test_rows_made_as_written_are_refused_as_a_list_of_them_is(tmp_path: Path) -> None:
+    """The same refusal, word for word: a duplicate key before a row's own problem, that
+    before a cell's (a text XML cannot hold), whatever comes first in the rows."""
+    engine = XlsxEngine(TemplateSet(None).path("ledger.xlsx"))
+    rows = _many_rows()
+    bad_text = Row("bad", {**rows[5].values, "content": "a\x01b"})
+    unknown = Row("odd", {**rows[9].values, "nowhere": "x"})
+    cases = [
+        [*rows[:3], bad_text, *rows[3:]],
+        [*rows[:3], bad_text, *rows[3:20], unknown, *rows[20:]],
+        [*rows[:3], bad_text, unknown, *rows[3:], rows[40]],
+    ]
+    for case in cases:
+        errors = []
+        for streamed in (True, False):
+            with pytest.raises(WorkbookRenderError) as raised:
+                engine.render(_streamed_spec(case, streamed))
+            errors.append(str(raised.value))
+        assert errors[0] == errors[1]
+    assert "重复" in errors[0]
+
+
+def test_the_record_as_json_is_what_json_dumps_writes() -> None:
+    reports = {"k/1": {"p1": PhaseReport("已完成", "做了“某事”\n\t", 3.0)}, "k/0": {}}
+    submission = Submission("u1", "台账.xlsx", "ab" * 32, "2020-01-01T00:00:00", reports, 2, "a/b")
+    empty = Submission("u2", "x.xlsx", "cd" * 32, "", {}, 3, "")
+    record = ProgressRecord(
+        "plan",
+        "v1",
+        {"u2": empty, "u1": submission},
+        [submission],
+        [Rejection("r.xlsx", "ef" * 32, "", "", ["问题"], "", True, 4, "r.xlsx")],
+        ["请核对"],
+    )
+    for each in (record, ProgressRecord("plan", "v1")):
+        expected = json.dumps(each.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
+        assert "".join(each.json_text()) == expected
+
+
+def test_packed_and_stored_rows_read_back_as_given(tmp_path: Path) -> None:
+    rows = {"k/2": {"p1": PhaseReport("滞后", "进度", None)}, "k/1": {"p2": PhaseReport()}}
+    packed = PackedRows(rows)
+    assert dict(packed.items()) == rows and list(packed) == ["k/2", "k/1"] and len(packed) == 2
+    store = RecordStore.memory()
+    store.set_version("plan", "v1")
+    intake = Intake("ab" * 32, "a.xlsx", "a.xlsx", 0, "u1", "", "", [], packed)
+    store.take_in("v1", [intake], store.start_run(tmp_path))
+    eager, lazy = store.record(), store.record(lazy=True)
+    stored = lazy.accepted["u1"].rows
+    assert isinstance(stored, StoredRows)
+    assert dict(stored.items()) == rows == eager.accepted["u1"].rows
+    assert lazy.accepted["u1"].report("k/2", "p1") == PhaseReport("滞后", "进度", None)
+    assert "k/9" not in stored and list(stored) == ["k/2", "k/1"]
+    assert "".join(lazy.json_text()) == "".join(eager.json_text())

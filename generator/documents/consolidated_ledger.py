@@ -16,9 +16,10 @@ from generator.documents.ledger_workbook import (
     plan_created,
 )
 from generator.model.ledger import LedgerRow, ledger_rows
+from generator.model.plan import Unit
 from generator.model.progress import ProgressRecord
-from generator.model.resolved import ROLE_NAMES, Plan
-from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookSpec
+from generator.model.resolved import ROLE_NAMES, Plan, Role
+from generator.render.workbook_spec import Column, Row, RowStream, SheetSpec, WorkbookSpec
 
 KIND = "consolidated-ledger"
 NOT_REPORTED = "未报"
@@ -39,9 +40,11 @@ def consolidated_spec(plan: Plan, record: ProgressRecord) -> WorkbookSpec:
             Column(f"{phase_id}.progress", "实施情况", 30, "text", group),
             Column(f"{phase_id}.figure", "完成数", 8, "text", group),
         ]
-    rows = []
-    for line in ledger_rows(plan.ledger.targets):
-        rows.extend(_unit_rows(plan, record, plan.numbers[line.target.id], line))
+    # Which units each line lists, found once; the rows themselves are made as the engine
+    # writes them (ten thousand units' rows are never held at once).
+    lines = [(line, _units(plan, line)) for line in ledger_rows(plan.ledger.targets)]
+    count = sum(len(units) for _, units in lines)
+    rows = RowStream(count, lambda: _rows(plan, record, lines))
     title = f"{plan.ledger.title}（汇总）"
     sheet = SheetSpec(
         name=SHEET,
@@ -54,18 +57,36 @@ def consolidated_spec(plan: Plan, record: ProgressRecord) -> WorkbookSpec:
     return WorkbookSpec([sheet], identity(plan, KIND, None, [sheet]), title, plan_created(plan))
 
 
-def _unit_rows(plan: Plan, record: ProgressRecord, seq: str, line: LedgerRow) -> list[Row]:
-    rows = []
+def _units(plan: Plan, line: LedgerRow) -> list[tuple[Unit, Role]]:
+    """The units responsible for ``line``, in the organisation's order, with their role."""
     named, lead = plan.target_refs(line.target)
+    found = []
     for unit in plan.organisation.units:
         role = plan.role(unit, named, lead)
-        if role is None:
-            continue
+        if role is not None:
+            found.append((unit, role))
+    return found
+
+
+def _rows(
+    plan: Plan, record: ProgressRecord, lines: list[tuple[LedgerRow, list[tuple[Unit, Role]]]]
+) -> Iterator[Row]:
+    for line, units in lines:
+        yield from _unit_rows(plan, record, plan.numbers[line.target.id], line, units)
+
+
+def _unit_rows(
+    plan: Plan, record: ProgressRecord, seq: str, line: LedgerRow, units: list[tuple[Unit, Role]]
+) -> Iterator[Row]:
+    shared = {
+        "seq": seq,
+        "project": line.target.project,
+        "content": line.target.text,
+        "measure": measure_text(line.measure),
+    }
+    for unit, role in units:
         values: dict[str, str | int | float | None] = {
-            "seq": seq,
-            "project": line.target.project,
-            "content": line.target.text,
-            "measure": measure_text(line.measure),
+            **shared,
             "unit": unit.name,
             "role": ROLE_NAMES[role],
         }
@@ -80,8 +101,7 @@ def _unit_rows(plan: Plan, record: ProgressRecord, seq: str, line: LedgerRow) ->
             values[f"{phase.id}.figure"] = (
                 "" if report.figure is None else format_number(report.figure)
             )
-        rows.append(Row(f"{unit.id}:{line.key}", values))
-    return rows
+        yield Row(f"{unit.id}:{line.key}", values)
 
 
 def documents(inputs: CollectInputs) -> Iterator[Document]:

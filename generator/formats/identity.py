@@ -17,7 +17,7 @@ One record a row::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -43,8 +43,8 @@ class SheetMap:
     """What ``_plandocs`` records about one rendered sheet."""
 
     header_rows: tuple[int, int]
-    columns: dict[int, str]  # 1-based column index -> column key
-    rows: dict[int, str]  # worksheet row number -> row key
+    columns: Mapping[int, str]  # 1-based column index -> column key
+    rows: Mapping[int, str]  # worksheet row number -> row key
 
 
 IdentityLines = list[tuple[object, ...]]
@@ -57,17 +57,23 @@ def identity_lines(
 
     Keys must be checked by the caller: none empty, none in ``RESERVED_IDENTITY_KEYS``.
     """
-    lines: IdentityLines = [(_FORMAT_KEY, _FORMAT_VERSION)]
-    lines.extend((key, value) for key, value in identity.items())
+    return list(identity_rows(identity, sheets))
+
+
+def identity_rows(
+    identity: Mapping[str, str], sheets: Iterable[tuple[str, SheetMap]]
+) -> Iterator[tuple[object, ...]]:
+    """:func:`identity_lines` one at a time (a sheet of many rows has as many lines)."""
+    yield (_FORMAT_KEY, _FORMAT_VERSION)
+    yield from identity.items()
     for name, sheet in sheets:
-        lines.append(())
-        lines.append((_SHEET_KEY, name))
-        lines.append((_HEADER_ROWS_KEY, *sheet.header_rows))
-        lines.append(_COLUMN_TABLE)
-        lines.extend(sheet.columns.items())
-        lines.append(_ROW_TABLE)
-        lines.extend(sheet.rows.items())
-    return lines
+        yield ()
+        yield (_SHEET_KEY, name)
+        yield (_HEADER_ROWS_KEY, *sheet.header_rows)
+        yield _COLUMN_TABLE
+        yield from sheet.columns.items()
+        yield _ROW_TABLE
+        yield from sheet.rows.items()
 
 
 def _workbook_lines(workbook: Workbook) -> IdentityLines:
@@ -145,11 +151,11 @@ def sheet_map_of(lines: IdentityLines, sheet_name: str) -> SheetMap:
     return SheetMap(header_rows, tables[_COLUMN_TABLE], tables[_ROW_TABLE])
 
 
-def read_row_keys(workbook: Workbook, sheet_name: str) -> dict[int, str]:
+def read_row_keys(workbook: Workbook, sheet_name: str) -> Mapping[int, str]:
     """Worksheet row number -> row key, for one rendered sheet."""
     return read_sheet_map(workbook, sheet_name).rows
 
 
-def read_column_keys(workbook: Workbook, sheet_name: str) -> dict[int, str]:
+def read_column_keys(workbook: Workbook, sheet_name: str) -> Mapping[int, str]:
     """1-based column index -> column key, for one rendered sheet."""
     return read_sheet_map(workbook, sheet_name).columns

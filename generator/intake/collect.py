@@ -39,7 +39,14 @@ from generator.formats.identity import IDENTITY_SHEET, WorkbookIdentityError
 from generator.intake.notes import add_staff_notes
 from generator.model.ledger import LedgerRow, ledger_rows
 from generator.model.plan import STATUSES, Unit
-from generator.model.progress import ARRIVAL_WINDOW_NS, PhaseReport, ProgressRecord, Submission
+from generator.model.progress import (
+    ARRIVAL_WINDOW_NS,
+    PackedRows,
+    PhaseReport,
+    ProgressRecord,
+    Rows,
+    Submission,
+)
 from generator.model.resolved import Plan
 from generator.problems import Problem
 from generator.read.returns import (
@@ -82,7 +89,7 @@ class ReturnCheck:
     saved_utc: str = ""  # the same in UTC; '' when missing or not believable
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
-    rows: dict[str, dict[str, PhaseReport]] = field(default_factory=dict)
+    rows: Rows = field(default_factory=dict)
     identity: dict[str, str] = field(default_factory=dict)  # as the workbook states it
 
     @property
@@ -123,7 +130,7 @@ def collect(plan: Plan, folder: Path, store: RecordStore | None = None) -> Colle
     checks, ignored = check_returns(plan, folder)
     _reject_ambiguous_duplicates(checks)
     store = store or RecordStore.memory()
-    before = store.record(plan.text.id, plan.version)
+    before = store.record(plan.text.id, plan.version, lazy=True)
     for check in checks:  # regressions and contradicting 已完成: notes for staff, not rejections
         add_staff_notes(plan, check, before)
     run = store.start_run(folder)
@@ -131,7 +138,7 @@ def collect(plan: Plan, folder: Path, store: RecordStore | None = None) -> Colle
     store.take_in(plan.version, [_intake(check) for check in checks], run)
     for check in checks:
         check.rows = {}  # in the store now, and in the record read back from it: not thrice
-    record = store.record(plan.text.id, plan.version)
+    record = store.record(plan.text.id, plan.version, lazy=True)
     known = {s.sha256 for s in before.superseded}
     superseded = [s for s in record.superseded if s.sha256 not in known]
     return CollectResult(record, checks, ignored, superseded, _missing(plan, record), store, run)
@@ -195,7 +202,9 @@ def check_returns(
         if file.is_lock_file:
             ignored.append(file)
             continue
-        checks.append(check_return(plan, file, issued))
+        check = check_return(plan, file, issued)
+        check.rows = PackedRows(check.rows)  # held until the store takes them: kept compact
+        checks.append(check)
         file.release()
     if keep:
         _last_pass = _Checked(plan, _listing(folder), checks, ignored)
@@ -209,12 +218,23 @@ def forget_pass() -> None:
 
 def recorded(plan: Plan, store: RecordStore) -> CollectResult:
     """The record as it stands, with no returns checked now (to rewrite the views)."""
-    record = store.record(plan.text.id, plan.version)
+    record = store.record(plan.text.id, plan.version, lazy=True)
     return CollectResult(record, [], [], [], _missing(plan, record), store)
 
 
 def _missing(plan: Plan, record: ProgressRecord) -> list[Unit]:
-    return [u for u in plan.organisation.units if u.id not in record.accepted and plan.duties(u)]
+    return [u for u in expected_units(plan) if u.id not in record.accepted]
+
+
+def expected_units(plan: Plan) -> list[Unit]:
+    """The units with duties (应报单位), in the organisation's order: found once per plan."""
+    found = _EXPECTED.get(plan)
+    if found is None:
+        found = _EXPECTED[plan] = [u for u in plan.organisation.units if plan.duties(u)]
+    return found
+
+
+_EXPECTED: weakref.WeakKeyDictionary[Plan, list[Unit]] = weakref.WeakKeyDictionary()
 
 
 def _intake(check: ReturnCheck) -> Intake:
@@ -725,7 +745,9 @@ def _read_inputs(plan: Plan, table: _Table, number: int, row: Row, check: Return
         if not report.is_blank:
             reports[phase.id] = report
     if reports:
-        check.rows[row.key] = reports
+        filled = check.rows
+        assert isinstance(filled, dict), "a check's rows are packed only once it is done"
+        filled[row.key] = reports
     return bool(reports)
 
 

@@ -13,12 +13,12 @@ Outputs go to ``<out>/台账汇总/``:
 from __future__ import annotations
 
 import hashlib
-import json
+import io
 from collections.abc import Iterator
 from pathlib import PurePath
 
 from generator.documents.document import CollectInputs, Document, NominationInputs
-from generator.intake.collect import CollectResult, ReturnCheck
+from generator.intake.collect import CollectResult, ReturnCheck, expected_units
 from generator.intake.record import VIEW_DIGEST
 from generator.model.resolved import Plan
 from generator.render.xlsx_annotate import AnnotateError, CellNote, annotate_workbook
@@ -40,8 +40,11 @@ def taken_in(plan: Plan, result: CollectResult) -> CollectInputs:
         if copy is not None:
             path = (PurePath("台账汇总", "退回") / copy.name).as_posix()
             result.store.note_annotated(check.file.sha256, plan.version, path)
-    result.record = result.store.record(plan.text.id, plan.version)
-    result.store.set_meta(VIEW_DIGEST, hashlib.sha256(record_bytes(result)).hexdigest())
+    result.record = result.store.record(plan.text.id, plan.version, lazy=True)
+    digest = hashlib.sha256()
+    for piece in _record_pieces(result):  # the view is made again when written, not kept
+        digest.update(piece)
+    result.store.set_meta(VIEW_DIGEST, digest.hexdigest())
     return CollectInputs(plan, result.record, result.missing, result)
 
 
@@ -58,12 +61,23 @@ def returned(inputs: CollectInputs) -> Iterator[Document]:
 
 def record_view(inputs: CollectInputs) -> Iterator[Document]:
     """进度记录.json; its digest is kept so a hand edit is noticed next time."""
-    yield Document(RECORD_VIEW, "进度记录", record_bytes(_taken(inputs)))
+    taken = _taken(inputs)
+    yield Document(RECORD_VIEW, "进度记录", make=lambda: record_bytes(taken))
 
 
 def record_bytes(result: CollectResult) -> bytes:
-    text = json.dumps(result.record.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
-    return (text + "\n").encode("utf-8")
+    """The record as JSON (``json.dumps(…, indent=1, sort_keys=True)`` and a newline)."""
+    out = io.BytesIO()
+    for piece in _record_pieces(result):
+        out.write(piece)
+    return out.getvalue()
+
+
+def _record_pieces(result: CollectResult) -> Iterator[bytes]:
+    """The record's JSON a submission at a time: ten thousand units' never whole in memory."""
+    for text in result.record.json_text():
+        yield text.encode("utf-8")
+    yield b"\n"
 
 
 def report(inputs: CollectInputs) -> Iterator[Document]:
@@ -121,7 +135,7 @@ def collect_report(plan: Plan, result: CollectResult) -> tuple[str, int]:
     folder) stays listed until the unit's corrected ledger is accepted.
     """
     record = result.record
-    expected = [u for u in plan.organisation.units if plan.duties(u)]
+    expected = expected_units(plan)
     lines = [f"台账回收情况：《{plan.text.title}》（方案版本 {plan.version}）"]
     this_run = {check.file.sha256 for check in result.checks}
     outstanding = [r for r in record.rejected if r.outstanding]

@@ -17,8 +17,14 @@ staff, who can pick a version explicitly (``plandocs pick``).
 
 from __future__ import annotations
 
+import json
+import marshal
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# A return's reports: row key -> phase id -> report (a dict, or a view of the store).
+Rows = Mapping[str, Mapping[str, "PhaseReport"]]
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class Submission:
     file_name: str
     sha256: str
     stamp: str  # ISO time the unit's Excel/WPS saved it, from inside the workbook
-    rows: dict[str, dict[str, PhaseReport]]  # row key -> phase id -> report
+    rows: Rows  # row key -> phase id -> report
     order: int = 0  # arrival order over the year (1, 2, ...), recorded at intake
     source: str = ""  # where it was found, relative to the returns folder of its run
 
@@ -50,12 +56,18 @@ class Submission:
         return self.rows.get(key, {}).get(phase_id, PhaseReport())
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["rows"] = {
-            key: {phase: asdict(report) for phase, report in phases.items()}
-            for key, phases in self.rows.items()
+        return {
+            "unit_id": self.unit_id,
+            "file_name": self.file_name,
+            "sha256": self.sha256,
+            "stamp": self.stamp,
+            "rows": {
+                key: {phase: _report_json(report) for phase, report in phases.items()}
+                for key, phases in self.rows.items()
+            },
+            "order": self.order,
+            "source": self.source,
         }
-        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Submission:
@@ -100,6 +112,23 @@ class ProgressRecord:
     rejected: list[Rejection] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)  # orderings staff should confirm (Chinese)
 
+    def json_text(self) -> Iterator[str]:
+        """``json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=True)``, in
+        pieces: one submission at a time, never the whole record as one value."""
+        accepted = sorted(self.accepted)
+        yield '{\n "accepted": '
+        yield from _joined(
+            "{", (f"{_text(u)}: {_submission_text(self.accepted[u], 2)}" for u in accepted), "}"
+        )
+        yield ',\n "doubts": '
+        yield from _joined("[", (_text(d) for d in self.doubts), "]")
+        yield f',\n "plan_id": {_text(self.plan_id)},\n "plan_version": {_text(self.plan_version)}'
+        yield ',\n "rejected": '
+        yield from _joined("[", (_nested(asdict(r), 2) for r in self.rejected), "]")
+        yield ',\n "superseded": '
+        yield from _joined("[", (_submission_text(s, 2) for s in self.superseded), "]")
+        yield "\n}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "plan_id": self.plan_id,
@@ -129,3 +158,102 @@ ARRIVAL_WINDOW_NS = 2_000_000_000
 def arrival_key(mtime_ns: int, saved_utc: str, source: str) -> tuple[int, str, str]:
     """The order of files first seen in one collect run: earliest arrival first."""
     return (mtime_ns // ARRIVAL_WINDOW_NS, saved_utc, source)
+
+
+def _report_json(report: PhaseReport) -> dict[str, Any]:
+    return {"status": report.status, "progress": report.progress, "figure": report.figure}
+
+
+# --- the record's JSON, written as json.dumps(indent=1, sort_keys=True) writes it ---------------
+
+_text = json.encoder.encode_basestring  # type: ignore[attr-defined]  # a str, ensure_ascii=False
+
+
+def _value(value: object) -> str:
+    return _text(value) if isinstance(value, str) else json.dumps(value)
+
+
+def _joined(opening: str, items: Iterator[str], closing: str, level: int = 1) -> Iterator[str]:
+    """A JSON object's or array's ``items`` (each already indented for ``level`` + 1)."""
+    pad = "\n" + " " * (level + 1)
+    first = True
+    for item in items:
+        yield (opening if first else ",") + pad + item
+        first = False
+    yield opening + closing if first else "\n" + " " * level + closing
+
+
+def _nested(value: object, level: int) -> str:
+    """A value of the record as it stands at ``level`` (indentation of its opening line)."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    return text.replace("\n", "\n" + " " * level)  # (JSON strings hold no raw newline)
+
+
+def _submission_text(submission: Submission, level: int) -> str:
+    pad = "\n" + " " * (level + 1)
+    rows = "".join(_joined("{", _rows_text(submission.rows, level + 2), "}", level + 1))
+    fields = (
+        ("file_name", _text(submission.file_name)),
+        ("order", _value(submission.order)),
+        ("rows", rows),
+        ("sha256", _text(submission.sha256)),
+        ("source", _text(submission.source)),
+        ("stamp", _text(submission.stamp)),
+        ("unit_id", _text(submission.unit_id)),
+    )
+    return (
+        "{" + ",".join(f'{pad}"{key}": {text}' for key, text in fields) + "\n" + " " * level + "}"
+    )
+
+
+def _rows_text(rows: Rows, level: int) -> Iterator[str]:
+    for key, phases in sorted(rows.items()):
+        reports = _joined("{", _phases_text(phases, level + 1), "}", level)
+        yield f"{_text(key)}: {''.join(reports)}"
+
+
+def _phases_text(phases: Mapping[str, PhaseReport], level: int) -> Iterator[str]:
+    pad = "\n" + " " * (level + 1)
+    end = "\n" + " " * level + "}"
+    for phase, r in sorted(phases.items()):
+        yield (
+            f'{_text(phase)}: {{{pad}"figure": {_value(r.figure)},{pad}"progress": '
+            f'{_text(r.progress)},{pad}"status": {_value(r.status)}{end}'
+        )
+
+
+class PackedRows(Mapping[str, Mapping[str, PhaseReport]]):
+    """A return's reports kept as one compact value until read (each read unpacks them).
+
+    Ten thousand checked returns wait for the store together; as objects their reports
+    would cost ten times the memory.
+    """
+
+    def __init__(self, rows: Rows) -> None:
+        items = [
+            (key, [(phase, r.status, r.progress, r.figure) for phase, r in phases.items()])
+            for key, phases in rows.items()
+        ]
+        self._packed = marshal.dumps(items)
+        self._count = len(items)
+
+    def _rows(self) -> dict[str, dict[str, PhaseReport]]:
+        return {
+            key: {
+                phase: PhaseReport(status, progress, figure)
+                for phase, status, progress, figure in phases
+            }
+            for key, phases in marshal.loads(self._packed)
+        }
+
+    def __getitem__(self, key: str) -> Mapping[str, PhaseReport]:
+        return self._rows()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def items(self):  # type: ignore[no-untyped-def, override]  # one unpacking, not one per key
+        return self._rows().items()

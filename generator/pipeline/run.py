@@ -79,6 +79,7 @@ def _bytes(
     for job, data, inputs in made:
         digests[job.path] = inputs
         yield job, data
+        del data  # written: not held while the next document is rendered
 
 
 def run_jobs(
@@ -122,6 +123,7 @@ def run_jobs(
                     outputs.add(job.path, data)
                     if inputs := digests.pop(job.path):
                         manifest.record(job.path, inputs, data)
+                    del data  # (10,000 units' record is tens of megabytes)
             except render_failures() as error:
                 raise RunFailed(str(error), rendering=True) from error
             bookkeeping = [outputs.add(MANIFEST, manifest.to_bytes())]

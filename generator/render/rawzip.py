@@ -41,6 +41,28 @@ def deflate(name: str, data: bytes, level: int = 6) -> Member:
     return Member(name, zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
 
 
+class DeflateStream:
+    """A member compressed as its bytes come (the same bytes as :func:`deflate` of them joined):
+    a sheet of ten thousand units' rows is never held whole as text."""
+
+    def __init__(self, name: str, level: int = 6) -> None:
+        self.name = name
+        self._compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        self._chunks: list[bytes] = []
+        self._crc = 0
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        self._crc = zlib.crc32(data, self._crc)
+        self._size += len(data)
+        if out := self._compressor.compress(data):
+            self._chunks.append(out)
+
+    def member(self) -> Member:
+        self._chunks.append(self._compressor.flush())
+        return Member(self.name, self._crc, self._size, b"".join(self._chunks))
+
+
 def members_of(data: bytes) -> list[Member]:
     """The members of a zip, in order, with their compressed bytes (recompressed if stored)."""
     archive = zipfile.ZipFile(io.BytesIO(data))

@@ -23,7 +23,7 @@ import datetime as dt
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
@@ -33,6 +33,7 @@ from generator.model.progress import (
     PhaseReport,
     ProgressRecord,
     Rejection,
+    Rows,
     Submission,
     arrival_key,
 )
@@ -116,7 +117,7 @@ class Intake:
     stamp: str
     saved_utc: str
     problems: list[str]
-    rows: dict[str, dict[str, PhaseReport]]
+    rows: Rows
 
     @property
     def accepted(self) -> bool:
@@ -404,27 +405,28 @@ class RecordStore:
 
     # --- the record as a view -----------------------------------------------------------------
 
-    def record(self, plan_id: str | None = None, plan_version: str | None = None) -> ProgressRecord:
-        """The record for ``plan_version`` (default: the version last collected)."""
+    def record(
+        self, plan_id: str | None = None, plan_version: str | None = None, lazy: bool = False
+    ) -> ProgressRecord:
+        """The record for ``plan_version`` (default: the version last collected).
+
+        ``lazy``: each return's reports are read from the database when asked for, not
+        held (:class:`StoredRows`); for the run that holds the database open (collect).
+        """
         meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         plan_id = plan_id or meta.get("plan_id", "")
         version = plan_version or meta.get("plan_version", "")
         try:
-            return self._record(plan_id, version)
+            return self._record(plan_id, version, lazy)
         except (sqlite3.DatabaseError, ValueError, TypeError) as error:
             raise StoreError(self.path, f"进度数据库内容有误（{error}）") from error
 
-    def _record(self, plan_id: str, version: str) -> ProgressRecord:
+    def _record(self, plan_id: str, version: str, lazy: bool = False) -> ProgressRecord:
         returns = self.db.execute(
             "SELECT sha256, plan_version, seq, source, file_name, unit_id, stamp, saved_utc,"
             " accepted, problems, annotated, run, mtime_ns FROM returns ORDER BY seq, plan_version"
         ).fetchall()
-        cells: dict[tuple[str, str], dict[str, dict[str, PhaseReport]]] = {}
-        for sha, ver, key, phase, status, progress, figure in self.db.execute(
-            "SELECT * FROM cells"
-        ):
-            by_key = cells.setdefault((sha, ver), {})
-            by_key.setdefault(key, {})[phase] = PhaseReport(status, progress, figure)
+        cells: Any = _StoredCells(self) if lazy else self._cells()
         choices = {
             unit: (sha, upto)
             for unit, sha, upto in self.db.execute(
@@ -452,6 +454,31 @@ class RecordStore:
             if not row[8] and row[1] == version:
                 record.rejected.append(_rejection(row, accepted, version))
         return record
+
+    def _cells(self) -> dict[tuple[str, str], dict[str, dict[str, PhaseReport]]]:
+        cells: dict[tuple[str, str], dict[str, dict[str, PhaseReport]]] = {}
+        for sha, ver, key, phase, status, progress, figure in self.db.execute(
+            "SELECT * FROM cells"
+        ):
+            by_key = cells.setdefault((sha, ver), {})
+            by_key.setdefault(key, {})[phase] = PhaseReport(status, progress, figure)
+        return cells
+
+    def reports(self, sha256: str, plan_version: str, key: str | None = None) -> Rows:
+        """One return's reports as stored (only row ``key``'s, if given), in stored order."""
+        where = "" if key is None else " AND row_key = ?"
+        args = (sha256, plan_version) if key is None else (sha256, plan_version, key)
+        found: dict[str, dict[str, PhaseReport]] = {}
+        try:
+            for row_key, phase, status, progress, figure in self.db.execute(
+                "SELECT row_key, phase_id, status, progress, figure FROM cells"
+                f" WHERE sha256 = ? AND plan_version = ?{where} ORDER BY rowid",
+                args,
+            ):
+                found.setdefault(row_key, {})[phase] = PhaseReport(status, progress, figure)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(self.path, f"进度数据库内容有误（{error}）") from error
+        return found
 
     # --- migration of a folder from an earlier version ---------------------------------------
 
@@ -502,6 +529,49 @@ def _connect(path: Path) -> sqlite3.Connection:
         return connection
     except sqlite3.DatabaseError as error:
         raise StoreError(path, f"进度数据库无法打开，可能已损坏（{error}）") from error
+
+
+class StoredRows(Mapping[str, Mapping[str, PhaseReport]]):
+    """A return's reports in the database, read when asked for and not kept.
+
+    The row last asked for is kept (its phases are asked for one after another).
+    """
+
+    def __init__(self, store: RecordStore, sha256: str, plan_version: str) -> None:
+        self._store = store
+        self._sha = sha256
+        self._version = plan_version
+        self._last: tuple[str, Mapping[str, PhaseReport] | None] = ("", None)
+
+    def _all(self) -> Rows:
+        return self._store.reports(self._sha, self._version)
+
+    def __getitem__(self, key: str) -> Mapping[str, PhaseReport]:
+        if self._last[0] != key or self._last[1] is None:
+            self._last = (key, self._store.reports(self._sha, self._version, key).get(key))
+        found = self._last[1]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def items(self):  # type: ignore[no-untyped-def, override]  # one query, not one per key
+        return self._all().items()
+
+
+class _StoredCells:
+    """What ``_record`` looks a return's reports up in, when they stay in the database."""
+
+    def __init__(self, store: RecordStore) -> None:
+        self._store = store
+
+    def get(self, key: tuple[str, str], default: object = None) -> StoredRows:
+        return StoredRows(self._store, *key)
 
 
 def _chosen(rows: list[Any], choice: tuple[str, int] | None) -> Any:

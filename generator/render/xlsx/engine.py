@@ -36,10 +36,11 @@ from generator.formats.identity import (
     IDENTITY_SHEET,
     RESERVED_IDENTITY_KEYS,
     SheetMap,
-    identity_lines,
+    identity_rows,
 )
 from generator.render.workbook_spec import (
     Column,
+    Row,
     SheetSpec,
     WorkbookRenderError,
     WorkbookSpec,
@@ -84,6 +85,7 @@ from generator.render.xlsx.values import (
     utc_naive,
 )
 from generator.render.xlsx.writer import (
+    DEFAULT_XF,
     PageXml,
     Properties,
     SharedStrings,
@@ -95,6 +97,7 @@ from generator.render.xlsx.writer import (
     absolute_rows,
     package,
     protection_xml,
+    sheet_member,
 )
 
 # No password: protection guides units to the fill-in cells, it is not a secret;
@@ -107,30 +110,41 @@ ERROR_TITLE = "输入有误"
 
 
 def _check_sheet(sheet: SheetSpec) -> None:
+    _check_columns(sheet)
+    row_keys = [r.key for r in sheet.rows]
+    if len(set(row_keys)) != len(row_keys):
+        raise _duplicate_rows(sheet)
+    kinds = {c.key: c.kind for c in sheet.columns}
+    for row in sheet.rows:
+        _check_row(sheet, kinds, row)
+
+
+def _check_columns(sheet: SheetSpec) -> None:
     keys = [c.key for c in sheet.columns]
     if not keys:
         raise WorkbookRenderError(f"工作表“{sheet.name}”没有任何列")
     if len(set(keys)) != len(keys):
         raise WorkbookRenderError(f"工作表“{sheet.name}”的列标识重复")
-    row_keys = [r.key for r in sheet.rows]
-    if len(set(row_keys)) != len(row_keys):
-        raise WorkbookRenderError(f"工作表“{sheet.name}”的行标识重复")
     kinds = {c.key: c.kind for c in sheet.columns}
     for key in sheet.merge_equal:
         if kinds.get(key) != "text":
             raise WorkbookRenderError(f"工作表“{sheet.name}”：只有文字列可以合并相同内容（{key}）")
     for column in sheet.columns:
         _check_choices(sheet.name, column)
-    for row in sheet.rows:
-        unknown = (set(row.values) | row.disabled) - set(kinds)
-        if unknown:
-            raise WorkbookRenderError(
-                f"工作表“{sheet.name}”行“{row.key}”引用了不存在的列：{'、'.join(sorted(unknown))}"
-            )
-        if any(kinds[key] == "text" for key in row.disabled):
-            raise WorkbookRenderError(
-                f"工作表“{sheet.name}”行“{row.key}”：只有填写列可以设为不适用"
-            )
+
+
+def _duplicate_rows(sheet: SheetSpec) -> WorkbookRenderError:
+    return WorkbookRenderError(f"工作表“{sheet.name}”的行标识重复")
+
+
+def _check_row(sheet: SheetSpec, kinds: Mapping[str, str], row: Row) -> None:
+    unknown = (set(row.values) | row.disabled) - set(kinds)
+    if unknown:
+        raise WorkbookRenderError(
+            f"工作表“{sheet.name}”行“{row.key}”引用了不存在的列：{'、'.join(sorted(unknown))}"
+        )
+    if any(kinds[key] == "text" for key in row.disabled):
+        raise WorkbookRenderError(f"工作表“{sheet.name}”行“{row.key}”：只有填写列可以设为不适用")
 
 
 def _check_choices(sheet_name: str, column: Column) -> None:
@@ -177,7 +191,14 @@ def _data_style(column: Column, disabled: bool) -> str:
 
 
 class _SheetRenderer:
-    """Lays one SheetSpec out as worksheet XML."""
+    """Lays one SheetSpec out as worksheet XML.
+
+    Rows are laid out one *segment* at a time: the rows one block of the leftmost merged
+    column spans (or one row), which no merge or page break crosses. A sheet whose rows
+    are not a list (made as they are iterated, with their number known: ten thousand
+    units' consolidated rows) is compressed segment by segment, never held whole; the
+    bytes are those of the sheet laid out at once.
+    """
 
     def __init__(
         self,
@@ -193,30 +214,156 @@ class _SheetRenderer:
         self.last_col = len(sheet.columns)
         self.heights: dict[int, float] = {}
         self.pages_wide = 1
-        self.blocks = list(self._merge_blocks())
-        # (column index, row offset) of cells inside a vertical merge: sized per block.
-        self.in_block = {
-            (index, offset) for index, start, end in self.blocks for offset in range(start, end + 1)
+        self.count = len(sheet.rows)
+        self.keys: list[str] = []  # each row's key, in order (for the identity sheet)
+        self.segments: list[tuple[int, float]] = []  # first worksheet row, total height
+        merged = [i for i, c in enumerate(sheet.columns, start=1) if c.key in sheet.merge_equal]
+        self.leading = sheet.columns[merged[0] - 1].key if merged else None
+        self.merges: dict[int, list[tuple[int, int, int, int]]] = {i: [] for i in merged}
+        # Rows made as they are iterated are checked as they come (a list: before, by the caller).
+        self.check_rows = not isinstance(sheet.rows, list | tuple)
+        self.kinds = {c.key: c.kind for c in sheet.columns}
+        self.seen: set[str] = set()
+        self.duplicate = self.failed = False
+        self.row_problem: WorkbookRenderError | None = None
+        inputs = ("input_choice", "input_number")
+        self.enabled: dict[int, list[int]] = {
+            i: [] for i, c in enumerate(sheet.columns, start=1) if c.kind in inputs
         }
 
-    def render(self, page: PageXml, protection: str, layout: PageLayout | None = None) -> SheetPart:
+    def render(
+        self,
+        page: PageXml,
+        protection: str,
+        layout: PageLayout | None = None,
+        member: str | None = None,
+    ) -> SheetPart:
+        """The sheet; streamed into zip member ``member`` when its rows are not a list."""
         self.out.widths = [column.width for column in self.sheet.columns]
         self._title_rows()
         self._header()
-        self._data()
-        self._merge_equal()
-        self._validations()
-        self.out.heights = {row: round(height, 1) for row, height in self.heights.items()}
         top, bottom = self.frame.header_rows
         self.out.frozen = (bottom + 1, self._frozen_columns() + 1)
         self.out.protection = protection
+        self.out.page = page
+        self._settle(1, bottom)
+        last_row = max(bottom, bottom + self.count)
+        if member is not None and self.check_rows and self.out.last_column() == self.last_col:
+            assert member is not None
+            self.out.stream(member, last_row, self.last_col)
+        self._data()
+        for refs in self.merges.values():  # column by column, as they are listed
+            for ref in refs:
+                self.out.merge_ref(*ref)
+        self._validations()
         self.out.page = page if layout is None else self._printed(page, layout)
-        last_row = max(bottom, bottom + len(self.sheet.rows))
         names = {
             "Print_Titles": self._print_titles(top, bottom),
             "Print_Area": absolute_range(1, 1, last_row, self.last_col),
         }
+        if self.out.streaming:
+            return SheetPart(self.sheet.name, b"", names=names, member=self.out.member())
         return SheetPart(self.sheet.name, self.out.xml(), names=names)
+
+    def _settle(self, first: int, last: int) -> None:
+        """Rows ``first``..``last`` are laid out: their heights as written."""
+        for row in range(first, last + 1):
+            if row in self.heights:
+                self.out.heights[row] = round(self.heights[row], 1)
+
+    # -- the data rows, segment by segment
+
+    def _data(self) -> None:
+        first = self.frame.first_data_row
+        offset = 0
+        segments = self._segments()
+        failure = None
+        for segment in segments:
+            try:
+                self._segment(first + offset, segment)
+            except WorkbookRenderError as error:
+                # The rows' own problems come first, as when rows are checked before rendering.
+                failure = error
+                self.failed = True
+                for _ in segments:
+                    pass
+                break
+            offset += len(segment)
+            if self.out.streaming:
+                self.out.flush(first + offset - 1)
+                for row in range(first + offset - len(segment), first + offset):
+                    del self.heights[row], self.out.heights[row]  # written; totals kept
+        if self.duplicate:
+            raise _duplicate_rows(self.sheet)
+        if self.row_problem is not None:
+            raise self.row_problem
+        if failure is not None:
+            raise failure
+        if offset != self.count:
+            raise WorkbookRenderError(f"工作表“{self.sheet.name}”的行数与声明的不符")
+
+    def _segments(self) -> Iterator[list[Row]]:
+        """The rows in segments: a new one where the leftmost merged column's block ends.
+
+        Rows that are not a list are checked here, as they come (see :func:`_check_sheet`).
+        """
+        key = self.leading
+        segment: list[Row] = []
+        for row in self.sheet.rows:
+            if self.check_rows:
+                self._check(row)
+            if self.failed:
+                continue
+            if segment and not _continues(segment[-1], row, key):
+                yield segment
+                segment = []
+            segment.append(row)
+        if segment:
+            yield segment
+
+    def _check(self, row: Row) -> None:
+        """One row's checks; the first problem is raised once the rows are all seen."""
+        if row.key in self.seen:
+            self.duplicate = self.failed = True
+        self.seen.add(row.key)
+        if self.row_problem is None:
+            try:
+                _check_row(self.sheet, self.kinds, row)
+            except WorkbookRenderError as error:
+                self.row_problem = error
+                self.failed = True
+
+    def _segment(self, top: int, rows: list[Row]) -> None:
+        blocks = list(_merge_blocks(self.sheet, rows))
+        in_block = {(index, o) for index, start, end in blocks for o in range(start, end + 1)}
+        for o, row in enumerate(rows):
+            r = top + o
+            self.keys.append(row.key)
+            height = 0.0
+            for index, column in enumerate(self.sheet.columns, start=1):
+                disabled = column.key in row.disabled
+                style = _data_style(column, disabled)
+                value = row.values.get(column.key)
+                self._put(r, index, value, style)
+                if index in self.enabled and not disabled:
+                    self.enabled[index].append(r)
+                if (index, o) in in_block:
+                    continue
+                min_lines = MIN_INPUT_LINES if style == STYLE_INPUT else 1
+                size = self._font_size(style)
+                height = max(height, needed_height(value, column.width, size, min_lines))
+            self.heights[r] = height or row_height(1, self._font_size(STYLE_TEXT))
+        for index, start, end in blocks:  # merged like equal cells, column by column
+            column = self.sheet.columns[index - 1]
+            self.merges[index].append(
+                self.out.cover(top + start, index, top + end, index, STYLE_TEXT)
+            )
+            value = rows[start].values.get(column.key)
+            needed = needed_height(value, column.width, self._font_size(STYLE_TEXT))
+            spread(self.heights, range(top + start, top + end + 1), needed)
+        last = top + len(rows) - 1
+        self.segments.append((top, sum(self.heights[r] for r in range(top, last + 1))))
+        self._settle(top, last)
 
     # -- printing
 
@@ -261,26 +408,10 @@ class _SheetRenderer:
         height = lambda row: self.heights.get(row, DEFAULT_ROW_PT)  # noqa: E731
         titles = sum(height(r) for r in range(top, bottom + 1))
         used = sum(height(r) for r in range(1, bottom + 1))
-        first = self.frame.first_data_row
-        groups: list[list[int]] = []
-        spans: dict[int, int] = {}
-        for _, start, end in self.blocks:
-            spans[start] = max(spans.get(start, start), end)
-        offset = 0
-        while offset < len(self.sheet.rows):
-            end = offset
-            # overlapping blocks (a task inside its project) form one group
-            probe = offset
-            while probe <= end:
-                end = max(end, spans.get(probe, probe))
-                probe += 1
-            groups.append(list(range(first + offset, first + end + 1)))
-            offset = end + 1
         breaks = []
-        for group in groups:
-            tall = sum(height(r) for r in group)
+        for first, tall in self.segments:  # no merged block crosses from one to the next
             if used + tall > capacity and used > titles:
-                breaks.append(group[0] - 1)
+                breaks.append(first - 1)
                 used = titles
             used += tall
         return breaks
@@ -349,71 +480,11 @@ class _SheetRenderer:
         for rows, needed in vertical:
             spread(self.heights, rows, needed)
 
-    def _data(self) -> None:
-        for offset, row in enumerate(self.sheet.rows):
-            r = self.frame.first_data_row + offset
-            height = 0.0
-            for index, column in enumerate(self.sheet.columns, start=1):
-                disabled = column.key in row.disabled
-                style = _data_style(column, disabled)
-                value = row.values.get(column.key)
-                self._put(r, index, value, style)
-                if (index, offset) in self.in_block:
-                    continue
-                min_lines = MIN_INPUT_LINES if style == STYLE_INPUT else 1
-                size = self._font_size(style)
-                height = max(height, needed_height(value, column.width, size, min_lines))
-            self.heights[r] = height or row_height(1, self._font_size(STYLE_TEXT))
-
-    def _merge_blocks(self) -> Iterator[tuple[int, int, int]]:
-        """(column index, first offset, last offset) for each block to merge.
-
-        A block never crosses a break of a merged column further left, so a task
-        merged under one 创建项目 never runs into the next project.
-        """
-        breaks: set[int] = set()
-        rows = self.sheet.rows
-        for index, column in enumerate(self.sheet.columns, start=1):
-            if column.key not in self.sheet.merge_equal:
-                continue
-            start = 0
-            for offset in range(1, len(rows) + 1):
-                value = rows[start].values.get(column.key)
-                same = (
-                    offset < len(rows)
-                    and offset not in breaks
-                    and value not in (None, "")
-                    and rows[offset].values.get(column.key) == value
-                )
-                if same:
-                    continue
-                breaks.add(offset)
-                if offset - 1 > start:
-                    yield index, start, offset - 1
-                start = offset
-
-    def _merge_equal(self) -> None:
-        first = self.frame.first_data_row
-        for index, start, end in self.blocks:
-            column = self.sheet.columns[index - 1]
-            self._merge(first + start, index, first + end, index, STYLE_TEXT)
-            value = self.sheet.rows[start].values.get(column.key)
-            needed = needed_height(value, column.width, self._font_size(STYLE_TEXT))
-            spread(self.heights, range(first + start, first + end + 1), needed)
-
     def _validations(self) -> None:
-        first = self.frame.first_data_row
-        for index, column in enumerate(self.sheet.columns, start=1):
-            if column.kind not in ("input_choice", "input_number"):
-                continue
-            enabled = [
-                first + offset
-                for offset, row in enumerate(self.sheet.rows)
-                if column.key not in row.disabled
-            ]
+        for index, enabled in self.enabled.items():
             if enabled:
                 ranges = [(start, index, end, index) for start, end in runs(enabled)]
-                self.out.validate(_validation(column, ranges))
+                self.out.validate(_validation(self.sheet.columns[index - 1], ranges))
 
     def _frozen_columns(self) -> int:
         count, width = 0, 0.0
@@ -423,6 +494,41 @@ class _SheetRenderer:
                 break
             count += 1
         return count
+
+
+def _continues(previous: Row, row: Row, key: str | None) -> bool:
+    """Whether ``row`` stays in ``previous``'s block of the leftmost merged column."""
+    if key is None:
+        return False
+    value = previous.values.get(key)
+    return value not in (None, "") and row.values.get(key) == value
+
+
+def _merge_blocks(sheet: SheetSpec, rows: Sequence[Row]) -> Iterator[tuple[int, int, int]]:
+    """(column index, first offset, last offset) for each block to merge, column by column.
+
+    A block never crosses a break of a merged column further left, so a task
+    merged under one 创建项目 never runs into the next project.
+    """
+    breaks: set[int] = set()
+    for index, column in enumerate(sheet.columns, start=1):
+        if column.key not in sheet.merge_equal:
+            continue
+        start = 0
+        for offset in range(1, len(rows) + 1):
+            value = rows[start].values.get(column.key)
+            same = (
+                offset < len(rows)
+                and offset not in breaks
+                and value not in (None, "")
+                and rows[offset].values.get(column.key) == value
+            )
+            if same:
+                continue
+            breaks.add(offset)
+            if offset - 1 > start:
+                yield index, start, offset - 1
+            start = offset
 
 
 def _validation(column: Column, ranges: Sequence[tuple[int, int, int, int]]) -> Validation:
@@ -461,33 +567,76 @@ def _put(
 # --- identity sheet -----------------------------------------------------------------------------
 
 
-def _sheet_map(sheet: SheetSpec, frame: _Frame) -> SheetMap:
-    """What the identity sheet records of one rendered sheet."""
+def _sheet_map(sheet: SheetSpec, frame: _Frame, keys: Sequence[str]) -> SheetMap:
+    """What the identity sheet records of one rendered sheet (``keys``: its rows')."""
     columns = {i: c.key for i, c in enumerate(sheet.columns, start=1)}
-    rows = {frame.first_data_row + i: r.key for i, r in enumerate(sheet.rows)}
-    return SheetMap(frame.header_rows, columns, rows)
+    return SheetMap(frame.header_rows, columns, _Numbered(frame.first_data_row, keys))
+
+
+class _Numbered(Mapping[int, str]):
+    """Row number -> row key, over the list of keys (no dict of ten thousand rows)."""
+
+    def __init__(self, first: int, keys: Sequence[str]) -> None:
+        self._first = first
+        self._keys = keys
+
+    def __getitem__(self, row: int) -> str:
+        if not self._first <= row < self._first + len(self._keys):
+            raise KeyError(row)
+        return self._keys[row - self._first]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(self._first, self._first + len(self._keys)))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+# Identity lines written between two flushes of a streamed identity sheet.
+_FLUSH_LINES = 1024
 
 
 def _identity_sheet(
     spec: WorkbookSpec,
     frames: Mapping[str, _Frame],
+    keys: Mapping[str, Sequence[str]],
     table: StyleTable,
     strings: SharedStrings,
     protection: str,
+    streamed: bool = False,
 ) -> SheetPart:
+    """The hidden identity sheet; ``streamed`` (as its workbook's sheets were): compressed
+    as its lines come, one per row of every sheet."""
     for key in spec.identity:
         if not key or key in RESERVED_IDENTITY_KEYS:
             raise WorkbookRenderError(f"标识项名称“{key}”为空或为系统保留名称")
-    lines = identity_lines(
-        spec.identity, [(s.name, _sheet_map(s, frames[s.name])) for s in spec.sheets]
-    )
+    maps = [(s.name, _sheet_map(s, frames[s.name], keys[s.name])) for s in spec.sheets]
     out = SheetWriter(table, strings)
     out.protection = protection
     out.page = _plain_page()
-    for r, line in enumerate(lines, start=1):
+    if streamed:
+        last_row, last_col = _extent(identity_rows(spec.identity, maps), table.xf(None))
+        out.stream(sheet_member(len(spec.sheets) + 1), last_row, last_col)
+    for r, line in enumerate(identity_rows(spec.identity, maps), start=1):
         for c, value in enumerate(line, start=1):
             _put(out, IDENTITY_SHEET, r, c, value, None)
+        if streamed and r % _FLUSH_LINES == 0:
+            out.flush(r)
+    if streamed:
+        return SheetPart(IDENTITY_SHEET, b"", state="veryHidden", member=out.member())
     return SheetPart(IDENTITY_SHEET, out.xml(), state="veryHidden")
+
+
+def _extent(lines: Iterator[tuple[object, ...]], blank_xf: int) -> tuple[int, int]:
+    """The last row and column the lines put a cell in, as :meth:`SheetWriter.xml` finds them."""
+    last_row = last_col = 1
+    for r, line in enumerate(lines, start=1):
+        for c, value in enumerate(line, start=1):
+            if (value is None or value == "") and blank_xf == DEFAULT_XF:
+                continue  # a blank cell without a format is left out
+            last_row = r
+            last_col = max(last_col, c)
+    return last_row, last_col
 
 
 class XlsxEngine:
@@ -513,13 +662,25 @@ class XlsxEngine:
         parts: list[SheetPart] = []
         seen: set[str] = set()
         strings = SharedStrings()
-        for sheet in spec.sheets:
+        keys: dict[str, list[str]] = {}
+        for number, sheet in enumerate(spec.sheets, start=1):
             check_sheet_name(sheet.name, seen)
-            _check_sheet(sheet)
+            if isinstance(sheet.rows, list | tuple):
+                _check_sheet(sheet)
+            else:  # rows made as they come: checked as they come
+                _check_columns(sheet)
             renderer = _SheetRenderer(sheet, self.styles, self._table, strings)
-            parts.append(renderer.render(self._page, _ledger_protection(), self.page_layout))
+            parts.append(
+                renderer.render(
+                    self._page, _ledger_protection(), self.page_layout, sheet_member(number)
+                )
+            )
             frames[sheet.name] = _frame(sheet)
-        identity = _identity_sheet(spec, frames, self._table, strings, _identity_protection())
+            keys[sheet.name] = renderer.keys
+        streamed = any(part.member is not None for part in parts)
+        identity = _identity_sheet(
+            spec, frames, keys, self._table, strings, _identity_protection(), streamed
+        )
         parts.append(identity)
         refuse_illegal_chars(spec.title, "文档属性“标题”")
         properties = Properties(spec.title, AUTHOR, utc_naive(spec.created))

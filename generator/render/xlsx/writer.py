@@ -309,6 +309,8 @@ class SheetWriter:
         self.page = PageXml()
         self._merges: list[str] = []
         self._validations: list[Validation] = []
+        self._stream: rawzip.DeflateStream | None = None
+        self._flushed = 0  # the last row serialised into the stream
 
     # -- cells
 
@@ -340,13 +342,30 @@ class SheetWriter:
         self, first_row: int, first_col: int, last_row: int, last_col: int, style: str
     ) -> None:
         """Merge a block whose first cell has named style ``style``; the rest lose values."""
+        self.merge_ref(*self.cover(first_row, first_col, last_row, last_col, style))
+
+    def cover(
+        self, first_row: int, first_col: int, last_row: int, last_col: int, style: str
+    ) -> tuple[int, int, int, int]:
+        """Give the cells a merge covers their formats; the block, for :meth:`merge_ref`."""
         rows, cols = range(first_row, last_row + 1), range(first_col, last_col + 1)
         for row in rows:
             for col in cols:
                 if (row, col) != (first_row, first_col):
                     edges = _edges(row, col, rows, cols)
                     self.blank(row, col, self.styles.merged_xf(style, edges))
+        return first_row, first_col, last_row, last_col
+
+    def merge_ref(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         self._merges.append(range_ref(first_row, first_col, last_row, last_col))
+
+    def last_column(self) -> int:
+        """The rightmost column holding a cell so far."""
+        return max((max(cells) for cells in self._cells.values() if cells), default=1)
+
+    @property
+    def streaming(self) -> bool:
+        return self._stream is not None
 
     def validate(self, validation: Validation) -> None:
         self._validations.append(validation)
@@ -356,27 +375,65 @@ class SheetWriter:
     def xml(self) -> bytes:
         rows = sorted(self._cells.keys() | self.heights.keys())
         last_row = rows[-1] if rows else 1
-        last_col = max((max(cells) for cells in self._cells.values() if cells), default=1)
-        parts = [
-            XML_DECLARATION,
-            f'<worksheet xmlns="{MAIN_NS}">',
-            self.page.sheet_pr,
-            f'<dimension ref="{range_ref(1, 1, last_row, last_col)}"/>',
-            self._views(),
-            _SHEET_FORMAT,
-            self._cols(),
-            "<sheetData>",
-        ]
+        parts = [self._head(last_row, self.last_column())]
         for row in rows:
-            height = self.heights.get(row)
-            ht = "" if height is None else f' ht="{number_text(height)}" customHeight="1"'
-            cells = self._cells.get(row, {})
-            parts.append(f'<row r="{row}"{ht}>')
-            parts.extend(cells[col] for col in sorted(cells))
-            parts.append("</row>")
-        parts += ["</sheetData>", self.protection, self._merge_xml(), self._validations_xml()]
-        parts += [self.page.tail, "</worksheet>"]
+            parts.extend(self._row_xml(row))
+        parts.append(self._tail())
         return "".join(parts).encode("utf-8")
+
+    # -- serialisation as the rows come (a sheet too large to hold as text)
+
+    def stream(self, name: str, last_row: int, last_col: int) -> None:
+        """Write the sheet into zip member ``name`` as rows are flushed (see :meth:`flush`).
+
+        The caller gives the dimension the finished sheet will have (it comes first);
+        every row up to a flush must be complete when flushed.
+        """
+        self._stream = rawzip.DeflateStream(name)
+        self._flushed = 0
+        self._stream.write(self._head(last_row, last_col).encode("utf-8"))
+
+    def flush(self, upto: int) -> None:
+        """Serialise rows ``upto`` and before, and let their cells go."""
+        assert self._stream is not None
+        parts = []
+        for row in range(self._flushed + 1, upto + 1):  # rows are numbered densely
+            if row in self._cells or row in self.heights:
+                parts.extend(self._row_xml(row))
+                self._cells.pop(row, None)
+        self._flushed = max(self._flushed, upto)
+        self._stream.write("".join(parts).encode("utf-8"))
+
+    def member(self) -> rawzip.Member:
+        """The streamed sheet, finished: the rest of its rows, then its tail."""
+        assert self._stream is not None
+        self.flush(max(self._cells.keys() | self.heights.keys(), default=0))
+        self._stream.write(self._tail().encode("utf-8"))
+        return self._stream.member()
+
+    def _head(self, last_row: int, last_col: int) -> str:
+        return "".join(
+            [
+                XML_DECLARATION,
+                f'<worksheet xmlns="{MAIN_NS}">',
+                self.page.sheet_pr,
+                f'<dimension ref="{range_ref(1, 1, last_row, last_col)}"/>',
+                self._views(),
+                _SHEET_FORMAT,
+                self._cols(),
+                "<sheetData>",
+            ]
+        )
+
+    def _row_xml(self, row: int) -> list[str]:
+        height = self.heights.get(row)
+        ht = "" if height is None else f' ht="{number_text(height)}" customHeight="1"'
+        cells = self._cells.get(row, {})
+        return [f'<row r="{row}"{ht}>', *(cells[col] for col in sorted(cells)), "</row>"]
+
+    def _tail(self) -> str:
+        parts = ["</sheetData>", self.protection, self._merge_xml(), self._validations_xml()]
+        return "".join([*parts, self.page.tail, "</worksheet>"])
 
     def _views(self) -> str:
         if self.frozen is None:
@@ -448,10 +505,11 @@ class SheetPart:
     """One serialised worksheet and what the workbook part says about it."""
 
     name: str
-    xml: bytes
+    xml: bytes  # b"" when the sheet was streamed into ``member``
     state: str = "visible"
     # Defined names local to the sheet: Print_Titles, Print_Area (already absolute refs).
     names: Mapping[str, str] = field(default_factory=dict)
+    member: rawzip.Member | None = None  # already compressed, under its final name
 
 
 @dataclass(frozen=True)
@@ -475,7 +533,7 @@ def package(
         _member("docProps/core.xml", _core(properties)),
         fixed["xl/theme/theme1.xml"],
         *(
-            rawzip.deflate(f"xl/worksheets/sheet{n}.xml", sheet.xml)
+            sheet.member or rawzip.deflate(sheet_member(n), sheet.xml)
             for n, sheet in enumerate(sheets, start=1)
         ),
         strings.member(),
@@ -486,6 +544,11 @@ def package(
         _member("[Content_Types].xml", _content_types(len(sheets))),
     ]
     return rawzip.write(members)
+
+
+def sheet_member(number: int) -> str:
+    """The zip member of the workbook's ``number``-th sheet (from 1)."""
+    return f"xl/worksheets/sheet{number}.xml"
 
 
 def _member(name: str, xml: str) -> rawzip.Member:
