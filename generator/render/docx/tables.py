@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 from lxml import etree
 
@@ -128,33 +129,73 @@ def _best_step(
 ) -> tuple[int, int] | None:
     """(column, steps): the widening that saves the most lines per step, or None.
 
-    Only the widened column's cells change, so each trial recounts that column alone
-    against the tallest of the other cells of each row.
+    For each column, the fewest steps that save anything: widening only ever shortens
+    cells, so a step saves lines exactly when a cell of the column loses one -- the first
+    such step is found by bisection instead of trying every step. Only the widened
+    column's cells change, so a trial counts that column against the tallest of the
+    other cells of each row; rows alike in both count once, with their number.
     """
     lines = [
         [_lines(need, w) if need else 0 for need, w in zip(row, widths, strict=True)]
         for row in cells
     ]
+    tallest = [_two_tallest(row) for row in lines]
     best: tuple[float, int, int] | None = None
     for column, width in enumerate(widths):
-        others = [max((n for j, n in enumerate(row) if j != column), default=0) for row in lines]
-        now = sum(max(1, o, row[column]) for o, row in zip(others, lines, strict=True))
-        own = sum(row[column] for row in lines)
-        for steps in range(1, spare + 1):
-            if width + (steps - 1) * WIDTH_STEP >= natural[column]:
-                break
-            trial = [
-                _lines(row[column], width + steps * WIDTH_STEP) if row[column] else 0
-                for row in cells
-            ]
-            table = sum(max(1, o, t) for o, t in zip(others, trial, strict=True))
-            saved = (now - table) + (own - sum(trial)) / 1000
-            if saved > 0:
-                rate = saved / steps
-                if best is None or rate > best[0]:
-                    best = (rate, column, steps)
-                break
+        # steps beyond the column's natural width are never tried
+        reach = min(spare, -(-(natural[column] - width) // WIDTH_STEP))
+        if reach < 1:
+            continue
+        rows = Counter(
+            (cells[r][column], second if row[column] == first else first)
+            for r, (row, (first, second)) in enumerate(zip(lines, tallest, strict=True))
+        )
+        now = _table_lines(rows, width)
+        own = _column_lines(rows, width)
+        steps = _first_saving_step(rows, width, own, reach)
+        if steps is None:
+            continue
+        table = _table_lines(rows, width + steps * WIDTH_STEP)
+        saved = (now - table) + (own - _column_lines(rows, width + steps * WIDTH_STEP)) / 1000
+        rate = saved / steps
+        if best is None or rate > best[0]:
+            best = (rate, column, steps)
     return None if best is None else (best[1], best[2])
+
+
+def _two_tallest(row: list[int]) -> tuple[int, int]:
+    """The row's two tallest cells (equal when the tallest occurs twice): the tallest of
+    the others of any cell, without recounting the row for each column."""
+    ordered = sorted(row, reverse=True)
+    return (ordered[0] if ordered else 0), (ordered[1] if len(ordered) > 1 else 0)
+
+
+def _column_lines(rows: Counter[tuple[int, int]], width: int) -> int:
+    return sum(count * (_lines(need, width) if need else 0) for (need, _), count in rows.items())
+
+
+def _table_lines(rows: Counter[tuple[int, int]], width: int) -> int:
+    """The table's lines with the column at ``width``: each row as tall as its tallest."""
+    return sum(
+        count * max(1, others, _lines(need, width) if need else 0)
+        for (need, others), count in rows.items()
+    )
+
+
+def _first_saving_step(
+    rows: Counter[tuple[int, int]], width: int, own: int, reach: int
+) -> int | None:
+    """The fewest steps (at most ``reach``) after which the column has fewer lines."""
+    if _column_lines(rows, width + reach * WIDTH_STEP) >= own:
+        return None
+    low, high = 1, reach  # the answer lies in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        if _column_lines(rows, width + middle * WIDTH_STEP) < own:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def balanced_widths(
