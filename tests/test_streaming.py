@@ -239,13 +239,15 @@ def test_a_return_changed_after_the_guard_is_read_again(
 # --- big parts rendered table by table -------------------------------------------------------
 
 
+@pytest.mark.parametrize("batch", [7, 10**6])  # many batches of rows, or one
 def test_a_big_part_fixed_table_by_table_has_the_bytes_of_the_whole_tree(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, batch: int
 ) -> None:
     """Issue 19: the bureau summary of 10,000 units rendered to 52 MB of XML, one lxml tree
     of over 800 MB. Its big tables are now fixed each in a tree of its own: the bytes
     must be those of the whole tree (grids fitted, cell widths, pictures numbered), here
-    with every table of the bundled summary's context split out, and its tables grown."""
+    with every table of the bundled summary's context split out, and its tables grown;
+    a table is parsed a batch of rows at a time (twice: to measure, to fix)."""
     from generator import lint
     from generator.render.docx import engine as docx_engine
     from generator.render.docx import split_tables
@@ -267,7 +269,15 @@ def test_a_big_part_fixed_table_by_table_has_the_bytes_of_the_whole_tree(
     monkeypatch.setattr(docx_engine, "PART_CHARACTERS", 0)
     monkeypatch.setattr(split_tables, "PART_CHARACTERS", 0)
     monkeypatch.setattr(split_tables, "TABLE_CHARACTERS", 0)
+    monkeypatch.setattr(split_tables, "BATCH_ROWS", batch)
     real = split_tables.split_part
     monkeypatch.setattr(docx_engine, "split_part", lambda *a: split.append(real(*a)) or split[-1])
+    real_batches, batched = split_tables._fixed_in_batches, []
+    monkeypatch.setattr(
+        split_tables,
+        "_fixed_in_batches",
+        lambda *a: batched.append(real_batches(*a)) or batched[-1],
+    )
     assert engine.render(context) == whole
     assert split and split[0] is not None and len(split[0].tables) == 2  # both attachments
+    assert len(batched) == 2 and None not in batched  # neither fell back to a whole table

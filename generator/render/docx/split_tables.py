@@ -19,11 +19,24 @@ from dataclasses import dataclass
 from lxml import etree
 
 from generator.render.docx.package import STRICT_PARSER
+from generator.render.docx.tables import (
+    GRID,
+    Row,
+    fix_cell_properties,
+    grid_widths,
+    row_needs,
+    set_cell_widths,
+    set_grid,
+    table_rows,
+)
 
 # Parts smaller than this (characters) are fixed as one tree; tables smaller than
 # TABLE_CHARACTERS stay in the part's tree.
 PART_CHARACTERS = 4_000_000
 TABLE_CHARACTERS = 200_000
+# A big table without nested tables is parsed this many rows at a time, twice: once to
+# measure its cells, once to give them their widths.
+BATCH_ROWS = 500
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # What only a whole tree may fix or check (drawings numbered, sections, xml:id).
@@ -77,7 +90,7 @@ def split_part(
         if not _placeholders_in_body(root, len(spans)):
             return None
         fix(root)
-        tables = [_fixed_table(head + xml[start:end] + tail, prefix, fix) for start, end in spans]
+        tables = [_fixed_table(head, (xml, start, end), tail, prefix, fix) for start, end in spans]
     except (etree.XMLSyntaxError, ValueError):
         return None
     return SplitPart(root, tables, placeholder.encode())
@@ -112,11 +125,81 @@ def _placeholders_in_body(root: etree._Element, count: int) -> bool:
     return len(in_body) == len(empty) == count
 
 
-def _fixed_table(document: str, prefix: str, fix: Callable[[etree._Element], None]) -> bytes:
-    """The table alone in a copy of the document's start tags, fixed and serialised; its
-    bytes cut out of the document's (namespaces are declared where they were)."""
-    root = etree.fromstring(document.encode("utf-8"), STRICT_PARSER)
+Span = tuple[str, int, int]  # a table: the rendered text it is in, where it starts, ends
+
+
+def _fixed_table(
+    head: str, table: Span, tail: str, prefix: str, fix: Callable[[etree._Element], None]
+) -> bytes:
+    """The table fixed and serialised: in batches of rows if it holds no other table."""
+    xml, start, end = table
+    if len(re.compile(rf"<{prefix}:tbl(?=[\s>/])").findall(xml, start, end)) == 1:
+        batched = _fixed_in_batches(head, table, tail, prefix)
+        if batched is not None:
+            return batched
+    return _inner(_parsed(head + xml[start:end] + tail), prefix, fix)
+
+
+def _parsed(document: str) -> etree._Element:
+    return etree.fromstring(document.encode("utf-8"), STRICT_PARSER)
+
+
+def _inner(root: etree._Element, prefix: str, fix: Callable[[etree._Element], None]) -> bytes:
+    """What stands in the body of a document alone in it, fixed and serialised: its bytes
+    cut out of the document's (namespaces are declared where they were)."""
     fix(root)
     whole = etree.tostring(root, encoding="UTF-8")
     start = whole.index(b">", whole.index(f"<{prefix}:body".encode())) + 1
     return whole[start : whole.rindex(f"</{prefix}:body>".encode())]
+
+
+def _fixed_in_batches(head: str, table: Span, tail: str, prefix: str) -> bytes | None:
+    """``fit_table_grid`` and ``fix_cell_properties`` of a table without nested tables,
+    never more than ``BATCH_ROWS`` rows of it parsed at once; None if its children are
+    other than properties, grid and rows (then the caller parses it whole)."""
+    xml, begin, finish = table
+    starts = [m.start() for m in re.compile(rf"<{prefix}:tr(?=[\s>])").finditer(xml, begin, finish)]
+    end = xml.rindex(f"</{prefix}:tbl>", begin, finish)
+    if not starts:
+        return None
+    top, close = xml[begin : starts[0]], xml[end:finish]
+    # (start, end) of each batch of rows in the text, sliced only when parsed
+    batches = [
+        (starts[n], starts[n + BATCH_ROWS] if n + BATCH_ROWS < len(starts) else end)
+        for n in range(0, len(starts), BATCH_ROWS)
+    ]
+    frame = _parsed(head + top + close + tail)  # the table's properties and grid, no rows
+    grid = frame.find(f".//{GRID}")
+    measured = []
+    for first, last in batches:
+        rows = _rows_alone(_parsed(head + top + xml[first:last] + close + tail))
+        if rows is None:
+            return None
+        measured += [row_needs(row) for row in rows]
+    if len(measured) != len(starts) or grid is None:
+        return None
+    widths = grid_widths(grid, measured)
+    if widths is not None:
+        set_grid(grid, widths)
+    pieces = [_inner(frame, prefix, fix_cell_properties).removesuffix(close.encode())]
+    for first, last in batches:
+        root = _parsed(head + top + xml[first:last] + close + tail)
+        for cells in _rows_alone(root) or []:
+            if widths is not None:
+                set_cell_widths(cells, widths)
+        fix_cell_properties(root)
+        whole = etree.tostring(root, encoding="UTF-8")
+        row = re.search(rf"<{prefix}:tr[\s>]".encode(), whole)
+        assert row is not None
+        pieces.append(whole[row.start() : whole.rindex(close.encode())])
+    return b"".join([*pieces, close.encode()])
+
+
+def _rows_alone(root: etree._Element) -> list[Row] | None:
+    """The rows of the document's one table; None if the table holds anything else."""
+    body = root.find(f"{{{_W}}}body")
+    table = body[0] if body is not None and len(body) == 1 else None
+    allowed = {f"{{{_W}}}{name}" for name in ("tblPr", "tblGrid", "tr")}
+    if table is None or any(child.tag not in allowed for child in table):
+        return None
+    return table_rows(table)

@@ -43,6 +43,7 @@ _VAL, _P, _R, _T = w_name("val"), w_name("p"), w_name("r"), w_name("t")
 _BREAKS = (w_name("br"), w_name("cr"))
 _TR, _TC, _TCPR, _TCW = w_name("tr"), w_name("tc"), w_name("tcPr"), w_name("tcW")
 _W_ATTR, _TYPE = w_name("w"), w_name("type")
+GRID, _GRID_COL = w_name("tblGrid"), w_name("gridCol")
 _TOKEN = re.compile(r"[0-9A-Za-z.,:/%()+\-]+")
 
 
@@ -245,45 +246,75 @@ def balanced_widths(
     return widths
 
 
+Row = list[tuple[etree._Element, int]]  # a row's cells and the grid columns each spans
+
+
 def fit_table_grid(table: etree._Element) -> None:
     """A table whose rows no longer match its grid (a ``{%tc for %}`` loop) gets a new one.
 
     The table keeps its total width, shared by the columns' text (Word's autofit, done
     here so Word, WPS and LibreOffice agree); every cell's ``w:tcW`` follows the grid.
     """
-    grid = table.find(w_name("tblGrid"))
+    grid = table.find(GRID)
     if grid is None:
         return
-    rows = [
+    rows = table_rows(table)
+    widths = grid_widths(grid, [row_needs(row) for row in rows])
+    if widths is None:
+        return
+    set_grid(grid, widths)
+    for row in rows:
+        set_cell_widths(row, widths)
+
+
+def table_rows(table: etree._Element) -> list[Row]:
+    return [
         [(cell, _span(cell)) for cell in row.iterchildren(_TC)] for row in table.iterchildren(_TR)
     ]
+
+
+def row_needs(row: Row) -> tuple[int, list[tuple[int, int, int]]]:
+    """The grid columns the row spans, and (column, natural width, token width) of each
+    of its cells that spans one column: all ``grid_widths`` needs to know of a row."""
+    found, position = [], 0
+    for cell, span in row:
+        if span == 1:
+            found.append((position, natural_width(cell), token_width(cell)))
+        position += span
+    return position, found
+
+
+def grid_widths(
+    grid: etree._Element, rows: list[tuple[int, list[tuple[int, int, int]]]]
+) -> list[int] | None:
+    """The new grid's column widths for rows measured by ``row_needs``; None if the grid
+    already has the columns the rows span (or the table no rows)."""
     if not rows:
-        return
-    columns = grid.findall(w_name("gridCol"))
-    needed = max(sum(span for _, span in row) for row in rows)
+        return None
+    columns = grid.findall(_GRID_COL)
+    needed = max(span for span, _ in rows)
     if needed in (0, len(columns)):
-        return
+        return None
     cells, tokens = [], [0] * needed
-    for row in rows:
-        need, position = [0] * needed, 0
-        for cell, span in row:
-            if span == 1:
-                need[position] = natural_width(cell)
-                tokens[position] = max(tokens[position], token_width(cell))
-            position += span
+    for _, found in rows:
+        need = [0] * needed
+        for position, natural_need, token in found:
+            need[position] = natural_need
+            tokens[position] = max(tokens[position], token)
         cells.append(need)
     natural = [max(CELL_MARGINS, *column) for column in zip(*cells, strict=True)]
     total = sum(int(column.get(_W_ATTR, "0")) for column in columns) or sum(natural)
-    widths = balanced_widths(cells, total, tokens)
-    for column in columns:
+    return balanced_widths(cells, total, tokens)
+
+
+def set_grid(grid: etree._Element, widths: list[int]) -> None:
+    for column in grid.findall(_GRID_COL):
         grid.remove(column)
     for width in widths:
-        etree.SubElement(grid, w_name("gridCol"), {_W_ATTR: str(width)})
-    for row in rows:
-        _set_cell_widths(row, widths)
+        etree.SubElement(grid, _GRID_COL, {_W_ATTR: str(width)})
 
 
-def _set_cell_widths(row: list[tuple[etree._Element, int]], widths: list[int]) -> None:
+def set_cell_widths(row: Row, widths: list[int]) -> None:
     position = 0
     for cell, span in row:
         properties = cell.find(_TCPR)
