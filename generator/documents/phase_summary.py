@@ -29,7 +29,7 @@ from generator.documents.measure_text import (
     reported_label,
     system_sentences,
 )
-from generator.documents.summary_charts import charts, unit_rates_notes, with_unit_rates
+from generator.documents.summary_charts import charts, unit_rates_notes
 from generator.documents.summary_parts import (
     DEFINITION,
     movement,
@@ -81,15 +81,6 @@ def summary_context(
     earlier: PhaseResult | None = None,
 ) -> dict[str, Any]:
     """The summary of a phase, its figures as of the phase's end."""
-    return with_unit_rates(_summary_context(plan, result, charts, earlier), result)
-
-
-def _summary_context(
-    plan: Plan,
-    result: PhaseResult,
-    charts: list[dict[str, Any]],
-    earlier: PhaseResult | None,
-) -> dict[str, Any]:
     return {
         "title": title_lines(f"{plan.text.issuer}{summary_title(plan, result)}"),
         "addressee": "",

@@ -4,7 +4,7 @@ matplotlib is imported when a chart is drawn, not when the registry is loaded.
 
 For a few dozen units a chart is split into parts of a readable size (图1（1/3）…);
 for more (``MANY_UNITS``), the by-unit chart becomes the lowest and highest units and
-the distribution of all, the full list an attachment of its own: neither a picture's
+the distribution of all, every unit in the statistics workbook: neither a picture's
 pixel size nor the number of pictures grows with the number of units.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from generator.documents.summary_parts import percent
+from generator.documents.summary_parts import UNIT_SHEET, percent, statistics_name
 from generator.model.evaluation import DONE, PhaseResult, TargetResult, UnitResult
 from generator.model.resolved import Plan
 
@@ -30,7 +30,6 @@ EXTREMES = 10
 # The distribution's classes: none done, then by the rate as printed (``percent``) in
 # fifths of 100% (each from its lower bound up to, not including, the next), all done.
 CLASSES = ("0%", "不足20%", "20%～40%", "40%～60%", "60%～80%", "80%～100%", "100%")
-UNIT_RATE_LABEL = "附件2"  # after the ledger (附件1), before the parts (报送情况表 …)
 Series = tuple[list[str], list[float], str]
 
 
@@ -124,60 +123,17 @@ def rate_class(rate: float) -> int:
 
 def unit_rates_notes(result: PhaseResult, charted: bool) -> list[str]:
     """For many units, the sentence ending the figures: what the charts show instead of
-    every unit, and where every unit is."""
+    every unit, and where every unit is -- the statistics workbook issued with the
+    summary (a table of thousands of rows would make the 公文 itself too big)."""
     if not many_units(result):
         return []
-    where = f"各单位完成情况详见{UNIT_RATE_LABEL}。"
+    where = f"各单位完成情况详见《{statistics_name(result)}》（“{UNIT_SHEET}”表）。"
     if not charted:
         return [where]
     return [
         f"因单位较多，图1、图2分别列出单位任务完成率最低、最高的{EXTREMES}个单位"
         "（完成率相同的按单位顺序），图3为各单位完成率的分布（各段含下限、不含上限），" + where
     ]
-
-
-def with_unit_rates(
-    context: dict[str, Any], result: PhaseResult, year_end: bool = False
-) -> dict[str, Any]:
-    """For many units, the bureau summary with every unit's completion as 附件2."""
-    if not many_units(result):
-        return context
-    ledger, *_ = context["attachments"]
-    return {
-        **context,
-        "attachments": [
-            {**ledger, "label": "附件1"},
-            {"label": UNIT_RATE_LABEL, "title": unit_rates_title(result, year_end)},
-        ],
-        "tables": [unit_rates_table(result, year_end), *context["tables"]],
-    }
-
-
-def unit_rates_title(result: PhaseResult, year_end: bool = False) -> str:
-    return f"{'全年' if year_end else result.phase.name}各单位台账完成情况"
-
-
-def unit_rates_table(result: PhaseResult, year_end: bool = False) -> dict[str, Any]:
-    """Every unit's completion, as the attachment page the charts leave out."""
-    title = unit_rates_title(result, year_end)
-    return {
-        "label": UNIT_RATE_LABEL,
-        "title": title,
-        "columns": ["序号", "单位", "报送情况", "承担任务（项）", "已完成（项）", "单位任务完成率"],
-        "rows": [
-            {
-                "cells": [
-                    str(n),
-                    u.unit.name,
-                    "已报送" if u.reported else "未报送",  # as the 报送情况表 says
-                    str(len(u.lines)),
-                    str(u.counts[DONE]),
-                    percent(u.rate),
-                ]
-            }
-            for n, u in enumerate(result.units, 1)
-        ],
-    }
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from generator.documents.phase_summary import (
     quotes,
     summary_title,
 )
-from generator.documents.summary_charts import charts, unit_rates_notes, with_unit_rates
+from generator.documents.summary_charts import charts, unit_rates_notes
 from generator.documents.summary_parts import (
     numbered,
     pair_figures,
@@ -74,7 +74,7 @@ def year_summary_context(
         blocks.append(block(1, outline_number(1, n), heading))
         blocks.extend(body)
     title = ledger_title(plan, year, year_end=True)
-    context = {
+    return {
         "title": title_lines(f"{plan.text.issuer}{summary_title(plan, year, True)}"),
         "addressee": "",
         **body_around_charts(blocks, charts),
@@ -84,7 +84,6 @@ def year_summary_context(
         "date": summary_date(plan, year.phase, year_end=True),
         "ledger": ledger_attachment(plan, year, title),
     }
-    return with_unit_rates(context, year, year_end=True)
 
 
 def _opening(plan: Plan, phases: list[PhaseResult]) -> str:
