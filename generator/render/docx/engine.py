@@ -374,7 +374,11 @@ class DocxTemplateEngine:
         except Exception as exc:  # whatever a template triggers is its problem
             place = self._lines[name].place(template_line(exc))
             raise self._error(name, place.issue(runtime_message(exc))) from exc
-        xml, rewrites = self._postprocess(xml)
+        # Handed over in a list: with no reference left here, each step of the
+        # post-processing frees the text before it (tens of MB for a big part).
+        generated = [xml]
+        del xml
+        xml, rewrites = self._postprocess(generated)
         data = xml.encode("utf-8")
         if self._as_rendered(name, data, rewrites):
             return XML_DECLARATION + data
@@ -432,9 +436,11 @@ class DocxTemplateEngine:
         template, part = _split_name(name)
         return template_error(template, [issue], part)
 
-    def _postprocess(self, xml: str) -> tuple[str, list[tuple[str, str]]]:
-        """docxtpl's render_xml_part post-processing, step for step; and the paragraphs
-        resolve_listing rewrote, (before, after)."""
+    def _postprocess(self, generated: list[str]) -> tuple[str, list[tuple[str, str]]]:
+        """docxtpl's render_xml_part post-processing, step for step, of the one text in
+        ``generated`` (taken out of it); and the paragraphs resolve_listing rewrote,
+        (before, after)."""
+        xml = generated.pop()
         # A place mark inside {% raw %} is printed as it is; nothing else can print \x01.
         if "\x01" in xml:
             xml = MARK_COMMENT.sub("", xml)
