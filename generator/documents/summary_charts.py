@@ -80,7 +80,7 @@ def charts(plan: Plan, result: PhaseResult, year_end: bool = False) -> list[dict
 
 
 def many_units(result: PhaseResult) -> bool:
-    """Too many reporting units for a bar each: the extremes, the distribution, a table."""
+    """Too many reporting units for a bar each: the extremes and the distribution."""
     return len(result.reported) > MANY_UNITS
 
 
@@ -112,7 +112,8 @@ def unit_series(units: list[UnitResult]) -> list[tuple[Series, bool]]:
 
 
 def rate_class(rate: float) -> int:
-    """The unit's class in ``CLASSES``, by its rate as the table prints it."""
+    """The unit's class in ``CLASSES``, by its rate as the summaries print it (``percent``,
+    one decimal): a unit printed at 20.0% is not counted 不足20%."""
     if rate <= 0:
         return 0
     if rate >= 1:
