@@ -183,21 +183,80 @@ def _phase_result(units: int) -> SimpleNamespace:
     )
 
 
-def test_the_summary_charts_pixel_size_does_not_grow_with_the_units() -> None:
-    """Issue 19: one by-unit chart of 10,000 units was 1260 × 800,680 px. Now every picture
-    is at most the page's share (190 mm high at 150 mm wide, at the chart's resolution),
-    whatever the number of units; more units make more pictures, not bigger ones."""
+def _drawn(units: int) -> list[dict]:
+    return summaries.charts(SimpleNamespace(), _phase_result(units))  # type: ignore[arg-type]
+
+
+def test_a_few_dozen_units_each_get_a_bar_in_charts_that_fit_the_page() -> None:
+    """Up to 50 reporting units (the bundled examples: 20 and 42), every unit has its bar,
+    split into parts of at most the page's share (190 mm high at 150 mm wide)."""
     chart_or_skip()
     cap_height = summaries.CHART_MAX_HEIGHT_MM / summaries.CHART_WIDTH_MM * charts.FIGURE_WIDTH
-    sizes = {}
-    for units in (60, 600):
-        pictures = summaries.charts(SimpleNamespace(), _phase_result(units))  # type: ignore[arg-type]
-        sizes[units] = [png_size(p["picture"].png) for p in pictures]
-        assert pictures[-1]["caption"].endswith(f"（{len(pictures)}/{len(pictures)}）")
-    assert len(sizes[600]) > 5 * len(sizes[60])
-    for found in sizes.values():
-        assert {width for width, _ in found} == {round(charts.FIGURE_WIDTH * charts.DPI)}
-        assert max(height for _, height in found) <= cap_height * charts.DPI
+    pictures = _drawn(50)
+    assert len(pictures) > 2
+    assert pictures[-1]["caption"].endswith(f"（{len(pictures)}/{len(pictures)}）")
+    for picture in pictures:
+        width, height = png_size(picture["picture"].png)
+        assert width == round(charts.FIGURE_WIDTH * charts.DPI)
+        assert height <= cap_height * charts.DPI
+
+
+def test_the_summary_charts_pixel_size_and_count_do_not_grow_with_the_units() -> None:
+    """Issue 19: one by-unit chart of 10,000 units was 1260 × 800,680 px, then 629 pictures.
+    Beyond 50 units the by-unit charts are the 10 lowest, the 10 highest and the
+    distribution: the same pictures, of the same pixel sizes, for 600 units as for 6,000."""
+    chart_or_skip()
+    found = {}
+    for units in (600, 6000):
+        pictures = _drawn(units)
+        found[units] = [(p["caption"], png_size(p["picture"].png)) for p in pictures]
+    assert [size for _, size in found[600]] == [size for _, size in found[6000]]
+    assert [caption for caption, _ in found[6000]] == [
+        "图1 集中整治阶段单位任务完成率最低的10个单位",
+        "图2 集中整治阶段单位任务完成率最高的10个单位",
+        "图3 集中整治阶段各单位完成率分布（单位数）",
+    ]
+    assert all(width == round(charts.FIGURE_WIDTH * charts.DPI) for _, (width, _) in found[6000])
+
+
+def _units(rates: list[float]) -> list[SimpleNamespace]:
+    return [
+        SimpleNamespace(unit=SimpleNamespace(name=f"单位{n}"), rate=rate)
+        for n, rate in enumerate(rates)
+    ]
+
+
+def test_the_extremes_are_the_lowest_and_highest_in_the_plans_order() -> None:
+    rates = [0.5, 0.0, 1.0, 0.0, 0.25] * 11  # 55 units, worked by hand below
+    (low, _), (high, _), (classes, rated) = summaries.unit_series(_units(rates))  # type: ignore[arg-type]
+    extremes = summaries.EXTREMES
+    # the 0% units are the 2nd and 4th of every five, the 100% ones the 3rd: plan order
+    assert low[0] == [f"单位{n}" for n in range(55) if n % 5 in (1, 3)][:extremes]
+    assert low[1] == [0.0] * extremes
+    assert high[0] == [f"单位{n}" for n in range(55) if n % 5 == 2][:extremes]
+    assert high[1] == [100.0] * extremes
+    # 22 at 0%, 11 at 25% (20%～40%), 11 at 50% (40%～60%), 11 at 100%: 55 in all
+    assert classes[1] == [22.0, 0.0, 11.0, 11.0, 0.0, 0.0, 11.0]
+    assert rated is False  # counts of units, not rates
+
+
+@pytest.mark.parametrize(
+    ("rate", "label"),
+    [
+        (0.0, "0%"),
+        (0.01, "不足20%"),
+        (0.1994, "不足20%"),  # printed 19.9%
+        (0.1996, "20%～40%"),  # printed 20.0%: in the class the table's figure says
+        (0.4, "40%～60%"),
+        (0.8, "80%～100%"),
+        (0.9999, "80%～100%"),  # printed 100.0%, yet not every task done
+        (1.0, "100%"),
+    ],
+)
+def test_a_units_class_in_the_distribution_is_that_of_its_printed_rate(
+    rate: float, label: str
+) -> None:
+    assert summaries.CLASSES[summaries.rate_class(rate)] == label
 
 
 def test_the_summary_charts_drawn_are_freed_one_by_one() -> None:
@@ -213,7 +272,7 @@ def test_the_summary_charts_drawn_are_freed_one_by_one() -> None:
     gc.collect()
     gc.disable()
     try:
-        pictures = summaries.charts(SimpleNamespace(), _phase_result(200))  # type: ignore[arg-type]
+        pictures = _drawn(50)
         alive = [o for o in gc.get_objects() if isinstance(o, Figure)]
     finally:
         if was_enabled:

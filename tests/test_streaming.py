@@ -431,3 +431,50 @@ def test_packed_and_stored_rows_read_back_as_given(tmp_path: Path) -> None:
     assert lazy.accepted["u1"].report("k/2", "p1") == PhaseReport("滞后", "进度", None)
     assert "k/9" not in stored and list(stored) == ["k/2", "k/1"]
     assert "".join(lazy.json_text()) == "".join(eager.json_text())
+
+
+# --- big parts rendered table by table -------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch", [7, 10**6])  # many batches of rows, or one
+def test_a_big_part_fixed_table_by_table_has_the_bytes_of_the_whole_tree(
+    monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Issue 19: the bureau summary of 10,000 units rendered to 52 MB of XML, one lxml tree
+    of over 800 MB. Its big tables are now fixed each in a tree of its own: the bytes
+    must be those of the whole tree (grids fitted, cell widths, pictures numbered), here
+    with every table of the bundled summary's context split out, and its tables grown;
+    a table is parsed a batch of rows at a time (twice: to measure, to fix)."""
+    from generator import lint
+    from generator.render.docx import engine as docx_engine
+    from generator.render.docx import split_tables
+
+    template, context = lint.kind_contexts(per_kind=1)["phase_summary"][0]
+    rows = [
+        {"cells": [str(n), f"第{n}服务站", "已报送", "2016-11-28 09:00", "x", "无"]}
+        for n in range(1, 400)
+    ]
+    columns = ["序号", "单位", "报送情况", "报送时间", "采用的报送", "待改正退回件"]
+    context = {
+        **context,
+        "attachments": [*context["attachments"], {"label": "附件2", "title": "表二"}],
+        "tables": [{"label": "附件2", "title": "表二", "columns": columns, "rows": rows}],
+    }
+    engine = TemplateSet().docx(template)
+    whole = engine.render(context)
+    split = []
+    monkeypatch.setattr(docx_engine, "PART_CHARACTERS", 0)
+    monkeypatch.setattr(split_tables, "PART_CHARACTERS", 0)
+    monkeypatch.setattr(split_tables, "TABLE_CHARACTERS", 0)
+    monkeypatch.setattr(split_tables, "BATCH_ROWS", batch)
+    real = split_tables.split_part
+    monkeypatch.setattr(docx_engine, "split_part", lambda *a: split.append(real(*a)) or split[-1])
+    real_batches, batched = split_tables._fixed_in_batches, []
+    monkeypatch.setattr(
+        split_tables,
+        "_fixed_in_batches",
+        lambda *a: batched.append(real_batches(*a)) or batched[-1],
+    )
+    assert engine.render(context) == whole
+    assert split and split[0] is not None and len(split[0].tables) == 2  # both attachments
+    assert len(batched) == 2 and None not in batched  # neither fell back to a whole table

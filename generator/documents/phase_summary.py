@@ -29,7 +29,7 @@ from generator.documents.measure_text import (
     reported_label,
     system_sentences,
 )
-from generator.documents.summary_charts import charts
+from generator.documents.summary_charts import charts, unit_rates_notes
 from generator.documents.summary_parts import (
     DEFINITION,
     movement,
@@ -89,6 +89,7 @@ def summary_context(
                 *paragraphs([_opening(plan, result)]),
                 block(1, "一、", "基本情况"),
                 *paragraphs(basic_facts(plan, result, earlier)),
+                *paragraphs(unit_rates_notes(result, bool(charts))),
                 block(1, "二、", "主要做法和成效"),
                 *_practice(plan, result),
                 block(1, "三、", "存在的问题"),

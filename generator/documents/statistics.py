@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from generator.documents.document import Document, SummaryInputs
 from generator.documents.summary_charts import target_pair_rate
-from generator.documents.summary_parts import percent, summary_day
+from generator.documents.summary_parts import UNIT_SHEET, percent, statistics_name, summary_day
 from generator.model.evaluation import (
     DONE,
     LAGGING,
@@ -25,7 +25,7 @@ from generator.write.names import safe_filename
 def documents(inputs: SummaryInputs) -> Iterator[Document]:
     plan, result = inputs.plan, inputs.result
     date = summary_day(plan, result.phase, inputs.year_end)
-    name = PurePath(safe_filename(f"{result.phase.name}统计", ".xlsx"))
+    name = PurePath(safe_filename(statistics_name(result), ".xlsx"))
     yield Document(name, "统计表", make=lambda: statistics_spec(plan, result, date))
 
 
@@ -58,7 +58,7 @@ def statistics_spec(plan: Plan, result: PhaseResult, date: dt.date) -> StatsSpec
         created=dt.datetime.combine(date, dt.time()),
         tables=[
             StatsTable(
-                "按单位",
+                UNIT_SHEET,
                 f"{result.phase.name}各单位台账完成情况（应报 {len(result.units)} 个单位，"
                 f"已报送 {len(result.reported)} 个）",
                 ["单位", "报送情况", "台账行数", *statuses, "完成率"],

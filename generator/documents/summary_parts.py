@@ -34,6 +34,14 @@ from generator.write.names import safe_filename
 LISTED = 5  # unit names a list prints before 「等N个单位」
 
 
+UNIT_SHEET = "按单位"  # the statistics workbook's table of every unit
+
+
+def statistics_name(result: PhaseResult) -> str:
+    """The statistics workbook's name (without .xlsx): 集中提升行动阶段统计."""
+    return f"{result.phase.name}统计"
+
+
 def percent(rate: float) -> str:
     """0.8 → 80.0%: one decimal, as offices write completion rates."""
     return f"{rate * 100:.1f}%"

@@ -30,7 +30,7 @@ from generator.documents.phase_summary import (
     quotes,
     summary_title,
 )
-from generator.documents.summary_charts import charts
+from generator.documents.summary_charts import charts, unit_rates_notes
 from generator.documents.summary_parts import (
     numbered,
     pair_figures,
@@ -59,7 +59,10 @@ def year_summary_context(
     year = phases[-1]
     earlier = phases[-2] if len(phases) > 1 else None
     sections: list[tuple[str, list[Block]]] = [
-        ("全年工作概况", paragraphs(_overview(plan, phases))),
+        (
+            "全年工作概况",
+            paragraphs([*_overview(plan, phases), *unit_rates_notes(year, bool(charts))]),
+        ),
         ("主要做法和成效", _practice(plan, phases)),
     ]
     if verdicts:

@@ -91,6 +91,7 @@ from generator.render.docx.places import (
     syntax_message,
     template_line,
 )
+from generator.render.docx.split_tables import PART_CHARACTERS, SplitPart, split_part
 from generator.render.docx.tables import (
     drop_empty_last_section,
     fit_table_grid,
@@ -331,12 +332,18 @@ class DocxTemplateEngine:
         finally:
             PRINTED_MARKUP.reset(printed)
             RENDERING_PICTURES.reset(token)
-        trees = [root for root in rendered.values() if isinstance(root, etree._Element)]
+        trees = [
+            result.root if isinstance(result, SplitPart) else result
+            for result in rendered.values()
+            if not isinstance(result, bytes)
+        ]
         number_drawings(trees, self._drawing_ids_taken)
         for part, result in rendered.items():
             members[part] = (
                 result
                 if isinstance(result, bytes)
+                else result.serialised()
+                if isinstance(result, SplitPart)
                 else etree.tostring(result, xml_declaration=True, encoding="UTF-8", standalone=True)
             )
         pictures.add_to(members)
@@ -354,10 +361,12 @@ class DocxTemplateEngine:
             )
         return rawzip.write(packed)
 
-    def _render_part(self, name: str, context: Mapping[str, Any]) -> bytes | etree._Element:
+    def _render_part(
+        self, name: str, context: Mapping[str, Any]
+    ) -> bytes | etree._Element | SplitPart:
         """The rendered part: as rendered (bytes) if it is well-formed and no fix-up
         applies to it -- a tree and its serialisation cost more than all the rest of a
-        render -- else its tree, fixed."""
+        render -- else its tree, fixed (a big part's big tables each on their own)."""
         try:
             xml = self._generate(name, context)
         except TemplateRenderError:
@@ -365,19 +374,26 @@ class DocxTemplateEngine:
         except Exception as exc:  # whatever a template triggers is its problem
             place = self._lines[name].place(template_line(exc))
             raise self._error(name, place.issue(runtime_message(exc))) from exc
-        xml, rewrites = self._postprocess(xml)
+        # Handed over in a list: with no reference left here, each step of the
+        # post-processing frees the text before it (tens of MB for a big part).
+        generated = [xml]
+        del xml
+        xml, rewrites = self._postprocess(generated)
         data = xml.encode("utf-8")
         if self._as_rendered(name, data, rewrites):
             return XML_DECLARATION + data
+        if len(data) >= PART_CHARACTERS:
+            del data  # the text is enough to split; only the whole-tree way needs bytes
+            split = split_part(xml, self._namespaces[_split_name(name)[1]], _fix_tree)
+            if split is not None:
+                return split
+            data = xml.encode("utf-8")
         root = self._parse(name, data, context)
         try:
-            for table in root.iter(w_name("tbl")):
-                fit_table_grid(table)
+            _fix_tree(root)
         except ValueError as exc:  # a gridSpan or width that is no number
             where = self._lines[name].place(None)
             raise self._error(name, where.issue(f"表格格式无效：{exc}")) from exc
-        fix_cell_properties(root)
-        drop_empty_last_section(root)
         return root
 
     def _as_rendered(self, name: str, data: bytes, rewrites: list[tuple[str, str]]) -> bool:
@@ -420,9 +436,11 @@ class DocxTemplateEngine:
         template, part = _split_name(name)
         return template_error(template, [issue], part)
 
-    def _postprocess(self, xml: str) -> tuple[str, list[tuple[str, str]]]:
-        """docxtpl's render_xml_part post-processing, step for step; and the paragraphs
-        resolve_listing rewrote, (before, after)."""
+    def _postprocess(self, generated: list[str]) -> tuple[str, list[tuple[str, str]]]:
+        """docxtpl's render_xml_part post-processing, step for step, of the one text in
+        ``generated`` (taken out of it); and the paragraphs resolve_listing rewrote,
+        (before, after)."""
+        xml = generated.pop()
         # A place mark inside {% raw %} is printed as it is; nothing else can print \x01.
         if "\x01" in xml:
             xml = MARK_COMMENT.sub("", xml)
@@ -480,6 +498,15 @@ class DocxTemplateEngine:
         except Exception:  # the diagnosis must not hide the error it explains
             pass
         return lines.place(None)
+
+
+def _fix_tree(root: etree._Element) -> None:
+    """The fix-ups of a rendered part's tree: grids fitted, cell properties ordered, an
+    empty last section dropped."""
+    for table in root.iter(w_name("tbl")):
+        fit_table_grid(table)
+    fix_cell_properties(root)
+    drop_empty_last_section(root)
 
 
 def _before(text: str, line: int, column: int) -> str:

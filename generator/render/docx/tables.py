@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 from lxml import etree
 
@@ -36,18 +37,29 @@ def w_name(name: str) -> str:
     return f"{{{_W}}}{name}"
 
 
+# Looked up for every cell of every table: spelt out once.
+_SPAN_PATH, _SIZE_PATH = f"{w_name('tcPr')}/{w_name('gridSpan')}", f"{w_name('rPr')}/{w_name('sz')}"
+_VAL, _P, _R, _T = w_name("val"), w_name("p"), w_name("r"), w_name("t")
+_BREAKS = (w_name("br"), w_name("cr"))
+_TR, _TC, _TCPR, _TCW = w_name("tr"), w_name("tc"), w_name("tcPr"), w_name("tcW")
+_W_ATTR, _TYPE = w_name("w"), w_name("type")
+GRID, _GRID_COL = w_name("tblGrid"), w_name("gridCol")
+_TOKEN = re.compile(r"[0-9A-Za-z.,:/%()+\-]+")
+
+
 def _span(cell: etree._Element) -> int:
-    span = cell.find(f"{w_name('tcPr')}/{w_name('gridSpan')}")
-    return int(span.get(w_name("val"), "1")) if span is not None else 1
+    span = cell.find(_SPAN_PATH)
+    return int(span.get(_VAL, "1")) if span is not None else 1
 
 
 def _run_size(run: etree._Element) -> int:
-    size = run.find(f"{w_name('rPr')}/{w_name('sz')}")
-    return (
-        int(size.get(w_name("val"), DEFAULT_HALF_POINTS))
-        if size is not None
-        else DEFAULT_HALF_POINTS
-    )
+    size = run.find(_SIZE_PATH)
+    return int(size.get(_VAL, DEFAULT_HALF_POINTS)) if size is not None else DEFAULT_HALF_POINTS
+
+
+def _text_width(text: str, em: int) -> float:
+    """Twips of ``text`` in a font of ``em`` twips: CJK ``em``, anything narrower half."""
+    return sum(em if ord(ch) >= 0x2E80 else em / 2 for ch in text)
 
 
 def natural_width(cell: etree._Element) -> int:
@@ -56,15 +68,15 @@ def natural_width(cell: etree._Element) -> int:
     A CJK character is as wide as its font size, anything narrower half of that.
     """
     longest = 0.0
-    for paragraph in cell.iter(w_name("p")):
+    for paragraph in cell.iter(_P):
         line = 0.0
-        for run in paragraph.iter(w_name("r")):
+        for run in paragraph.iter(_R):
             em = _run_size(run) * 10  # half-points → twips
             for node in run:
-                if node.tag in (w_name("br"), w_name("cr")):
+                if node.tag in _BREAKS:
                     longest, line = max(longest, line), 0.0
-                elif node.tag == w_name("t"):
-                    line += sum(em if ord(ch) >= 0x2E80 else em / 2 for ch in node.text or "")
+                elif node.tag == _T:
+                    line += _text_width(node.text or "", em)
         longest = max(longest, line)
     return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK
 
@@ -73,10 +85,10 @@ def token_width(cell: etree._Element) -> int:
     """Twips of the cell's longest run of letters and digits (``1986.04``), which a line
     must not break, margins included."""
     longest = 0.0
-    for run in cell.iter(w_name("r")):
+    for run in cell.iter(_R):
         em = _run_size(run) * 10
-        for node in run.iter(w_name("t")):
-            for token in re.findall(r"[0-9A-Za-z.,:/%()+\-]+", node.text or ""):
+        for node in run.iter(_T):
+            for token in _TOKEN.findall(node.text or ""):
                 longest = max(longest, len(token) * em / 2)
     return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK if longest else 0
 
@@ -128,33 +140,74 @@ def _best_step(
 ) -> tuple[int, int] | None:
     """(column, steps): the widening that saves the most lines per step, or None.
 
-    Only the widened column's cells change, so each trial recounts that column alone
-    against the tallest of the other cells of each row.
+    For each column, the fewest steps that save anything: widening only ever shortens
+    cells, so a step saves lines exactly when a cell of the column loses one -- the first
+    such step is found by bisection instead of trying every step. Only the widened
+    column's cells change, so a trial counts that column against the tallest of the
+    other cells of each row; cells (and rows) alike count once, with their number.
     """
     lines = [
         [_lines(need, w) if need else 0 for need, w in zip(row, widths, strict=True)]
         for row in cells
     ]
+    tallest = [_two_tallest(row) for row in lines]
+    now = sum(max(1, first) for first, _ in tallest)  # a row is as tall as its tallest cell
     best: tuple[float, int, int] | None = None
     for column, width in enumerate(widths):
-        others = [max((n for j, n in enumerate(row) if j != column), default=0) for row in lines]
-        now = sum(max(1, o, row[column]) for o, row in zip(others, lines, strict=True))
+        # steps beyond the column's natural width are never tried
+        reach = min(spare, -(-(natural[column] - width) // WIDTH_STEP))
+        if reach < 1:
+            continue
         own = sum(row[column] for row in lines)
-        for steps in range(1, spare + 1):
-            if width + (steps - 1) * WIDTH_STEP >= natural[column]:
-                break
-            trial = [
-                _lines(row[column], width + steps * WIDTH_STEP) if row[column] else 0
-                for row in cells
-            ]
-            table = sum(max(1, o, t) for o, t in zip(others, trial, strict=True))
-            saved = (now - table) + (own - sum(trial)) / 1000
-            if saved > 0:
-                rate = saved / steps
-                if best is None or rate > best[0]:
-                    best = (rate, column, steps)
-                break
+        needs = Counter(row[column] for row in cells)
+        steps = _first_saving_step(needs, width, own, reach)
+        if steps is None:
+            continue
+        rows = Counter(
+            (row[column], second if shown[column] == first else first)
+            for row, shown, (first, second) in zip(cells, lines, tallest, strict=True)
+        )
+        wider = width + steps * WIDTH_STEP
+        saved = (now - _table_lines(rows, wider)) + (own - _column_lines(needs, wider)) / 1000
+        rate = saved / steps
+        if best is None or rate > best[0]:
+            best = (rate, column, steps)
     return None if best is None else (best[1], best[2])
+
+
+def _two_tallest(row: list[int]) -> tuple[int, int]:
+    """The row's two tallest cells (equal when the tallest occurs twice): the tallest of
+    the others of any cell, without recounting the row for each column."""
+    ordered = sorted(row, reverse=True)
+    return (ordered[0] if ordered else 0), (ordered[1] if len(ordered) > 1 else 0)
+
+
+def _column_lines(needs: Counter[int], width: int) -> int:
+    return sum(count * _lines(need, width) for need, count in needs.items() if need)
+
+
+def _table_lines(rows: Counter[tuple[int, int]], width: int) -> int:
+    """The table's lines with the column at ``width``: each row as tall as its tallest."""
+    return sum(
+        count * max(1, others, _lines(need, width) if need else 0)
+        for (need, others), count in rows.items()
+    )
+
+
+def _first_saving_step(needs: Counter[int], width: int, own: int, reach: int) -> int | None:
+    """The fewest steps (at most ``reach``) after which the column has fewer lines."""
+    if _column_lines(needs, width + WIDTH_STEP) < own:
+        return 1  # the usual case
+    if _column_lines(needs, width + reach * WIDTH_STEP) >= own:
+        return None
+    low, high = 2, reach  # the answer lies in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        if _column_lines(needs, width + middle * WIDTH_STEP) < own:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def balanced_widths(
@@ -193,54 +246,87 @@ def balanced_widths(
     return widths
 
 
+Row = list[tuple[etree._Element, int]]  # a row's cells and the grid columns each spans
+
+
 def fit_table_grid(table: etree._Element) -> None:
     """A table whose rows no longer match its grid (a ``{%tc for %}`` loop) gets a new one.
 
     The table keeps its total width, shared by the columns' text (Word's autofit, done
     here so Word, WPS and LibreOffice agree); every cell's ``w:tcW`` follows the grid.
     """
-    grid = table.find(w_name("tblGrid"))
-    rows = table.findall(w_name("tr"))
-    if grid is None or not rows:
+    grid = table.find(GRID)
+    if grid is None:
         return
-    columns = grid.findall(w_name("gridCol"))
-    needed = max(sum(_span(cell) for cell in row.findall(w_name("tc"))) for row in rows)
-    if needed in (0, len(columns)):
+    rows = table_rows(table)
+    widths = grid_widths(grid, [row_needs(row) for row in rows])
+    if widths is None:
         return
-    cells, tokens = [], [0] * needed
+    set_grid(grid, widths)
     for row in rows:
-        need, position = [0] * needed, 0
-        for cell in row.findall(w_name("tc")):
-            if _span(cell) == 1:
-                need[position] = natural_width(cell)
-                tokens[position] = max(tokens[position], token_width(cell))
-            position += _span(cell)
+        set_cell_widths(row, widths)
+
+
+def table_rows(table: etree._Element) -> list[Row]:
+    return [
+        [(cell, _span(cell)) for cell in row.iterchildren(_TC)] for row in table.iterchildren(_TR)
+    ]
+
+
+def row_needs(row: Row) -> tuple[int, list[tuple[int, int, int]]]:
+    """The grid columns the row spans, and (column, natural width, token width) of each
+    of its cells that spans one column: all ``grid_widths`` needs to know of a row."""
+    found, position = [], 0
+    for cell, span in row:
+        if span == 1:
+            found.append((position, natural_width(cell), token_width(cell)))
+        position += span
+    return position, found
+
+
+def grid_widths(
+    grid: etree._Element, rows: list[tuple[int, list[tuple[int, int, int]]]]
+) -> list[int] | None:
+    """The new grid's column widths for rows measured by ``row_needs``; None if the grid
+    already has the columns the rows span (or the table no rows)."""
+    if not rows:
+        return None
+    columns = grid.findall(_GRID_COL)
+    needed = max(span for span, _ in rows)
+    if needed in (0, len(columns)):
+        return None
+    cells, tokens = [], [0] * needed
+    for _, found in rows:
+        need = [0] * needed
+        for position, natural_need, token in found:
+            need[position] = natural_need
+            tokens[position] = max(tokens[position], token)
         cells.append(need)
     natural = [max(CELL_MARGINS, *column) for column in zip(*cells, strict=True)]
-    total = sum(int(column.get(w_name("w"), "0")) for column in columns) or sum(natural)
-    widths = balanced_widths(cells, total, tokens)
-    for column in columns:
+    total = sum(int(column.get(_W_ATTR, "0")) for column in columns) or sum(natural)
+    return balanced_widths(cells, total, tokens)
+
+
+def set_grid(grid: etree._Element, widths: list[int]) -> None:
+    for column in grid.findall(_GRID_COL):
         grid.remove(column)
     for width in widths:
-        etree.SubElement(grid, w_name("gridCol"), {w_name("w"): str(width)})
-    for row in rows:
-        _set_cell_widths(row, widths)
+        etree.SubElement(grid, _GRID_COL, {_W_ATTR: str(width)})
 
 
-def _set_cell_widths(row: etree._Element, widths: list[int]) -> None:
+def set_cell_widths(row: Row, widths: list[int]) -> None:
     position = 0
-    for cell in row.findall(w_name("tc")):
-        span = _span(cell)
-        properties = cell.find(w_name("tcPr"))
+    for cell, span in row:
+        properties = cell.find(_TCPR)
         if properties is None:
-            properties = etree.Element(w_name("tcPr"))
+            properties = etree.Element(_TCPR)
             cell.insert(0, properties)
-        width = properties.find(w_name("tcW"))
+        width = properties.find(_TCW)
         if width is None:
-            width = etree.SubElement(properties, w_name("tcW"))
+            width = etree.SubElement(properties, _TCW)
         width.attrib.clear()
-        width.set(w_name("w"), str(sum(widths[position : position + span])))
-        width.set(w_name("type"), "dxa")
+        width.set(_W_ATTR, str(sum(widths[position : position + span])))
+        width.set(_TYPE, "dxa")
         position += span
 
 
