@@ -27,12 +27,27 @@ def invoke(*args: str) -> tuple[int, str]:
 
 def load_tool(name: str) -> ModuleType:
     """``tools/<name>.py`` as a module (tools/ is a folder of scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    return load_script("tools", name)
+
+
+def load_script(folder: str, name: str) -> ModuleType:
+    """``<folder>/<name>.py`` (tools/, bench/: scripts, not packages) as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / folder / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def collect_and_summarise(data: Path, out: Path, phases: tuple[str, ...] = ("1", "2")) -> Path:
+    """``collect`` the plan's returns, then ``summary`` for each phase; each must succeed."""
+    options = ["--data", str(data), "--out", str(out)]
+    assert invoke("collect", str(data / "returns"), *options)[0] == 0
+    for phase in phases:
+        code, output = invoke("summary", "--phase", phase, *options)
+        assert code == 0, output
+    return out
 
 
 def copy_example(tmp_path: Path) -> Path:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import convert_many
 from tests.gbt9704_checks import check_gbt9704
-from tests.helpers import EXAMPLE, invoke
+from tests.helpers import EXAMPLE, collect_and_summarise, invoke
 
 PHASE2 = "阶段总结/集中提升行动阶段"
 BUREAU = f"{PHASE2}/孟州市园林处2016年文明服务活动集中提升行动阶段工作总结.docx"
@@ -19,13 +19,7 @@ BUREAU = f"{PHASE2}/孟州市园林处2016年文明服务活动集中提升行�
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("summary") / "out"
-    data = ["--data", str(EXAMPLE), "--out", str(out)]
-    assert invoke("collect", str(EXAMPLE / "returns"), *data)[0] == 0
-    for phase in ("1", "2"):
-        code, output = invoke("summary", "--phase", phase, *data)
-        assert code == 0, output
-    return out
+    return collect_and_summarise(EXAMPLE, tmp_path_factory.mktemp("summary") / "out")
 
 
 def text(path: Path) -> str:

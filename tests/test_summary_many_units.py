@@ -8,15 +8,13 @@ given duties by its 6 targets report.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import docx
 import openpyxl
 import pytest
 
-from tests.helpers import ROOT, invoke
+from tests.helpers import collect_and_summarise, load_script
 from tests.test_summary import require_chinese_font
 
 PHASE2 = "阶段总结/集中提升行动阶段"
@@ -27,25 +25,11 @@ UNITS = 60
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.read.plan_reader import read_plan
 
-    synthetic = load_bench_module("synthetic")
+    synthetic = load_script("bench", "synthetic")
     root = tmp_path_factory.mktemp("many")
     data = synthetic.make_plan(root / "plan", units=UNITS, targets=6)
     synthetic.make_returns(read_plan(data), data / "returns")
-    out = root / "out"
-    options = ["--data", str(data), "--out", str(out)]
-    assert invoke("collect", str(data / "returns"), *options)[0] == 0
-    for phase in ("1", "2"):
-        code, output = invoke("summary", "--phase", phase, *options)
-        assert code == 0, output
-    return out
-
-
-def load_bench_module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return collect_and_summarise(data, root / "out")
 
 
 def bureau(out: Path) -> docx.document.Document:
