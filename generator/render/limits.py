@@ -70,6 +70,13 @@ ITEMS_PER_STEP = 10
 _SIZED = (str, bytes, list, tuple, set, frozenset)
 # Every name getattr() finds on a plain dict (its type's attributes and methods).
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+# The public methods of a plain str the sandbox hands out as they are (it wraps format and
+# format_map, and refuses names with an underscore): ``b.text.endswith('：')`` in a loop.
+_PLAIN_STR_METHODS = frozenset(n for n in dir(str) if not n.startswith("_")) - {
+    "format",
+    "format_map",
+}
+_BUILTIN_METHOD = type("".endswith)
 # %-formatting conversions: "%(name)-12.3f" → the width and precision digits.
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
@@ -485,6 +492,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
                 return obj[attribute]
             except LookupError:
                 return self.undefined(obj=obj, name=attribute)
+        if type(obj) is str and attribute in _PLAIN_STR_METHODS:
+            # What the sandbox's checks come to for these (an exact str, not Markup).
+            return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
@@ -493,4 +503,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         _call()
+        if type(obj) is _BUILTIN_METHOD and type(obj.__self__) is str and not kwargs:
+            # A plain str's method: the sandbox's call would check it is safe and pass it
+            # no context, so after the guards it is only called.
+            return obj(*_guard_call(obj, args, kwargs))
         return super().call(context, obj, *_guard_call(obj, args, kwargs), **kwargs)

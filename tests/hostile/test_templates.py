@@ -152,6 +152,20 @@ CASES: dict[str, Case] = {
     "concatenation-doubling": body(run(_DOUBLING), says=("连接（~）", "1,000,000")),
     "filter-width": body(run("{{ 'x'|center(10**9) }}"), says=("center 过滤器",)),
     "format-width": body(run("{{ '%999999999d' % 1 }}"), says=("格式化（%）", "宽度")),
+    # A plain str's methods are handed out and called without the sandbox's round trip:
+    # the size guard and the call count still apply, and format is still the sandbox's.
+    "string-method-width": body(run("{{ 'x'.ljust(10**9) }}"), says=("字符串方法 ljust",)),
+    "string-method-calls": body(
+        run(
+            "{% for i in range(10000) %}{% for j in range(11) %}{{ 'x'.strip() }}"
+            "{% endfor %}{% endfor %}"
+        ),
+        says=("调用次数超过上限", "100,000"),
+    ),
+    "str-format-width": body(run("{{ '{:999999999}'.format(1) }}"), says=("format 格式", "宽度")),
+    "str-format-attribute": body(
+        run("{{ '{0.__class__}'.format(title) }}"), says=("沙箱", "__class__")
+    ),
     "macro-call-bomb": body(run(_MACRO_RECURSION), says=("调用次数超过上限", "100,000")),
     "endless-recursion": body(
         run("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"), says=("递归过深",)

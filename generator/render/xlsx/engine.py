@@ -182,6 +182,10 @@ def _frame(sheet: SheetSpec) -> _Frame:
     return _Frame(1, subtitle_row, (first_header, first_header + 1))
 
 
+# A data cell's named style, its font size and the least lines its row gives it.
+_CellLook = tuple[str, float, int]
+
+
 def _data_style(column: Column, disabled: bool) -> str:
     if column.kind == "text":
         return STYLE_TEXT
@@ -217,6 +221,7 @@ class _SheetRenderer:
         self.count = len(sheet.rows)
         self.keys: list[str] = []  # each row's key, in order (for the identity sheet)
         self.segments: list[tuple[int, float]] = []  # first worksheet row, total height
+        self._looks: list[tuple[int, str, float, tuple[_CellLook, _CellLook]]] | None = None
         merged = [i for i, c in enumerate(sheet.columns, start=1) if c.key in sheet.merge_equal]
         self.leading = sheet.columns[merged[0] - 1].key if merged else None
         self.merges: dict[int, list[tuple[int, int, int, int]]] = {i: [] for i in merged}
@@ -336,22 +341,22 @@ class _SheetRenderer:
     def _segment(self, top: int, rows: list[Row]) -> None:
         blocks = list(_merge_blocks(self.sheet, rows))
         in_block = {(index, o) for index, start, end in blocks for o in range(start, end + 1)}
+        out, name, enabled, columns = self.out, self.sheet.name, self.enabled, self._columns()
         for o, row in enumerate(rows):
             r = top + o
             self.keys.append(row.key)
             height = 0.0
-            for index, column in enumerate(self.sheet.columns, start=1):
-                disabled = column.key in row.disabled
-                style = _data_style(column, disabled)
-                value = row.values.get(column.key)
-                self._put(r, index, value, style)
-                if index in self.enabled and not disabled:
-                    self.enabled[index].append(r)
+            values, off = row.values, row.disabled
+            for index, key, width, (on, disabled_style) in columns:
+                disabled = key in off
+                style, size, min_lines = disabled_style if disabled else on
+                value = values.get(key)
+                _put(out, name, r, index, value, style)
+                if not disabled and index in enabled:
+                    enabled[index].append(r)
                 if (index, o) in in_block:
                     continue
-                min_lines = MIN_INPUT_LINES if style == STYLE_INPUT else 1
-                size = self._font_size(style)
-                height = max(height, needed_height(value, column.width, size, min_lines))
+                height = max(height, needed_height(value, width, size, min_lines))
             self.heights[r] = height or row_height(1, self._font_size(STYLE_TEXT))
         for index, start, end in blocks:  # merged like equal cells, column by column
             column = self.sheet.columns[index - 1]
@@ -364,6 +369,25 @@ class _SheetRenderer:
         last = top + len(rows) - 1
         self.segments.append((top, sum(self.heights[r] for r in range(top, last + 1))))
         self._settle(top, last)
+
+    def _columns(self) -> list[tuple[int, str, float, tuple[_CellLook, _CellLook]]]:
+        """Each column's index, key and width, and how its data cells look enabled and
+        disabled (style, font size, least lines): worked out once per sheet, not per cell."""
+        if self._looks is None:
+            self._looks = [
+                (
+                    index,
+                    column.key,
+                    column.width,
+                    (self._look(column, False), self._look(column, True)),
+                )
+                for index, column in enumerate(self.sheet.columns, start=1)
+            ]
+        return self._looks
+
+    def _look(self, column: Column, disabled: bool) -> _CellLook:
+        style = _data_style(column, disabled)
+        return style, self._font_size(style), MIN_INPUT_LINES if style == STYLE_INPUT else 1
 
     # -- printing
 
@@ -557,11 +581,28 @@ def _put(
     if value is None or value == "":
         out.blank(row, col, styles.xf(style))
         return
-    where = f"{sheet}!{get_column_letter(col)}{row}"
     if isinstance(value, str):
-        out.text(row, col, checked_text(value, where), styles.xf(style, needs_quote_prefix(value)))
+        text = _CHECKED.get(value)
+        if text is None:
+            text = _checked(value, f"{sheet}!{get_column_letter(col)}{row}")
+        out.text(row, col, text, styles.xf(style, needs_quote_prefix(value)))
     else:
+        where = f"{sheet}!{get_column_letter(col)}{row}"
         out.number(row, col, checked_number(value, where), styles.xf(style))
+
+
+# Texts that passed checked_text, as escaped: the same plan texts fill every unit's ledger.
+# Only a text that passed is kept, so a failing one is checked (and named) where it is.
+_CHECKED: dict[str, str] = {}
+_CHECKED_KEPT = 65536
+
+
+def _checked(text: str, where: str) -> str:
+    escaped = checked_text(text, where)
+    if len(_CHECKED) >= _CHECKED_KEPT:
+        _CHECKED.clear()
+    _CHECKED[text] = escaped
+    return escaped
 
 
 # --- identity sheet -----------------------------------------------------------------------------
