@@ -77,6 +77,13 @@ _PLAIN_STR_METHODS = frozenset(n for n in dir(str) if not n.startswith("_")) - {
     "format_map",
 }
 _BUILTIN_METHOD = type("".endswith)
+# What Jinja adds to a call made in a loop or block; Context.call drops them.
+_JINJA_CALL_ARGUMENTS = frozenset({"_loop_vars", "_block_vars"})
+# A for loop's ``loop.last`` and the like: numbers and flags the sandbox hands out as they
+# are (previtem and nextitem, which are items, still go through its checks).
+_LOOP_PROPERTIES = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
+)
 # %-formatting conversions: "%(name)-12.3f" → the width and precision digits.
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
@@ -492,7 +499,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
                 return obj[attribute]
             except LookupError:
                 return self.undefined(obj=obj, name=attribute)
-        if type(obj) is str and attribute in _PLAIN_STR_METHODS:
+        if (type(obj) is str and attribute in _PLAIN_STR_METHODS) or (
+            type(obj) is LoopContext and attribute in _LOOP_PROPERTIES
+        ):
             # What the sandbox's checks come to for these (an exact str, not Markup).
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
@@ -503,8 +512,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         _call()
-        if type(obj) is _BUILTIN_METHOD and type(obj.__self__) is str and not kwargs:
-            # A plain str's method: the sandbox's call would check it is safe and pass it
-            # no context, so after the guards it is only called.
-            return obj(*_guard_call(obj, args, kwargs))
+        if type(obj) is _BUILTIN_METHOD and type(obj.__self__) is str:
+            # A plain str's method: the sandbox's call would check it is safe, pass it no
+            # context and drop Jinja's own arguments, so after the guards it is only called.
+            named = {k: v for k, v in kwargs.items() if k not in _JINJA_CALL_ARGUMENTS}
+            return obj(*_guard_call(obj, args, named), **named)
         return super().call(context, obj, *_guard_call(obj, args, kwargs), **kwargs)

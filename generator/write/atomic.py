@@ -378,6 +378,7 @@ class OutputSet:
         self.moves: list[Move] = []
         self._index: dict[str, int] = {}  # target -> its place in moves
         self._created: list[Path] = []  # folders made for the set, outermost first
+        self._folders: set[Path] = set()  # folders known to be there (found, or made)
         self._held = _Held()
         self._signals: contextlib.ExitStack | None = None
         self._committed = False
@@ -449,6 +450,8 @@ class OutputSet:
         return self.files
 
     def _make_folders(self, folder: Path) -> None:
+        if folder in self._folders:  # a unit's second file, or one more in a shared folder
+            return
         missing = []
         for parent in (folder, *folder.parents):
             if parent.exists():
@@ -457,6 +460,7 @@ class OutputSet:
         for parent in reversed(missing):
             parent.mkdir()
             self._created.append(parent)
+        self._folders.add(folder)
 
     def _discard(self) -> None:
         """Before the commit point: every temp file and new folder removed, the old set kept."""

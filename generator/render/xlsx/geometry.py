@@ -45,7 +45,14 @@ def row_height(lines: int, font_size: float) -> float:
 
 
 def needed_height(value: object, width: float, font_size: float, min_lines: int = 1) -> float:
+    if type(value) is str:  # most cells: one lookup (a number's str depends on its type)
+        return _text_height(value, width, font_size, min_lines)
     text = "" if value is None else str(value)
+    return row_height(max(_line_count(text, width, font_size), min_lines), font_size)
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_height(text: str, width: float, font_size: float, min_lines: int) -> float:
     return row_height(max(_line_count(text, width, font_size), min_lines), font_size)
 
 
