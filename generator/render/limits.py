@@ -309,15 +309,22 @@ def _guard_call(obj: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> t
     if isinstance(wrapped, str):  # the sandbox's wrapper of str.format / format_map
         _check_format_method(wrapped, args, kwargs)
     elif isinstance(owner, str):
-        name = getattr(obj, "__name__", "")
-        if name == "join" and args:
-            items = list(args[0])
-            size = value_size(items) + len(owner) * len(items)
-            _check_size(size, "join")
-            return (items, *args[1:])
-        size = _string_method_size(owner, name, args, kwargs)
-        if size is not None:
-            _check_size(size, f"字符串方法 {name}")
+        return _guard_string_method(owner, getattr(obj, "__name__", ""), args, kwargs)
+    return args
+
+
+def _guard_string_method(
+    owner: str, name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]
+) -> tuple[Any, ...]:
+    """:func:`_guard_call` of ``owner.name(*args)``, a string's method."""
+    if name == "join" and args:
+        items = list(args[0])
+        size = value_size(items) + len(owner) * len(items)
+        _check_size(size, "join")
+        return (items, *args[1:])
+    size = _string_method_size(owner, name, args, kwargs)
+    if size is not None:
+        _check_size(size, f"字符串方法 {name}")
     return args
 
 
@@ -516,5 +523,5 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             # A plain str's method: the sandbox's call would check it is safe, pass it no
             # context and drop Jinja's own arguments, so after the guards it is only called.
             named = {k: v for k, v in kwargs.items() if k not in _JINJA_CALL_ARGUMENTS}
-            return obj(*_guard_call(obj, args, named), **named)
+            return obj(*_guard_string_method(obj.__self__, obj.__name__, args, named), **named)
         return super().call(context, obj, *_guard_call(obj, args, kwargs), **kwargs)
