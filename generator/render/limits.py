@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import string
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -76,7 +77,7 @@ _PLAIN_STR_METHODS = frozenset(n for n in dir(str) if not n.startswith("_")) - {
     "format",
     "format_map",
 }
-_BUILTIN_METHOD = type("".endswith)
+_BUILTIN_METHOD = types.BuiltinMethodType  # "".endswith and the like
 # What Jinja adds to a call made in a loop or block; Context.call drops them.
 _JINJA_CALL_ARGUMENTS = frozenset({"_loop_vars", "_block_vars"})
 # A for loop's ``loop.last`` and the like: numbers and flags the sandbox hands out as they
