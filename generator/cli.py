@@ -12,8 +12,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -298,15 +296,31 @@ def load(data: Path) -> Any:
 
 
 def installed_version() -> str:
+    # importlib.metadata costs a tenth of the start-up: only `--version` pays for it.
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
     try:
         return package_version("plandocs")
     except PackageNotFoundError:  # run from a checkout that was never installed
         return "（未安装）"
 
 
+def show_version(context: click.Context, _option: click.Parameter, asked: bool) -> None:
+    if asked and not context.resilient_parsing:
+        click.echo(f"plandocs {installed_version()}")
+        context.exit()
+
+
 @click.group(name="plandocs", cls=ChineseGroup, context_settings=CONTEXT)
-@click.version_option(
-    installed_version(), "-V", "--version", prog_name="plandocs", message="%(prog)s %(version)s"
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=show_version,
+    help="显示版本号并退出。",
 )
 @click.help_option("-h", "--help")
 def main() -> None:
