@@ -29,7 +29,7 @@ from generator.resources import SCHEMAS, examples
 if TYPE_CHECKING:
     from generator.model.resolved import Plan
     from generator.pipeline.jobs import Job
-    from generator.write.store import RecordStore
+    from generator.write.store import RecordStore, StoreError
 
 # Start-up: `plandocs --help` must not pay for matplotlib, docxtpl, openpyxl, pydantic or
 # the render engines, nor `plandocs check` for the engines, so each command imports what it
@@ -527,7 +527,24 @@ def read_record(out: Path) -> Any:
     try:
         return load_record(out)
     except StoreError as error:
-        fail([Problem(error.path, "", "", str(error).removeprefix(f"{error.path}："), error.hint)])
+        store_failed(error)
+
+
+@contextmanager
+def read_snapshot(out: Path) -> Iterator[Any]:
+    """``read_record`` held as one read transaction for the block, reports read lazily."""
+    from generator.intake.record import record_snapshot
+    from generator.write.store import StoreError
+
+    try:
+        with record_snapshot(out) as record:
+            yield record
+    except StoreError as error:
+        store_failed(error)
+
+
+def store_failed(error: StoreError) -> NoReturn:
+    fail([Problem(error.path, "", "", str(error).removeprefix(f"{error.path}："), error.hint)])
 
 
 @main.command()
@@ -599,9 +616,10 @@ def summary(
         nominees = None
         if year_end and loaded.awards is not None:
             nominees = read_nominations(run.data, loaded).nominations
-        inputs = summary_inputs(
-            loaded, read_record(run.out), phase_number, run.out, run.data, nominees
-        )
+        # Everything the summary takes from the record is read here, in one snapshot;
+        # closed before render_all, whose commit would wait for its read lock.
+        with read_snapshot(run.out) as record:
+            inputs = summary_inputs(loaded, record, phase_number, run.out, run.data, nominees)
     except InputError as error:
         fail(error)
     result = inputs.result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from generator.render.docx import tables
 from generator.render.docx.tables import CELL_MARGINS, WIDTH_STEP, _lines
@@ -107,3 +108,32 @@ def test_a_ledger_table_of_long_texts_gets_the_width_where_it_saves_lines() -> N
     assert widths == reference_widths(cells, 9000)
     assert widths[1] > widths[0]
     assert sum(widths) == 9000
+
+
+def _cell(*runs: tuple[str, int | None]) -> etree._Element:
+    """A table cell of one paragraph whose runs have (text, size in half-points or None)."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    cell = etree.Element(f"{{{w}}}tc", nsmap={"w": w})
+    paragraph = etree.SubElement(cell, f"{{{w}}}p")
+    for text, size in runs:
+        run = etree.SubElement(paragraph, f"{{{w}}}r")
+        if size is not None:
+            properties = etree.SubElement(run, f"{{{w}}}rPr")
+            etree.SubElement(properties, f"{{{w}}}sz", {f"{{{w}}}val": str(size)})
+        etree.SubElement(run, f"{{{w}}}t").text = text
+    return cell
+
+
+def test_cell_widths_follow_each_runs_font_size_however_often_a_text_repeats() -> None:
+    """The widths are cached by text; the same text in another size is another width."""
+    slack = CELL_MARGINS + tables.TEXT_SLACK
+    for _ in range(2):  # the second round is answered from the cache
+        # 已完成: 3 CJK characters of 10.5 pt (210 twips each); 2016.5: 6 narrow ones of 12 pt
+        assert tables.natural_width(_cell(("已完成", None))) == 3 * 210 + slack
+        assert tables.natural_width(_cell(("已完成", 24))) == 3 * 240 + slack
+        assert tables.natural_width(_cell(("已完成", None), ("2016.5", 24))) == (
+            3 * 210 + 6 * 120 + slack
+        )
+        assert tables.token_width(_cell(("共 2016.5 元", 24))) == 6 * 120 + slack
+        assert tables.token_width(_cell(("共 2016.5 元", 20))) == 6 * 100 + slack
+        assert tables.token_width(_cell(("已完成", 24))) == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePath
 
 from generator.model.progress import ProgressRecord
@@ -24,6 +26,29 @@ def load_record(out: Path) -> ProgressRecord | None:
             return store.record()
         finally:
             store.close()
+    return _json_record(out)
+
+
+@contextmanager
+def record_snapshot(out: Path) -> Iterator[ProgressRecord | None]:
+    """The record as ``load_record`` gives it, for a run that only reads it (summary).
+
+    Until the block ends the database is held in one read transaction (a collect's commit
+    waits), and each return's reports are read when first asked for, not all at once.
+    Reading them after the block is refused (StoreError). The run's own writes must come
+    after the block: they would wait for its read lock.
+    """
+    store = RecordStore.reader(out)
+    if store is None:
+        yield _json_record(out)
+        return
+    try:
+        yield store.snapshot()
+    finally:
+        store.close()
+
+
+def _json_record(out: Path) -> ProgressRecord | None:
     path = out / RECORD
     if not path.exists():
         return None

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from typing import Literal, TypeGuard
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, NumRef, StrRef
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.legend import Legend
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -109,11 +111,12 @@ def render_statistics(spec: StatsSpec) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     styles = _Styles.build()
+    stamps = _StyleStamps()
     seen: set[str] = set()
     for table in spec.tables:
         check_sheet_name(table.sheet, seen)
         _check_table(table)
-        _TableRenderer(wb.create_sheet(table.sheet), table, styles).render()
+        _TableRenderer(wb.create_sheet(table.sheet), table, styles, stamps).render()
     wb.active = 0
     set_properties(wb, spec.title, spec.created)
     return workbook_bytes(wb)
@@ -189,6 +192,26 @@ class _Styles:
         )
 
 
+class _StyleStamps:
+    """Each style's registered form in one workbook, looked up once per style, not per cell.
+
+    Applying a CellStyle copies its Font, Fill, ... and finds them in the workbook's style
+    tables; the resulting index array is the same for every cell of that style, so later
+    cells just get a copy of it (openpyxl's own way of copying a cell's style).
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[int, StyleArray] = {}
+
+    def apply(self, cell: Cell, style: CellStyle) -> None:
+        array = self._arrays.get(id(style))
+        if array is None:
+            style.apply(cell)
+            self._arrays[id(style)] = copy(cell._style)
+        else:
+            cell._style = copy(array)
+
+
 def _display(value: StatsValue, percent: bool) -> str:
     """Roughly what Excel shows, for sizing columns."""
     if value is None:
@@ -220,10 +243,11 @@ def _value_labels() -> DataLabelList:
 class _TableRenderer:
     """Lays one StatsTable out on one worksheet."""
 
-    def __init__(self, ws: Worksheet, table: StatsTable, styles: _Styles):
+    def __init__(self, ws: Worksheet, table: StatsTable, styles: _Styles, stamps: _StyleStamps):
         self.ws = ws
         self.table = table
         self.styles = styles
+        self.stamps = stamps
         chart = table.chart
         self.percent_columns = frozenset(chart.value_columns if chart and chart.percent else ())
         self.widths = [self._width(i) for i in range(len(table.columns))]
@@ -250,7 +274,7 @@ class _TableRenderer:
 
     def _put(self, row: int, col: int, value: StatsValue, style: CellStyle) -> None:
         cell = self.ws.cell(row=row, column=col)
-        style.apply(cell)
+        self.stamps.apply(cell, style)
         write_value(cell, value, f"{self.ws.title}!{cell.coordinate}")
 
     def _height(self, row: int, values: Sequence[StatsValue], style: CellStyle) -> None:

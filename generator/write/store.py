@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import sqlite3
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -43,6 +44,8 @@ DATABASE = BOOKKEEPING / "records.sqlite"
 LEGACY_RECORD = PurePath("台账汇总") / "进度记录.json"
 SCHEMA_VERSION = 1
 WAIT_SECONDS = 600.0
+# Returns whose reports a snapshot keeps at once: a document reads one unit's lines together.
+SNAPSHOT_CACHE = 8
 _POLL_SECONDS = 1.0
 # A save time more than this after the run's clock is not believed (a wrong PC clock).
 FUTURE_SLACK = dt.timedelta(days=1)
@@ -52,6 +55,9 @@ RESTORE_HINT = (
     "请勿手工修改 .plandocs 中的文件。请从备份恢复该文件；如无备份，把它移走后重新运行 "
     "plandocs collect，并把全年各次回收的台账放在回收目录中一并重新回收"
 )
+
+CLOSED_MESSAGE = "进度数据库已关闭，不能再读取其中的报送内容"
+CLOSED_HINT = "这是程序的错误，请把运行的命令和输出报告给维护者"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -134,6 +140,7 @@ class RecordStore:
         self.notes: list[str] = []  # what opening found (recovery, migration), for the user
         self.created: list[Path] = []  # folders and file made by open(), gone if nothing commits
         self.committed = False
+        self.closed = False
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -246,6 +253,7 @@ class RecordStore:
 
         (A run that stops with an error leaves no trace in an output folder it created.)
         """
+        self.closed = True
         try:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
@@ -274,6 +282,8 @@ class RecordStore:
             "INSERT INTO journal (target, temp, backup, existed) VALUES (?, ?, ?, ?)",
             [(m.target, m.temp, m.backup, int(m.existed)) for m in moves],
         )
+        # A reader's snapshot (another summary run) keeps the commit waiting, not failing.
+        self._wait_when_busy()
         self.db.execute("COMMIT")
         self.committed = True
 
@@ -405,13 +415,34 @@ class RecordStore:
 
     # --- the record as a view -----------------------------------------------------------------
 
+    def snapshot(self) -> ProgressRecord:
+        """The record as it is now, for a run that only reads: a read transaction is held
+        until :meth:`close`, so whatever the run reads agrees even if another run commits
+        meanwhile (its commit waits). Each return's reports are read when first asked for,
+        one query per return, the last few kept; never all of them in memory at once.
+        """
+        self._wait_when_busy()  # a commit under way: wait for it, as a writer would
+        try:
+            self.db.execute("BEGIN")
+            self.db.execute("SELECT count(*) FROM meta").fetchone()  # the read lock, now
+        except sqlite3.DatabaseError as error:
+            raise StoreError(self.path, f"进度数据库无法读取（{error}）") from error
+        return self.record(lazy=_CachedCells(self))
+
+    def _wait_when_busy(self) -> None:
+        self.db.execute(f"PRAGMA busy_timeout = {int(WAIT_SECONDS * 1000)}")
+
     def record(
-        self, plan_id: str | None = None, plan_version: str | None = None, lazy: bool = False
+        self,
+        plan_id: str | None = None,
+        plan_version: str | None = None,
+        lazy: bool | _CachedCells = False,
     ) -> ProgressRecord:
         """The record for ``plan_version`` (default: the version last collected).
 
         ``lazy``: each return's reports are read from the database when asked for, not
         held (:class:`StoredRows`); for the run that holds the database open (collect).
+        A :class:`_CachedCells` instead reads a return's reports whole (``snapshot``).
         """
         meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         plan_id = plan_id or meta.get("plan_id", "")
@@ -421,12 +452,16 @@ class RecordStore:
         except (sqlite3.DatabaseError, ValueError, TypeError) as error:
             raise StoreError(self.path, f"进度数据库内容有误（{error}）") from error
 
-    def _record(self, plan_id: str, version: str, lazy: bool = False) -> ProgressRecord:
+    def _record(
+        self, plan_id: str, version: str, lazy: bool | _CachedCells = False
+    ) -> ProgressRecord:
         returns = self.db.execute(
             "SELECT sha256, plan_version, seq, source, file_name, unit_id, stamp, saved_utc,"
             " accepted, problems, annotated, run, mtime_ns FROM returns ORDER BY seq, plan_version"
         ).fetchall()
-        cells: Any = _StoredCells(self) if lazy else self._cells()
+        cells: Any = lazy if isinstance(lazy, _CachedCells) else None
+        if cells is None:
+            cells = _StoredCells(self) if lazy else self._cells()
         choices = {
             unit: (sha, upto)
             for unit, sha, upto in self.db.execute(
@@ -466,6 +501,8 @@ class RecordStore:
 
     def reports(self, sha256: str, plan_version: str, key: str | None = None) -> Rows:
         """One return's reports as stored (only row ``key``'s, if given), in stored order."""
+        if self.closed:
+            raise StoreError(self.path, CLOSED_MESSAGE, CLOSED_HINT)
         where = "" if key is None else " AND row_key = ?"
         args = (sha256, plan_version) if key is None else (sha256, plan_version, key)
         found: dict[str, dict[str, PhaseReport]] = {}
@@ -572,6 +609,47 @@ class _StoredCells:
 
     def get(self, key: tuple[str, str], default: object = None) -> StoredRows:
         return StoredRows(self._store, *key)
+
+
+class _CachedCells:
+    """A snapshot's returns: each one's reports read whole when first asked for (one
+    query), the last :data:`SNAPSHOT_CACHE` of them kept."""
+
+    def __init__(self, store: RecordStore) -> None:
+        self._store = store
+        self._kept: OrderedDict[tuple[str, str], Rows] = OrderedDict()
+
+    def get(self, key: tuple[str, str], default: object = None) -> LoadedRows:
+        return LoadedRows(self, key)
+
+    def rows(self, key: tuple[str, str]) -> Rows:
+        if self._store.closed:  # kept ones too: what the snapshot held is over
+            raise StoreError(self._store.path, CLOSED_MESSAGE, CLOSED_HINT)
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = self._store.reports(*key)
+            if len(self._kept) > SNAPSHOT_CACHE:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(key)
+        return found
+
+
+class LoadedRows(Mapping[str, Mapping[str, PhaseReport]]):
+    """One return's reports in a snapshot: read (whole) when first asked for, not kept."""
+
+    def __init__(self, cells: _CachedCells, key: tuple[str, str]) -> None:
+        self._cells = cells
+        self._key = key
+
+    def __getitem__(self, key: str) -> Mapping[str, PhaseReport]:
+        return self._cells.rows(self._key)[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cells.rows(self._key))
+
+    def __len__(self) -> int:
+        return len(self._cells.rows(self._key))
 
 
 def _chosen(rows: list[Any], choice: tuple[str, int] | None) -> Any:

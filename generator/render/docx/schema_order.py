@@ -7,6 +7,8 @@ template builder's helpers) uses the same order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from itertools import pairwise
 
 from docx.oxml.ns import qn
 from lxml import etree
@@ -19,10 +21,20 @@ TCPR_ORDER: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    return {qn(name): index for index, name in enumerate(order)}
+
+
 def sort_children(parent: etree._Element, order: Sequence[str]) -> None:
     """Reorder ``parent``'s children by schema ``order``; unknown children keep their place last."""
-    rank = {qn(name): index for index, name in enumerate(order)}
+    rank = _ranks(tuple(order))
+    last = len(rank)
     children = list(parent)
-    children.sort(key=lambda child: rank.get(child.tag, len(rank)))
+    keys = [rank.get(child.tag, last) for child in children]
+    # Nearly every cell is already in order: moving its children again changes nothing.
+    if all(a <= b for a, b in pairwise(keys)):
+        return
+    children.sort(key=lambda child: rank.get(child.tag, last))
     for child in children:
         parent.append(child)

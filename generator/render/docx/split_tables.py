@@ -176,6 +176,7 @@ def _fixed_in_batches(head: str, table: Span, tail: str, prefix: str) -> bytes |
         if rows is None:
             return None
         measured += [row_needs(row) for row in rows]
+        del rows  # else this batch's tree lives on while the next one is parsed
     if len(measured) != len(starts) or grid is None:
         return None
     widths = grid_widths(grid, measured)
@@ -192,6 +193,7 @@ def _fixed_in_batches(head: str, table: Span, tail: str, prefix: str) -> bytes |
         row = re.search(rf"<{prefix}:tr[\s>]".encode(), whole)
         assert row is not None
         pieces.append(whole[row.start() : whole.rindex(close.encode())])
+        del root, whole  # as above
     return b"".join([*pieces, close.encode()])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from lxml import etree
 
@@ -38,7 +39,8 @@ def w_name(name: str) -> str:
 
 
 # Looked up for every cell of every table: spelt out once.
-_SPAN_PATH, _SIZE_PATH = f"{w_name('tcPr')}/{w_name('gridSpan')}", f"{w_name('rPr')}/{w_name('sz')}"
+_RPR, _SZ = w_name("rPr"), w_name("sz")
+_SPAN_PATH = f"{w_name('tcPr')}/{w_name('gridSpan')}"
 _VAL, _P, _R, _T = w_name("val"), w_name("p"), w_name("r"), w_name("t")
 _BREAKS = (w_name("br"), w_name("cr"))
 _TR, _TC, _TCPR, _TCW = w_name("tr"), w_name("tc"), w_name("tcPr"), w_name("tcW")
@@ -53,10 +55,17 @@ def _span(cell: etree._Element) -> int:
 
 
 def _run_size(run: etree._Element) -> int:
-    size = run.find(_SIZE_PATH)
+    # child by child: lxml answers a plain tag in C, a path through ElementPath
+    properties = run.find(_RPR)
+    size = properties.find(_SZ) if properties is not None else None
     return int(size.get(_VAL, DEFAULT_HALF_POINTS)) if size is not None else DEFAULT_HALF_POINTS
 
 
+# A ledger's cells repeat the same few texts (状态, dates, unit names) thousands of times.
+TEXT_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=TEXT_CACHE)
 def _text_width(text: str, em: int) -> float:
     """Twips of ``text`` in a font of ``em`` twips: CJK ``em``, anything narrower half."""
     return sum(em if ord(ch) >= 0x2E80 else em / 2 for ch in text)
@@ -88,9 +97,13 @@ def token_width(cell: etree._Element) -> int:
     for run in cell.iter(_R):
         em = _run_size(run) * 10
         for node in run.iter(_T):
-            for token in _TOKEN.findall(node.text or ""):
-                longest = max(longest, len(token) * em / 2)
+            longest = max(longest, _longest_token(node.text or "") * em / 2)
     return math.ceil(longest) + CELL_MARGINS + TEXT_SLACK if longest else 0
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _longest_token(text: str) -> int:
+    return max(map(len, _TOKEN.findall(text)), default=0)
 
 
 def column_widths(natural: list[int], total: int) -> list[int]:
