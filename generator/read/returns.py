@@ -331,7 +331,8 @@ def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
             book = read_book(package.archive, package.workbook, package.strings, package.trees)
         except Unsupported:
             book = book_from_openpyxl(load_workbook(file))
-            book = dataclasses.replace(book, modified=xlsx_cells.saved_time(package.archive))
+            moment = xlsx_cells.saved_time(package.archive)
+            book = dataclasses.replace(book, saved=lambda: moment)
     try:
         identity = xlsx_cells.read_identity(book)
     except WorkbookIdentityError:
