@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
-from collections.abc import Iterator, Sequence
+import weakref
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from functools import partial
 from pathlib import PurePath
+from typing import Generic, TypeVar
 
 from generator.documents.common import phase_heading
 from generator.documents.document import Document, IssueInputs
@@ -26,6 +29,7 @@ from generator.render.workbook_spec import Column, Row, SheetSpec, WorkbookSpec
 from generator.write.names import safe_filename
 
 SHEET = "台账"
+V = TypeVar("V")
 KIND_MASTER, KIND_UNIT = "master-ledger", "unit-ledger"
 
 
@@ -119,7 +123,11 @@ def _sheet(
 
 
 def identity(
-    plan: Plan, kind: str, unit: Unit | None, sheets: Sequence[SheetSpec]
+    plan: Plan,
+    kind: str,
+    unit: Unit | None,
+    sheets: Sequence[SheetSpec],
+    version: str | None = None,
 ) -> dict[str, str]:
     """What the hidden sheet records to match a returned workbook to what was issued.
 
@@ -131,26 +139,36 @@ def identity(
         "kind": kind,
         "plan_id": plan.text.id,
         "plan_title": plan.text.title,
-        "plan_version": content_version(sheets),
+        "plan_version": content_version(sheets) if version is None else version,
         "unit_id": unit.id if unit else "",
         "unit_name": unit.name if unit else "",
     }
 
 
 def content_version(sheets: Sequence[SheetSpec]) -> str:
-    """The hash of the JSON of each sheet's name, columns and rows, made a row at a time
-    (the rows of ten thousand units' consolidated ledger are never one JSON text)."""
+    """The hash of the JSON of each sheet's name, columns and rows, made a batch of rows at a
+    time (the rows of ten thousand units' consolidated ledger are never one JSON text)."""
     digest = hashlib.sha256(b"[")
     for number, sheet in enumerate(sheets):
         columns = [[c.key, c.title, c.kind, c.group, list(c.choices)] for c in sheet.columns]
         head = _json([sheet.name, columns])
         digest.update(f"{', ' if number else ''}{head[:-1]}, [".encode())
-        for index, r in enumerate(sheet.rows):
-            row = _json([r.key, sorted(r.values.items()), sorted(r.disabled)])
-            digest.update(f"{', ' if index else ''}{row}".encode())
+        rows = iter(sheet.rows)
+        separator = ""
+        # One dumps per batch, not per row: the JSON of a list is its items' joined by ", ".
+        while batch := [_row_json(r) for r in itertools.islice(rows, _ROWS_PER_DUMP)]:
+            digest.update(f"{separator}{_json(batch)[1:-1]}".encode())
+            separator = ", "
         digest.update(b"]]")
     digest.update(b"]")
     return digest.hexdigest()[:16]
+
+
+_ROWS_PER_DUMP = 256
+
+
+def _row_json(row: Row) -> list[object]:
+    return [row.key, sorted(row.values.items()), sorted(row.disabled)]
 
 
 def _json(value: object) -> str:
@@ -176,9 +194,65 @@ def unit_ledger_spec(plan: Plan, unit: Unit) -> WorkbookSpec:
     title = f"{plan.ledger.title}（{unit.name}）"
     subtitle = f"填报单位：{unit.name}　　填报人：　　　　联系电话：　　　　填报日期："
     sheet = _sheet(plan, title, subtitle, lines, unit)
-    return WorkbookSpec(
-        [sheet], identity(plan, KIND_UNIT, unit, [sheet]), title, plan_created(plan)
-    )
+    version = _versions(plan).of(unit_ledger_key(plan, unit), lambda: content_version([sheet]))
+    stated = identity(plan, KIND_UNIT, unit, [sheet], version)
+    return WorkbookSpec([sheet], stated, title, plan_created(plan))
+
+
+def unit_ledger_key(plan: Plan, unit: Unit) -> Hashable:
+    """What a unit's ledger table is made of: its targets with its role, and its 计划数.
+
+    Units with equal keys are issued the same table (and ``plan_version``); only the
+    title, subtitle and the unit named in ``_plandocs`` differ.
+    """
+    pairs = plan.targets_for(unit)
+    planned: tuple[float | None, ...] = ()
+    if plan.has_planned:
+        planned = tuple(
+            planned_figure(plan, line, unit)
+            for target, _ in pairs
+            for line in ledger_rows([target])
+        )
+    # The targets themselves (by identity: they live as long as the plan whose cache holds
+    # the key), not their ids, which a careless plan file might repeat.
+    return tuple((id(target), role) for target, role in pairs), planned
+
+
+class LastMet(Generic[V]):
+    """What was made for each of the ``kept`` keys met last; older ones are made again.
+
+    Ten thousand units have a few dozen kinds of ledger table: what depends only on the
+    kind (its version hash, the table a return is compared with) is made once per kind.
+    """
+
+    def __init__(self, kept: int = 256) -> None:
+        self.kept = kept
+        self._found: dict[Hashable, V] = {}
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def of(self, key: Hashable, make: Callable[[], V]) -> V:
+        found = self._found.pop(key, None)  # re-inserted below: the last met stays longest
+        if found is None:
+            found = make()
+            if len(self._found) >= self.kept:
+                del self._found[next(iter(self._found))]
+        self._found[key] = found
+        return found
+
+
+def _versions(plan: Plan) -> LastMet[str]:
+    """The plan's unit-ledger versions by :func:`unit_ledger_key`: hashing a table costs more
+    than building it."""
+    found = _VERSIONS.get(plan)
+    if found is None:
+        found = _VERSIONS[plan] = LastMet()
+    return found
+
+
+# Each plan's unit-ledger versions (kept only as long as the plan is).
+_VERSIONS: weakref.WeakKeyDictionary[Plan, LastMet[str]] = weakref.WeakKeyDictionary()
 
 
 def master_documents(inputs: IssueInputs) -> Iterator[Document]:

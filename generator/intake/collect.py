@@ -20,6 +20,7 @@ What a fill-in cell may hold is decided here, once:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -32,7 +33,13 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from generator.documents.ledger_workbook import KIND_UNIT, SHEET, unit_ledger_spec
+from generator.documents.ledger_workbook import (
+    KIND_UNIT,
+    SHEET,
+    LastMet,
+    unit_ledger_key,
+    unit_ledger_spec,
+)
 from generator.figures import read_figure, shown, snippet
 from generator.formats.cells import MAX_CELL_CHARS, replace_illegal_chars
 from generator.formats.identity import IDENTITY_SHEET, WorkbookIdentityError
@@ -60,7 +67,7 @@ from generator.read.returns import (
     saved_utc,
 )
 from generator.read.xlsx_cells import Book, GridCell, Sheet, read_sheet_map
-from generator.render.workbook_spec import Row, SheetSpec, WorkbookSpec
+from generator.render.workbook_spec import Row, SheetSpec
 from generator.write.store import Intake, RecordStore
 
 # The locked columns that tell one issued row from another.
@@ -155,16 +162,47 @@ class _Checked:
 
 
 _last_pass: _Checked | None = None
-# Issued specs kept for units whose files come close together: a unit may send several,
-# but 10,000 units' specs held to the end would cost more memory than the returns.
+# Issued ledgers kept for the kinds of unit met last: a kind is a set of targets and roles,
+# ten thousand units have a few dozen, and each is held only while its units keep coming.
 SPECS_KEPT = 256
 
 
-class _Recent(dict[str, WorkbookSpec]):
-    def __setitem__(self, key: str, value: WorkbookSpec) -> None:
-        if len(self) >= SPECS_KEPT:
-            del self[next(iter(self))]
-        super().__setitem__(key, value)
+@dataclass(frozen=True)
+class IssuedLedger:
+    """What a return is compared with: the table and version issued to one kind of unit."""
+
+    version: str  # the plan_version its _plandocs states
+    sheet: SheetSpec  # its 台账 sheet; only the columns and rows, shared by the kind's units
+
+
+class IssuedLedgers:
+    """Each kind of unit's issued ledger (:func:`unit_ledger_key`), built once for all its units.
+
+    Two units of one kind are issued the same columns and rows, and so the same version;
+    what tells one unit's file from another's -- its ``_plandocs`` unit and its file name --
+    is checked from the return itself.
+    """
+
+    def __init__(self, plan: Plan, kept: int = SPECS_KEPT) -> None:
+        self.plan = plan
+        self._kinds: LastMet[IssuedLedger] = LastMet(kept)
+        self._last: tuple[Unit, IssuedLedger] | None = None  # asked twice per return
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def of(self, unit: Unit) -> IssuedLedger:
+        if self._last is None or self._last[0] is not unit:
+            key = unit_ledger_key(self.plan, unit)
+            self._last = (unit, self._kinds.of(key, lambda: _issued_ledger(self.plan, unit)))
+        return self._last[1]
+
+
+def _issued_ledger(plan: Plan, unit: Unit) -> IssuedLedger:
+    spec = unit_ledger_spec(plan, unit)
+    # Without the unit's name: the sheet stands for every unit of its kind.
+    sheet = dataclasses.replace(spec.sheets[0], title="", subtitle="")
+    return IssuedLedger(spec.identity["plan_version"], sheet)
 
 
 def _listing(folder: Path) -> list[tuple[str, int, int]]:
@@ -197,7 +235,7 @@ def check_returns(
         return remembered.checks, remembered.ignored
     checks: list[ReturnCheck] = []
     ignored: list[ReturnedFile] = []
-    issued = _Recent()  # one spec per unit, whatever it sends
+    issued = IssuedLedgers(plan)
     for file in list_returns(folder):
         if file.is_lock_file:
             ignored.append(file)
@@ -315,18 +353,14 @@ def open_and_match(
 
 
 def check_return(
-    plan: Plan, file: ReturnedFile, issued: dict[str, WorkbookSpec] | None = None
+    plan: Plan, file: ReturnedFile, issued: IssuedLedgers | None = None
 ) -> ReturnCheck:
-    """Check one returned ledger; ``issued`` caches each unit's issued spec across files."""
-    cache = {} if issued is None else issued
-
-    def spec_of(unit: Unit) -> WorkbookSpec:
-        if unit.id not in cache:
-            cache[unit.id] = unit_ledger_spec(plan, unit)
-        return cache[unit.id]
+    """Check one returned ledger; ``issued`` keeps the issued ledgers across files."""
+    ledgers = IssuedLedgers(plan) if issued is None else issued
+    assert ledgers.plan is plan, "issued ledgers are those of the plan checked against"
 
     def version_of(unit: Unit) -> str:
-        return spec_of(unit).identity["plan_version"]
+        return ledgers.of(unit).version
 
     check, opened = open_and_match(plan, file, KIND_UNIT, "台账", version_of, read_return)
     if opened is None or check.unit is None:
@@ -335,7 +369,7 @@ def check_return(
     if not _has_ledger_sheet(book, check):
         return check
     _note_sheets(book, check, opened.application)
-    sheet = spec_of(check.unit).sheets[0]
+    sheet = ledgers.of(check.unit).sheet
     table = _issued_table(book, sheet, check)
     if table is not None and _headers_in_place(table, sheet, check):
         _check_table(plan, table, check)

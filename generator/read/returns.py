@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import operator
 import posixpath
 import re
 import zipfile
@@ -85,6 +86,8 @@ _CHUNK = 64 * 1024
 # Elements whose ``ref`` openpyxl turns into one cell object per cell covered.
 _EXPANDED = {"mergeCell": "合并单元格", "hyperlink": "超链接", "comment": "批注"}
 _MEASURED = tuple(f"{{*}}{tag}" for tag in ("dimension", "row", "c", *_EXPANDED))
+_MEASURED_BESIDES_CELLS = tuple(tag for tag in _MEASURED if tag != "{*}c")
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
 # In the order openpyxl looks for them (after the macro types, which are refused).
 _SPREADSHEET_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
@@ -328,7 +331,8 @@ def read_return(file: ReturnedFile) -> OpenedReturn[Book]:
             book = read_book(package.archive, package.workbook, package.strings, package.trees)
         except Unsupported:
             book = book_from_openpyxl(load_workbook(file))
-            book = dataclasses.replace(book, modified=xlsx_cells.saved_time(package.archive))
+            moment = xlsx_cells.saved_time(package.archive)
+            book = dataclasses.replace(book, saved=lambda: moment)
     try:
         identity = xlsx_cells.read_identity(book)
     except WorkbookIdentityError:
@@ -660,13 +664,13 @@ def _small_tree(archive: zipfile.ZipFile, part: str) -> etree._Element | None:
 
 def _rows_hold_cells_only(tree: etree._Element) -> bool:
     """No element in a row but ``<c>`` (any namespace): openpyxl takes any other for a cell,
-    and a tree holding one is measured as a stream. (A loop: several times an XPath's speed.)"""
-    for row in tree.iter("{*}row"):
-        for child in row:
-            tag = child.tag  # (not a str for a node other than an element: measured as a stream)
-            if not isinstance(tag, str) or tag[tag.rfind("}") + 1 :] != "c":
-                return False
-    return True
+    and a tree holding one is measured as a stream. (A row's children counted in C: any
+    node that is not a ``<c>`` element makes the counts differ.)"""
+    return all(len(row) == len(row.findall("{*}c")) for row in tree.iter("{*}row"))
+
+
+def _local(tag: str) -> str:
+    return tag[tag.rfind("}") + 1 :]
 
 
 def _sheet_entry(tag: str, attrs: dict[str, str], sheets: list[tuple[str, list[str]]]) -> None:
@@ -724,9 +728,48 @@ class _SheetScan:
     def measure(self, tree: etree._Element) -> None:
         """A whole (small, plain) tree: every measured element, in document order.
 
-        What :meth:`visit` does for each, with the cells -- nearly every element -- taken
-        inline: a ledger has hundreds, and this runs for every return.
+        What :meth:`visit` does for each. A sheet whose rows and cells all state their place
+        -- as Excel, WPS and Calc write them -- is measured in bulk (:meth:`_in_bulk`); any
+        other, or one over a limit, element by element (:meth:`_one_by_one`).
         """
+        if not self._in_bulk(tree):
+            self._one_by_one(tree)
+
+    def _in_bulk(self, tree: etree._Element) -> bool:
+        """The cells' places checked together; False, the scan untouched, when it cannot say.
+
+        With each row and cell numbered, no element's place depends on the one before: the
+        cells are checked at once, then the few other elements visited in document order --
+        the first problem they hold is the first the stream meets, as the cells hold none.
+        The state left is the stream's: the place of the last row or cell.
+        """
+        cells = list(tree.iter("{*}c"))
+        refs = [cell.get("r") for cell in cells]
+        if self.cells + len(refs) > MAX_CELLS or None in refs or "" in refs:
+            return False
+        try:
+            places = list(map(cell_position, refs))
+        except (ValueError, TypeError):  # the element-by-element pass says which is wrong
+            return False
+        if places and (
+            max(map(_first, places)) > MAX_ROWS or max(map(_second, places)) > MAX_COLUMNS
+        ):
+            return False
+        others = list(tree.iter(*_MEASURED_BESIDES_CELLS))  # in document order
+        rows = [element for element in others if _local(element.tag) == "row"]
+        if not all(row.get("r") for row in rows):
+            return False
+        if cells and rows and cells[-1].getparent() is not rows[-1]:
+            return False  # which of them comes last is not plain: let the full pass see
+        for element in others:
+            self.visit(_local(element.tag), element.attrib)
+        self.cells += len(refs)
+        if places:  # the last cell is in the last row (or there is none): it is last
+            self.row, self.column = places[-1]
+        return True
+
+    def _one_by_one(self, tree: etree._Element) -> None:
+        """Element by element, the cells taken inline: a ledger has hundreds."""
         cells, limit = self.cells, MAX_CELLS
         for element in tree.iter(*_MEASURED):  # in document order, as the stream meets them
             tag = element.tag

@@ -20,8 +20,8 @@ import functools
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from lxml import etree
@@ -151,7 +151,13 @@ class Book:
     """A workbook's sheets in workbook order, and when it was last saved."""
 
     sheets: dict[str, Sheet]
-    modified: dt.datetime | None
+    # When it was saved, worked out if asked: collect takes the time from the raw part
+    # (read.returns), so parsing docProps/core.xml for every return would be wasted.
+    saved: Callable[[], dt.datetime | None] = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def modified(self) -> dt.datetime | None:
+        return self.saved()
 
     @property
     def sheetnames(self) -> list[str]:
@@ -180,8 +186,8 @@ def book_from_openpyxl(workbook: Workbook) -> Book:
         merged = tuple(MergedRange(*r.bounds) for r in ws.merged_cells.ranges)
         extent = (ws.max_row, ws.max_column) if ws._current_row else (0, 0)
         sheets[name] = Sheet(name, ws.sheet_state, cells, merged, extent)
-    properties = workbook.properties
-    return Book(sheets, properties.modified or properties.created)
+    moment = workbook.properties.modified or workbook.properties.created
+    return Book(sheets, lambda: moment)
 
 
 # --- when it was saved -----------------------------------------------------------------------
@@ -198,9 +204,20 @@ def saved_time(archive: zipfile.ZipFile) -> dt.datetime | None:
     Excel and WPS write UTC ("...Z", ECMA-376 Part 2 §11.1); a time written with an offset is
     moved to UTC as well, so two saves compare by the moment they happened.
     """
+    return saved_time_of(_core(archive))
+
+
+def _core(archive: zipfile.ZipFile) -> bytes | None:
     if _CORE_PART not in archive.namelist():
         return None
-    tree = fromstring(archive.read(_CORE_PART))  # measured by check_package, as openpyxl reads it
+    return archive.read(_CORE_PART)  # measured by check_package, as openpyxl reads it
+
+
+def saved_time_of(core: bytes | None) -> dt.datetime | None:
+    """:func:`saved_time` from the bytes of ``docProps/core.xml`` (None: there is none)."""
+    if core is None:
+        return None
+    tree = fromstring(core)
     properties = DocumentProperties.from_tree(tree)
     for moment, tag in ((properties.modified, "modified"), (properties.created, "created")):
         if moment is None:
@@ -459,10 +476,7 @@ class _Reader:
             if sheet.title.lower() in (title.lower() for title in sheets):
                 raise Unsupported(f"two sheets named {sheet.title!r}: openpyxl renames one")
             sheets[sheet.title] = sheet
-        return Book(sheets, self._modified())
-
-    def _modified(self) -> dt.datetime | None:
-        return saved_time(self.archive)
+        return Book(sheets, functools.partial(saved_time_of, _core(self.archive)))
 
     def _sheet(self, entry: etree._Element, relations: dict[str, tuple[str, str]]) -> Sheet | None:
         ids = [value for key, value in entry.attrib.items() if _local(key) == "id"]
