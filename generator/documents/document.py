@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
 from typing import Any
 
@@ -92,3 +93,11 @@ class NominationInputs:
     verdicts: Sequence[Verdict]
     year: PhaseResult
     returns: Sequence[Any] = field(default_factory=list)  # intake's returned forms, if any
+
+    @cached_property
+    def results(self) -> str:
+        """审核结果's text, made once: written to its file and shown by the command
+        (ranking ten thousand units twice costs seconds)."""
+        from generator.documents.nomination_results import results_text  # imports this module
+
+        return results_text(self.plan, list(self.verdicts), self.year)

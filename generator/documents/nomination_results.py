@@ -18,8 +18,7 @@ RESULTS = PurePath("审核结果.txt")
 
 
 def documents(inputs: NominationInputs) -> Iterator[Document]:
-    text = results_text(inputs.plan, list(inputs.verdicts), inputs.year)
-    yield Document(RESULTS, "审核结果", report_bytes(text))
+    yield Document(RESULTS, "审核结果", report_bytes(inputs.results))
 
 
 def results_text(plan: Plan, verdicts: list[Verdict], year: PhaseResult) -> str:

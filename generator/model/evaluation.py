@@ -200,8 +200,10 @@ class UnitResult:
     lines: list[LineResult]
     reported: bool
 
-    @property
+    @cached_property
     def counts(self) -> Counter[str]:
+        """Counted once (its lines are complete when it is made): rankings, charts and
+        texts ask each unit for its rate again and again. Read it, never change it."""
         return Counter(line.status for line in self.lines)
 
     @property

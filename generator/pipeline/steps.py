@@ -124,7 +124,6 @@ def nominated(
     returns: list[NominationReturn] | None = None,
 ) -> Nominated:
     """Nominees (with the returned forms') judged against the year's ledger results."""
-    from generator.documents.nomination_results import results_text
     from generator.intake.nominations import merge_returns
     from generator.model.nomination_rules import judge
 
@@ -140,7 +139,7 @@ def nominated(
     inputs = NominationInputs(plan, verdicts, year, returns or [])
     jobs = flow_jobs(Flow.NOMINATION_RETURNS, inputs, templates) if returns is not None else []
     jobs += flow_jobs(Flow.NOMINATE, inputs, templates)
-    return Nominated(jobs, results_text(plan, verdicts, year), notes, sent_back)
+    return Nominated(jobs, inputs.results, notes, sent_back)
 
 
 def nomination_forms(plan: Plan, templates: TemplateSet) -> list[Job]:
