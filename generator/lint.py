@@ -32,7 +32,7 @@ from generator.documents.document import (
     SummaryInputs,
 )
 from generator.intake.collect import collect
-from generator.model.evaluation import evaluate
+from generator.model.evaluation import evaluate_phases
 from generator.model.nomination_rules import judge
 from generator.model.progress import ProgressRecord
 from generator.model.resolved import Plan
@@ -110,7 +110,7 @@ def example_inputs(plan: Plan, data: Path) -> dict[Flow, Any]:
     returns = data / "returns"
     record = collect(plan, returns).record if returns.is_dir() else None
     phases = plan.text.phases
-    results = [evaluate(plan, record, p, cumulative=True) for p in phases]
+    results = evaluate_phases(plan, record, phases, cumulative=True)
     nominees = read_nominations(data, plan).nominations if plan.awards else []
     verdicts = judge(plan, nominees, results[-1]) if plan.awards else []
     missing = [u.unit for u in results[0].units if not u.reported]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -286,24 +286,44 @@ def evaluate(
     plan: Plan, record: ProgressRecord | None, phase: Phase, cumulative: bool = False
 ) -> PhaseResult:
     """Figures of ``phase``; ``cumulative`` takes each line's latest report up to it (the year)."""
+    return evaluate_phases(plan, record, [phase], cumulative)[0]
+
+
+def evaluate_phases(
+    plan: Plan, record: ProgressRecord | None, phases: Sequence[Phase], cumulative: bool = False
+) -> list[PhaseResult]:
+    """:func:`evaluate` of each of ``phases``, in one pass over the units.
+
+    A unit's return is read once for all the phases, so the phases' results share its
+    reports: a record read lazily (the summary's snapshot) is not loaded once per phase.
+    """
     accepted = record.accepted if record else {}
     phase_ids = [p.id for p in plan.text.phases]
-    considered = phase_ids[: phase_ids.index(phase.id) + 1] if cumulative else [phase.id]
-    per_target: dict[str, list[LineResult]] = {t.id: [] for t in plan.ledger.targets}
-    per_unit: dict[str, list[LineResult]] = {}
+    considered = [phase_ids[: phase_ids.index(p.id) + 1] if cumulative else [p.id] for p in phases]
+    per_target: list[dict[str, list[LineResult]]] = [
+        {t.id: [] for t in plan.ledger.targets} for _ in phases
+    ]
+    per_unit: list[dict[str, list[LineResult]]] = [{} for _ in phases]
     for unit in plan.organisation.units:
+        submission = accepted.get(unit.id)
         for target, role in plan.targets_for(unit):
+            deadline = plan.deadline(target)[1]
             for line in ledger_rows([target]):
-                submission = accepted.get(unit.id)
-                report = _latest(submission, line.key, considered) if submission else None
-                deadline = plan.deadline(target)[1]
                 planned = plan.planned(line.measure, unit) if line.measure else None
-                result = LineResult(unit, target, line.measure, role, report, deadline, planned)
-                per_target[target.id].append(result)
-                per_unit.setdefault(unit.id, []).append(result)
-    targets = [TargetResult(t, per_target[t.id]) for t in plan.ledger.targets]
-    units = [UnitResult(plan.units[uid], lines, uid in accepted) for uid, lines in per_unit.items()]
-    return PhaseResult(phase, targets, units, plan.text.year)
+                for ids, targets, units in zip(considered, per_target, per_unit, strict=True):
+                    report = _latest(submission, line.key, ids) if submission else None
+                    result = LineResult(unit, target, line.measure, role, report, deadline, planned)
+                    targets[target.id].append(result)
+                    units.setdefault(unit.id, []).append(result)
+    return [
+        PhaseResult(
+            phase,
+            [TargetResult(t, targets[t.id]) for t in plan.ledger.targets],
+            [UnitResult(plan.units[uid], lines, uid in accepted) for uid, lines in units.items()],
+            plan.text.year,
+        )
+        for phase, targets, units in zip(phases, per_target, per_unit, strict=True)
+    ]
 
 
 def _latest(submission: Submission, key: str, phase_ids: list[str]) -> PhaseReport:

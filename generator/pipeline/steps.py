@@ -20,7 +20,7 @@ from generator.intake.nominations import NominationReturn
 from generator.intake.outputs import collect_report, taken_in
 from generator.intake.record import RECORD
 from generator.model.awards import Nominee
-from generator.model.evaluation import evaluate
+from generator.model.evaluation import evaluate, evaluate_phases
 from generator.model.plan import Unit
 from generator.model.progress import ProgressRecord
 from generator.model.resolved import Plan
@@ -92,7 +92,7 @@ def summary_inputs(
     if record is not None and record.plan_version != plan.version:
         raise _record_problem(out, "回收的台账属于旧版方案，无法统计")
     year_end = phase_number == len(phases)
-    results = [evaluate(plan, record, p, cumulative=True) for p in phases[:phase_number]]
+    results = evaluate_phases(plan, record, phases[:phase_number], cumulative=True)
     verdicts = None
     if year_end and plan.awards is not None and nominees is not None:
         from generator.model.nomination_rules import judge
