@@ -43,7 +43,8 @@ def load_script(folder: str, name: str) -> ModuleType:
 def collect_and_summarise(data: Path, out: Path, phases: tuple[str, ...] = ("1", "2")) -> Path:
     """``collect`` the plan's returns, then ``summary`` for each phase; each must succeed."""
     options = ["--data", str(data), "--out", str(out)]
-    assert invoke("collect", str(data / "returns"), *options)[0] == 0
+    code, output = invoke("collect", str(data / "returns"), *options)
+    assert code == 0, output
     for phase in phases:
         code, output = invoke("summary", "--phase", phase, *options)
         assert code == 0, output

@@ -12,19 +12,14 @@ from generator.intake.record import load_record, record_snapshot
 from generator.model.evaluation import PhaseResult, evaluate, evaluate_phases
 from generator.read.plan_reader import read_plan
 from generator.write.store import RecordStore
-from tests.helpers import EXAMPLE, invoke
+from tests.helpers import EXAMPLE, collect_and_summarise
 
 PLAN = read_plan(EXAMPLE)
 
 
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("phases") / "out"
-    code, output = invoke(
-        "collect", str(EXAMPLE / "returns"), "--data", str(EXAMPLE), "--out", str(out)
-    )
-    assert code == 0, output
-    return out
+    return collect_and_summarise(EXAMPLE, tmp_path_factory.mktemp("phases") / "out", phases=())
 
 
 def _figures(result: PhaseResult) -> Any:

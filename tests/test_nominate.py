@@ -19,7 +19,7 @@ from generator.read.plan_reader import read_nominations, read_plan
 from generator.render.xlsx.values import workbook_bytes
 from tests.conftest import convert_many
 from tests.gbt9704_checks import check_gbt9704
-from tests.helpers import EXAMPLE, copy_example, edit, invoke
+from tests.helpers import EXAMPLE, collect_and_summarise, copy_example, edit, invoke
 
 PLAN = read_plan(EXAMPLE)
 NOMINEES = read_nominations(EXAMPLE, PLAN).nominations
@@ -28,12 +28,7 @@ FOLDER = "评选推荐"
 
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("phase3") / "out"
-    code, output = invoke(
-        "collect", str(EXAMPLE / "returns"), "--data", str(EXAMPLE), "--out", str(out)
-    )
-    assert code == 0, output
-    return out
+    return collect_and_summarise(EXAMPLE, tmp_path_factory.mktemp("phase3") / "out", phases=())
 
 
 @pytest.fixture(scope="module")

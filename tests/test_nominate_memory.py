@@ -24,7 +24,7 @@ from generator.problems import InputError
 from generator.read import yaml_source
 from generator.read.plan_reader import read_nominations, read_plan
 from generator.render.templates import TemplateSet
-from tests.helpers import EXAMPLE, copy_example, edit, invoke
+from tests.helpers import EXAMPLE, collect_and_summarise, copy_example, edit
 
 
 def _composed_trees(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[yaml.Node]]:
@@ -103,11 +103,7 @@ def test_a_units_counts_are_counted_once() -> None:
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("nominate_memory") / "out"
-    code, output = invoke(
-        "collect", str(EXAMPLE / "returns"), "--data", str(EXAMPLE), "--out", str(out)
-    )
-    assert code == 0, output
-    return out
+    return collect_and_summarise(EXAMPLE, out, phases=())
 
 
 def test_results_text_is_made_once(collected: Path, monkeypatch: pytest.MonkeyPatch) -> None:
